@@ -1,0 +1,103 @@
+"""Errors users can act on. ``cli`` maps each to a message on stderr and an exit code.
+
+Nothing below ``cli`` prints or exits: it raises one of these instead.
+Anything else that escapes is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum, StrEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    PROBLEMS = 1  # check found errors; a report found what it was asked to flag
+    USAGE = 2  # a bad option value (date, format, unknown phrase)
+    DATA = 3  # data files missing, unreadable, malformed
+    NOT_FOUND = 4  # unknown task id or unit name
+
+
+class GkplanError(Exception):
+    """Base class. ``where`` is ``file:line`` (or empty); ``hint`` says how to fix it."""
+
+    exit_code: ExitCode = ExitCode.DATA
+
+    def __init__(self, message: str, *, where: str = "", hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.where = where
+        self.hint = hint
+
+    def __str__(self) -> str:
+        text = f"{self.where}: {self.message}" if self.where else self.message
+        if self.hint:
+            text += f"；{self.hint}"
+        return text
+
+
+class DataError(GkplanError):
+    """A data file is missing, unreadable, hostile or does not fit the schema."""
+
+    exit_code = ExitCode.DATA
+
+
+class UsageError(GkplanError):
+    """A command-line value that cannot be used (bad date, bad choice)."""
+
+    exit_code = ExitCode.USAGE
+
+
+class DeadlineError(UsageError):
+    """A 时间节点 phrase the deadline engine cannot read without guessing."""
+
+    def __init__(self, phrase: str, reason: str, *, hint: str = "") -> None:
+        super().__init__(f"无法识别时间节点「{phrase}」：{reason}", hint=hint)
+        self.phrase = phrase
+        self.reason = reason
+
+
+class NotFoundError(GkplanError):
+    """An unknown task id or unit name; ``suggestions`` are the closest known names."""
+
+    exit_code = ExitCode.NOT_FOUND
+
+    def __init__(self, message: str, *, suggestions: tuple[str, ...] = (), hint: str = "") -> None:
+        if suggestions and not hint:
+            hint = "您是否要找：" + "、".join(suggestions)
+        super().__init__(message, hint=hint)
+        self.suggestions = suggestions
+
+
+class UpdateRefused(GkplanError):
+    """A status update that the rules do not allow (e.g. verify an unfinished task)."""
+
+    exit_code = ExitCode.USAGE
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+    @property
+    def label(self) -> str:
+        return "错误" if self is Severity.ERROR else "警告"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One finding about the data, located in a file (line/col are 1-based; 0 = unknown)."""
+
+    path: str
+    line: int
+    col: int
+    severity: Severity
+    code: str
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.path}:{self.line}:{self.col}: {self.severity.label} {self.code}: {self.message}"
+        if self.hint:
+            text += f"；{self.hint}"
+        return text

@@ -1,0 +1,305 @@
+"""The plan as plain, immutable Python objects. No I/O here.
+
+Data flows one way: ``store`` builds these objects from YAML, ``query`` filters
+them, ``render`` prints them. Every object that came from a file remembers
+where (``Source``) so that messages can name ``file:line``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    """Status of one unit's part of a task, or of a whole task (derived)."""
+
+    TODO = "todo"
+    DOING = "doing"
+    BLOCKED = "blocked"
+    DONE = "done"
+    VERIFIED = "verified"  # task level only: the office confirmed it (核销)
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+    @property
+    def finished(self) -> bool:
+        return self in (Status.DONE, Status.VERIFIED)
+
+
+STATUS_LABELS: dict[Status, str] = {
+    Status.TODO: "未开始",
+    Status.DOING: "进行中",
+    Status.BLOCKED: "受阻",
+    Status.DONE: "已完成",
+    Status.VERIFIED: "已核销",
+}
+
+def derive_status(statuses: list[Status], *, verified: bool) -> Status:
+    """done when every unit is done (verified once the office confirmed it),
+    blocked when any unit is blocked, doing when any has started, else todo."""
+    if statuses and all(s is Status.DONE for s in statuses):
+        return Status.VERIFIED if verified else Status.DONE
+    if Status.BLOCKED in statuses:
+        return Status.BLOCKED
+    if any(s is not Status.TODO for s in statuses):
+        return Status.DOING
+    return Status.TODO
+
+
+# Statuses a unit can record for its own part (verified belongs to the office).
+UNIT_STATUSES: tuple[Status, ...] = (Status.TODO, Status.DOING, Status.BLOCKED, Status.DONE)
+
+
+class DeadlineKind(StrEnum):
+    """How a 时间节点 phrase constrains a task."""
+
+    BY_DATE = "by_date"  # 9月底前: finish by a day
+    DURING = "during"  # 8月, 三季度: work inside a window
+    ONGOING = "ongoing"  # 全年, 长期坚持: a continuing duty, due at the plan year's end
+    RECURRING = "recurring"  # 每季度: due again and again
+    RELATIVE = "relative"  # 出台后10个工作日内: counted from a trigger (anchor) date
+    MISSING = "missing"  # the plan gives no 时间节点; treated as the plan year's end
+    UNDATED = "undated"  # wording that cannot be dated without guessing
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self]
+
+
+KIND_LABELS: dict[DeadlineKind, str] = {
+    DeadlineKind.BY_DATE: "限期",
+    DeadlineKind.DURING: "期间",
+    DeadlineKind.ONGOING: "持续",
+    DeadlineKind.RECURRING: "周期",
+    DeadlineKind.RELATIVE: "相对",
+    DeadlineKind.MISSING: "未填",
+    DeadlineKind.UNDATED: "无法定日",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where something was read: a file and a 1-based line (0 = whole file)."""
+
+    path: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.path}:{self.line}"
+        return self.path
+
+
+@dataclass(frozen=True, slots=True)
+class Recurrence:
+    """A recurring rule such as 每月25日前 or 每季度末.
+
+    ``every_months`` is the period length (1, 3, 6, 12); ``day`` the day of the
+    month the period's due date falls on (``None`` = the period's last day).
+    """
+
+    every_months: int
+    day: int | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """A resolved 时间节点.
+
+    ``due`` is the last day on which the work counts as on time; ``start`` is
+    the first day of the window (``None`` when the phrase gives none).
+    For recurring deadlines ``start``/``due`` span the whole plan year and
+    ``rule`` says how often it falls due; for relative ones without an anchor
+    both are ``None`` (waiting for the trigger).
+    """
+
+    phrase: str | None
+    kind: DeadlineKind
+    start: date | None
+    due: date | None
+    note: str = ""
+    rule: Recurrence | None = None
+    leftover: str = ""  # text around the phrase that was not understood
+
+    @property
+    def waiting(self) -> bool:
+        """A relative deadline whose trigger has not happened (no anchor)."""
+        return self.kind is DeadlineKind.RELATIVE and self.due is None
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A responsible unit (科室 or 局属单位)."""
+
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    source: Source | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A collective name such as 局机关各科室; members are unit names.
+
+    Membership is either by kind (every unit of that kind, so adding a unit is
+    one line) or an explicit list, or both.
+    """
+
+    name: str
+    members: tuple[str, ...]
+    aliases: tuple[str, ...] = ()
+    source: Source | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UnitDirectory:
+    """Every unit and group of one bureau, with alias lookup."""
+
+    units: dict[str, Unit] = field(default_factory=dict)
+    groups: dict[str, Group] = field(default_factory=dict)
+    source: Source | None = None
+
+    def lookup(self, name: str) -> Unit | Group | None:
+        """Find a unit or group by its name or one of its aliases."""
+        name = name.strip()
+        found = self.units.get(name) or self.groups.get(name)
+        if found:
+            return found
+        for entry in (*self.units.values(), *self.groups.values()):
+            if name in entry.aliases:
+                return entry
+        return None
+
+    def expand(self, name: str) -> tuple[str, ...]:
+        """The canonical unit names a written name stands for (a group: its members)."""
+        found = self.lookup(name)
+        if isinstance(found, Group):
+            return found.members
+        if isinstance(found, Unit):
+            return (found.name,)
+        return ()
+
+    def known_names(self) -> list[str]:
+        """Every name and alias a user may type, for suggestions."""
+        names: list[str] = []
+        for entry in (*self.units.values(), *self.groups.values()):
+            names.append(entry.name)
+            names.extend(entry.aliases)
+        return names
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """One unit's recorded progress on one task."""
+
+    unit: str  # canonical unit name
+    status: Status
+    date: date | None = None
+    note: str = ""
+    by: str = ""
+    source: Source | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """The office's confirmation (核销) that a finished task is really done."""
+
+    date: date | None
+    by: str = ""
+    note: str = ""
+    source: Source | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """一、… (level 1) or （一）… (level 2). ``code`` is e.g. ``一`` or ``一（一）``."""
+
+    code: str
+    title: str
+    parent: str | None = None
+    source: Source | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """One row of the 任务分解表, with its units' progress."""
+
+    plan: str  # the plan's id, e.g. "2022"
+    id: int
+    name: str
+    content: str
+    section: str  # section code, e.g. "一（一）"
+    units: tuple[str, ...]  # 责任单位 as written in the file
+    responsible: tuple[str, ...]  # canonical unit names, groups expanded, in order
+    deadline: Deadline
+    anchor: date | None = None
+    progress: dict[str, Progress] = field(default_factory=dict)  # by canonical unit
+    verified: Verification | None = None
+    source: Source | None = None
+
+    def unit_status(self, unit: str) -> Status:
+        """The status of one responsible unit's own part."""
+        entry = self.progress.get(unit)
+        return entry.status if entry else Status.TODO
+
+    @property
+    def status(self) -> Status:
+        """The task's status, derived from its units' progress."""
+        return self.status_of(self.responsible)
+
+    def status_of(self, units: tuple[str, ...]) -> Status:
+        """The status of the part some units share: done when all are done, etc."""
+        return derive_status([self.unit_status(u) for u in units], verified=self.verified is not None)
+
+    def key(self, qualified: bool) -> str:
+        """The id users type: ``2`` or, with several plans loaded, ``2022:2``."""
+        return f"{self.plan}:{self.id}" if qualified else str(self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """One yearly plan (工作要点) with its sections and tasks."""
+
+    id: str
+    title: str
+    year: int
+    doc_number: str = ""
+    issuer: str = ""
+    issued: date | None = None
+    sections: tuple[Section, ...] = ()
+    tasks: tuple[Task, ...] = ()
+    units: UnitDirectory = field(default_factory=UnitDirectory)
+    source: Source | None = None
+
+    def section(self, code: str) -> Section | None:
+        for section in self.sections:
+            if section.code == code:
+                return section
+        return None
+
+
+def normalize_section_code(code: str) -> str:
+    """``一(一)``, ``一（一）`` and ``1.1`` all mean ``一（一）``."""
+    code = code.strip().replace("(", "（").replace(")", "）").replace(" ", "").rstrip("、.")
+    match = re.fullmatch(r"(\d+)(?:[.\-．](\d+))?", code)
+    if match:
+        code = _cn_number(int(match.group(1)))
+        if match.group(2):
+            code += f"（{_cn_number(int(match.group(2)))}）"
+    return code
+
+
+def _cn_number(n: int) -> str:
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    if n < 20:
+        return "十" + (digits[n - 10] if n > 10 else "")
+    return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")

@@ -1,0 +1,265 @@
+"""Pure filters, sorts and per-unit evaluation: tasks in, rows out. "today" is always passed in."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from gkplan.deadlines import due_as_of
+from gkplan.errors import NotFoundError
+from gkplan.model import DeadlineKind, Group, Plan, Status, Task, Unit, normalize_section_code
+
+DEFAULT_WARN_DAYS = 14
+
+
+class Light(StrEnum):
+    """The office's 红黄绿灯, plus done and "no date to judge by"."""
+
+    RED = "red"  # overdue
+    YELLOW = "yellow"  # due within the warning window
+    GREEN = "green"  # on track
+    DONE = "done"  # finished (done or verified)
+    NONE = "none"  # waiting for a trigger, or a deadline that cannot be dated
+
+    @property
+    def label(self) -> str:
+        return LIGHT_LABELS[self]
+
+
+LIGHT_LABELS = {
+    Light.RED: "红",
+    Light.YELLOW: "黄",
+    Light.GREEN: "绿",
+    Light.DONE: "完成",
+    Light.NONE: "—",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Whose part of the tasks a report is about: everyone, one unit, or a group's members."""
+
+    name: str | None = None  # as the user typed it, resolved to a canonical name
+    units: tuple[str, ...] = ()  # canonical unit names; empty = every responsible unit
+
+    @property
+    def everyone(self) -> bool:
+        return self.name is None
+
+
+EVERYONE = Scope()
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One task as a report sees it, for a scope, on a given day."""
+
+    task: Task
+    units: tuple[str, ...]  # the responsible units inside the scope
+    status: Status  # derived over ``units``
+    due: date | None
+    days_left: int | None  # negative when late
+    overdue: bool
+    late_units: tuple[str, ...]  # units in scope whose part is late
+    light: Light
+
+    @property
+    def kind(self) -> DeadlineKind:
+        return self.task.deadline.kind
+
+
+def resolve_scope(plans: Sequence[Plan], name: str | None) -> Scope:
+    """Turn ``--unit NAME`` into a scope; an unknown name raises with the closest names."""
+    if name is None or not name.strip():
+        return EVERYONE
+    found: Unit | Group | None = None
+    members: list[str] = []
+    for plan in plans:
+        entry = plan.units.lookup(name)
+        if entry is None:
+            continue
+        found = entry
+        for unit in entry.members if isinstance(entry, Group) else (entry.name,):
+            if unit not in members:
+                members.append(unit)
+    if found is None:
+        known = sorted({n for plan in plans for n in plan.units.known_names()})
+        close = tuple(difflib.get_close_matches(name.strip(), known, n=3, cutoff=0.3))
+        hint = "" if close else "用 gkplan units 查看全部单位"
+        raise NotFoundError(f"没有名为「{name.strip()}」的单位或单位组", suggestions=close, hint=hint)
+    return Scope(found.name, tuple(members))
+
+
+def evaluate(task: Task, today: date, scope: Scope = EVERYONE, warn_days: int = DEFAULT_WARN_DAYS) -> Row:
+    """How ``task`` stands on ``today`` for the units in ``scope``."""
+    if scope.everyone:
+        units = task.responsible
+    else:
+        units = tuple(u for u in task.responsible if u in scope.units)
+    status = task.status_of(units) if units else task.status
+    due = due_as_of(task.deadline, today)
+    days_left = (due - today).days if due else None
+    late: tuple[str, ...] = ()
+    if days_left is not None and days_left < 0 and task.verified is None:
+        late = tuple(u for u in units if not task.unit_status(u).finished)
+    if status.finished:
+        light = Light.DONE
+    elif days_left is None:
+        light = Light.NONE
+    elif late:
+        light = Light.RED
+    elif days_left <= warn_days:
+        light = Light.YELLOW
+    else:
+        light = Light.GREEN
+    return Row(task, units, status, due, days_left, bool(late), late, light)
+
+
+def rows_for(
+    tasks: Iterable[Task],
+    today: date,
+    scope: Scope = EVERYONE,
+    warn_days: int = DEFAULT_WARN_DAYS,
+) -> list[Row]:
+    """Evaluate every task the scope has a part in."""
+    wanted = set(scope.units)
+    return [
+        evaluate(task, today, scope, warn_days)
+        for task in tasks
+        if scope.everyone or wanted.intersection(task.responsible)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What ``list`` narrows by; ``None`` means "no filter"."""
+
+    statuses: tuple[Status, ...] = ()
+    section: str | None = None
+    search: str | None = None
+    due_before: date | None = None
+    due_after: date | None = None
+
+
+def apply_filters(rows: Iterable[Row], filters: Filters, plans: Sequence[Plan] = ()) -> list[Row]:
+    result = []
+    needle = filters.search.strip().lower() if filters.search else ""
+    for row in rows:
+        if filters.statuses and row.status not in filters.statuses:
+            continue
+        if filters.section and not section_matches(row.task, filters.section, plans):
+            continue
+        if needle and needle not in row.task.name.lower() and needle not in row.task.content.lower():
+            continue
+        if filters.due_before and (row.due is None or row.due >= filters.due_before):
+            continue
+        if filters.due_after and (row.due is None or row.due <= filters.due_after):
+            continue
+        result.append(row)
+    return result
+
+
+def section_matches(task: Task, wanted: str, plans: Sequence[Plan]) -> bool:
+    """``一`` matches every 一（…）; ``一（一）``/``1.1`` one part; other text a section title."""
+    code = normalize_section_code(wanted)
+    if task.section == code or task.section.split("（")[0] == code:
+        return True
+    for plan in plans:
+        if plan.id != task.plan:
+            continue
+        for section in plan.sections:
+            if wanted.strip() and wanted.strip() in section.title:
+                if task.section == section.code or task.section.split("（")[0] == section.code:
+                    return True
+    return False
+
+
+def overdue(rows: Iterable[Row]) -> list[Row]:
+    """Due strictly before today and not finished (a task due today is not late)."""
+    return [row for row in rows if row.overdue]
+
+
+def due_within(rows: Iterable[Row], today: date, days: int) -> list[Row]:
+    """Not finished and due from today to today + ``days`` inclusive."""
+    return [
+        row
+        for row in rows
+        if not row.status.finished and row.days_left is not None and 0 <= row.days_left <= days
+    ]
+
+
+def sort_rows(rows: Iterable[Row]) -> list[Row]:
+    """By due date (undated last), then plan, then id."""
+    return sorted(rows, key=lambda r: (r.due is None, r.due or date.max, r.task.plan, r.task.id))
+
+
+def find_task(plans: Sequence[Plan], key: str) -> Task:
+    """``2`` or ``2022:2``; an unqualified id must be unique among the loaded plans."""
+    text = key.strip().replace("：", ":")
+    plan_id, _, number = text.rpartition(":")
+    try:
+        task_id = int(number)
+    except ValueError:
+        raise NotFoundError(f"「{key}」不是任务序号", hint="请写数字，如 2；多个计划时写 2022:2") from None
+    matches = [t for p in plans if not plan_id or p.id == plan_id for t in p.tasks if t.id == task_id]
+    if not matches:
+        if plan_id and not any(p.id == plan_id for p in plans):
+            raise NotFoundError(f"没有计划「{plan_id}」", suggestions=tuple(p.id for p in plans))
+        raise NotFoundError(f"没有序号为 {key} 的任务", hint="用 gkplan list 查看全部任务")
+    if len(matches) > 1:
+        raise NotFoundError(
+            f"序号 {task_id} 在多个计划中都有",
+            suggestions=tuple(f"{t.plan}:{t.id}" for t in matches),
+        )
+    return matches[0]
+
+
+@dataclass(frozen=True, slots=True)
+class UnitSummary:
+    """One unit's line in ``summary``."""
+
+    unit: str
+    kind: str
+    tasks: int
+    done: int
+    overdue: int
+    due_soon: int
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.done / self.tasks if self.tasks else 0.0
+
+
+def summarize(plans: Sequence[Plan], today: date, soon_days: int = DEFAULT_WARN_DAYS) -> list[UnitSummary]:
+    """Per unit: its tasks, how many it finished, how many are late or due soon."""
+    kinds: dict[str, str] = {}
+    counts: dict[str, list[int]] = {}  # unit -> [tasks, done, overdue, due soon]
+    for plan in plans:
+        for unit in plan.units.units.values():
+            kinds.setdefault(unit.name, unit.kind)
+            counts.setdefault(unit.name, [0, 0, 0, 0])
+        for task in plan.tasks:
+            for unit in task.responsible:
+                row = evaluate(task, today, Scope(unit, (unit,)), soon_days)
+                tally = counts.setdefault(unit, [0, 0, 0, 0])
+                tally[0] += 1
+                tally[1] += row.status.finished
+                tally[2] += row.overdue
+                tally[3] += not row.status.finished and row.days_left is not None and 0 <= row.days_left <= soon_days
+    return [UnitSummary(unit, kinds.get(unit, ""), *tally) for unit, tally in counts.items()]
+
+
+def task_counts(plans: Sequence[Plan]) -> dict[str, int]:
+    """How many tasks each unit and each group has a part in (written or through a group)."""
+    counts: dict[str, int] = {}
+    for plan in plans:
+        for task in plan.tasks:
+            for name in task.responsible:
+                counts[name] = counts.get(name, 0) + 1
+            for group in plan.units.groups.values():
+                if set(group.members).intersection(task.responsible):
+                    counts[group.name] = counts.get(group.name, 0) + 1
+    return counts

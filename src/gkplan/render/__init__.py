@@ -1,0 +1,1 @@
+"""Rendering: rows in, text out. Never loads or filters."""

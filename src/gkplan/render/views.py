@@ -1,0 +1,367 @@
+"""What each command prints, in each format, from rows the query layer already chose."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from gkplan.model import DeadlineKind, Plan, Task
+from gkplan.query import Light, Row, UnitSummary
+from gkplan.render.grid import Grid, Output, markdown_lines, print_grid, write_csv
+
+
+class Format(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+    MD = "md"
+
+
+LIGHT_STYLES = {
+    Light.RED: "bold red",
+    Light.YELLOW: "yellow",
+    Light.GREEN: "green",
+    Light.DONE: "dim",
+    Light.NONE: "",
+}
+
+TASK_FIELDS = (
+    "plan",
+    "id",
+    "name",
+    "section",
+    "units",
+    "deadline",
+    "kind",
+    "start",
+    "due",
+    "status",
+    "overdue",
+    "days_left",
+    "late_units",
+    "content",
+)
+
+
+def iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def days_text(row: Row) -> str:
+    """剩余 column: never only a colour."""
+    if row.status.finished:
+        return row.status.label
+    if row.task.deadline.waiting:
+        return "待触发"
+    if row.days_left is None:
+        return "无法定日"
+    if row.overdue:
+        return f"逾期 {-row.days_left} 天"
+    if row.days_left < 0:
+        return "已过期"  # past due, but every unit in scope has finished its part
+    if row.days_left == 0:
+        return "今天到期"
+    return f"剩 {row.days_left} 天"
+
+
+def units_text(names: Sequence[str]) -> str:
+    return "、".join(names)
+
+
+def late_units_text(row: Row) -> str:
+    """The units behind; when every responsible unit is, the units as the plan wrote them."""
+    if set(row.late_units) == set(row.task.responsible):
+        return units_text(row.task.units)
+    return units_text(row.late_units)
+
+
+def task_key(task: Task, qualified: bool) -> str:
+    return task.key(qualified)
+
+
+def task_object(row: Row, qualified: bool = False) -> dict[str, Any]:
+    """The JSON contract scripts rely on (see README)."""
+    task = row.task
+    deadline = task.deadline
+    return {
+        "plan": task.plan,
+        "id": task.id,
+        "key": task.key(qualified),
+        "name": task.name,
+        "content": task.content,
+        "section": task.section,
+        "units": list(task.units),
+        "responsible": list(row.units),
+        "deadline": deadline.phrase,
+        "kind": deadline.kind.value,
+        "start": iso(deadline.start),
+        "due": iso(row.due),
+        "status": row.status.value,
+        "overdue": row.overdue,
+        "days_left": row.days_left,
+        "late_units": list(row.late_units),
+        "deadline_note": deadline.note,
+    }
+
+
+def task_grid(rows: Sequence[Row], qualified: bool, *, late_view: bool = False) -> Grid:
+    headers = ["灯", "序号", "任务名称", "未完成单位" if late_view else "责任单位", "时间节点", "类型", "截止日期", "状态", "剩余"]
+    grid = Grid(headers, wrap=(2, 3))
+    for row in rows:
+        task = row.task
+        grid.add(
+            [
+                row.light.label,
+                task.key(qualified),
+                task.name,
+                late_units_text(row) if late_view else units_text(task.units),
+                deadline_text(task),
+                task.deadline.kind.label,
+                iso(row.due) or "—",
+                row.status.label,
+                days_text(row),
+            ],
+            LIGHT_STYLES[row.light],
+        )
+    return grid
+
+
+def deadline_text(task: Task) -> str:
+    if task.deadline.kind is DeadlineKind.MISSING:
+        return "（未填）"
+    return task.deadline.phrase or ""
+
+
+def deadline_notes(rows: Sequence[Row], qualified: bool) -> list[str]:
+    """Footnotes for deadlines that were assumed or could not be read."""
+    notes = []
+    for row in rows:
+        deadline = row.task.deadline
+        if deadline.note and deadline.kind in (DeadlineKind.MISSING, DeadlineKind.UNDATED, DeadlineKind.RELATIVE):
+            notes.append(f"注：任务 {row.task.key(qualified)}：{deadline.note}")
+    return notes
+
+
+def print_tasks(
+    out: Output,
+    rows: Sequence[Row],
+    fmt: Format,
+    *,
+    qualified: bool = False,
+    late_view: bool = False,
+    summary: str = "",
+    empty: str = "没有符合条件的任务。",
+) -> None:
+    """``list``, ``overdue`` and ``due``: one line per task."""
+    if fmt is Format.JSON:
+        out.write(json.dumps([task_object(r, qualified) for r in rows], ensure_ascii=False, indent=2))
+        return
+    if fmt is Format.CSV:
+        objects = [task_object(r, qualified) for r in rows]
+        write_csv(
+            out.stream,
+            TASK_FIELDS,
+            [[_csv_cell(obj[name]) for name in TASK_FIELDS] for obj in objects],
+        )
+        return
+    grid = task_grid(rows, qualified, late_view=late_view)
+    notes = deadline_notes(rows, qualified)
+    if fmt is Format.MD:
+        lines = markdown_lines(grid) if rows else [empty]
+        if summary:
+            lines += ["", summary]
+        lines += ["", *notes] if notes else []
+        out.write("\n".join(lines))
+        return
+    if not rows:
+        out.write(empty)
+        if summary:
+            out.write(summary)
+        return
+    print_grid(out, grid)
+    if summary:
+        out.write(summary)
+    for note in notes:
+        out.write(note)
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, list):
+        return "、".join(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else value
+
+
+def count_line(rows: Sequence[Row]) -> str:
+    late = sum(1 for r in rows if r.overdue)
+    done = sum(1 for r in rows if r.status.finished)
+    return f"共 {len(rows)} 项：逾期 {late}，已完成 {done}。"
+
+
+def print_show(out: Output, plan: Plan, row: Row, fmt: Format, qualified: bool) -> None:
+    """Everything about one task."""
+    task = row.task
+    progress = [
+        {
+            "unit": unit,
+            "status": task.unit_status(unit).value,
+            "late": unit in row.late_units,
+            "date": iso(task.progress[unit].date) if unit in task.progress else None,
+            "by": task.progress[unit].by if unit in task.progress else "",
+            "note": task.progress[unit].note if unit in task.progress else "",
+        }
+        for unit in task.responsible
+    ]
+    section = plan.section(task.section)
+    parent = plan.section(section.parent) if section and section.parent else None
+    if fmt is Format.JSON:
+        obj = task_object(row, qualified)
+        obj["section_title"] = section.title if section else ""
+        obj["part_of"] = parent.title if parent else ""
+        obj["anchor"] = iso(task.anchor)
+        obj["progress"] = progress
+        obj["verified"] = (
+            {"date": iso(task.verified.date), "by": task.verified.by, "note": task.verified.note}
+            if task.verified
+            else None
+        )
+        obj["source"] = str(task.source) if task.source else ""
+        out.write(json.dumps(obj, ensure_ascii=False, indent=2))
+        return
+    fields: list[tuple[str, str]] = [
+        ("计划", f"{plan.title}" + (f"（{plan.doc_number}）" if plan.doc_number else "")),
+        ("章节", _section_text(parent, section, task.section)),
+        ("任务名称", task.name),
+        ("任务内容", task.content),
+        ("责任单位", units_text(task.units)),
+    ]
+    if tuple(task.units) != tuple(task.responsible):
+        fields.append(("包括", units_text(task.responsible)))
+    if task.deadline.kind is DeadlineKind.MISSING:
+        fields.append(("时间节点", "（原表未填）"))
+    else:
+        fields.append(("时间节点", f"{deadline_text(task)}（{task.deadline.kind.label}）"))
+    fields.append(("日期", _dates_text(row)))
+    if task.anchor:
+        fields.append(("起算日", task.anchor.isoformat()))
+    fields.append(("状态", f"{row.status.label}（{row.light.label}）· {days_text(row)}"))
+    if task.deadline.note:
+        fields.append(("说明", task.deadline.note))
+    if task.verified:
+        v = task.verified
+        fields.append(("核销", " ".join(x for x in (iso(v.date) or "", v.by, v.note) if x)))
+    if task.source:
+        fields.append(("来源", str(task.source)))
+    title = f"任务 {task.key(qualified)} · {task.name}"
+    grid = Grid(["单位", "状态", "日期", "登记人", "说明"], title="各单位进展", wrap=(4,))
+    for entry in progress:
+        light = Light.RED if entry["late"] else (Light.DONE if entry["status"] == "done" else Light.NONE)
+        status = task.unit_status(entry["unit"]).label + ("（逾期）" if entry["late"] else "")
+        grid.add([entry["unit"], status, entry["date"] or "", entry["by"], entry["note"]], LIGHT_STYLES[light])
+    if fmt is Format.MD:
+        lines = [f"## {title}", ""] + [f"- **{k}**：{v}" for k, v in fields] + [""] + markdown_lines(grid)
+        out.write("\n".join(lines))
+        return
+    if fmt is Format.CSV:
+        write_csv(out.stream, grid.headers, grid.rows)
+        return
+    out.write(title)
+    label_width = max(len(k) for k, _ in fields)
+    for key, value in fields:
+        out.write(f"  {key}{'　' * (label_width - len(key))}：{value}")
+    out.write()
+    print_grid(out, grid)
+
+
+def _section_text(parent: Any, section: Any, code: str) -> str:
+    if section is None:
+        return code or "—"
+    text = f"{code} {section.title}"
+    if parent is not None:
+        text = f"{parent.code}、{parent.title} / {text}"
+    return text
+
+
+def _dates_text(row: Row) -> str:
+    deadline = row.task.deadline
+    if row.due is None:
+        return "待触发" if deadline.waiting else "无法确定"
+    if deadline.start and deadline.start != row.due:
+        return f"{deadline.start.isoformat()} 至 {row.due.isoformat()}"
+    return f"截止 {row.due.isoformat()}"
+
+
+def print_units(out: Output, plans: Sequence[Plan], counts: dict[str, int], fmt: Format) -> None:
+    """``units``: every unit and group, with task counts."""
+    units = []
+    groups = []
+    for plan in plans:
+        for unit in plan.units.units.values():
+            if all(u["name"] != unit.name for u in units):
+                units.append({"name": unit.name, "kind": unit.kind, "aliases": list(unit.aliases), "tasks": counts.get(unit.name, 0)})
+        for group in plan.units.groups.values():
+            if all(g["name"] != group.name for g in groups):
+                groups.append(
+                    {"name": group.name, "members": list(group.members), "aliases": list(group.aliases), "tasks": counts.get(group.name, 0)}
+                )
+    if fmt is Format.JSON:
+        out.write(json.dumps({"units": units, "groups": groups}, ensure_ascii=False, indent=2))
+        return
+    unit_grid = Grid(["单位", "类别", "简称", "任务数"], title=f"单位（{len(units)} 个）")
+    for u in units:
+        unit_grid.add([u["name"], u["kind"], "、".join(u["aliases"]) or "—", str(u["tasks"])], "" if u["tasks"] else "dim")
+    group_grid = Grid(["单位组", "成员", "任务数"], title=f"单位组（{len(groups)} 个）", wrap=(1,))
+    for g in groups:
+        group_grid.add([g["name"], "、".join(g["members"]), str(g["tasks"])])
+    if fmt is Format.CSV:
+        write_csv(out.stream, ["type", "name", "kind_or_members", "aliases", "tasks"], [
+            *(["unit", u["name"], u["kind"], "、".join(u["aliases"]), u["tasks"]] for u in units),
+            *(["group", g["name"], "、".join(g["members"]), "、".join(g["aliases"]), g["tasks"]] for g in groups),
+        ])
+        return
+    if fmt is Format.MD:
+        out.write("\n".join(markdown_lines(unit_grid) + [""] + markdown_lines(group_grid)))
+        return
+    print_grid(out, unit_grid)
+    out.write()
+    print_grid(out, group_grid)
+
+
+def print_summary(out: Output, summaries: Sequence[UnitSummary], fmt: Format, soon_days: int) -> None:
+    """``summary``: one row per unit."""
+    objects = [
+        {
+            "unit": s.unit,
+            "kind": s.kind,
+            "tasks": s.tasks,
+            "done": s.done,
+            "overdue": s.overdue,
+            "due_soon": s.due_soon,
+            "percent": round(s.percent, 1),
+        }
+        for s in summaries
+    ]
+    if fmt is Format.JSON:
+        out.write(json.dumps(objects, ensure_ascii=False, indent=2))
+        return
+    if fmt is Format.CSV:
+        names = ["unit", "kind", "tasks", "done", "overdue", "due_soon", "percent"]
+        write_csv(out.stream, names, [[o[n] for n in names] for o in objects])
+        return
+    grid = Grid(["灯", "单位", "类别", "任务", "完成", "逾期", f"{soon_days}天内到期", "完成率"])
+    for s in summaries:
+        light = Light.RED if s.overdue else Light.YELLOW if s.due_soon else Light.GREEN
+        if s.tasks and s.done == s.tasks:
+            light = Light.DONE
+        grid.add(
+            [light.label, s.unit, s.kind, str(s.tasks), str(s.done), str(s.overdue), str(s.due_soon), f"{s.percent:.0f}%"],
+            LIGHT_STYLES[light],
+        )
+    if fmt is Format.MD:
+        out.write("\n".join(markdown_lines(grid)))
+        return
+    print_grid(out, grid)

@@ -1,0 +1,486 @@
+"""Map plain YAML data (from ``reader``) to the model, collecting every problem.
+
+The builder never stops at the first problem: it records a ``Problem`` with the
+file, line and a fix, skips or defaults what it cannot use, and goes on, so that
+``check`` can list everything in one run and reports keep working around one bad row.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date
+from typing import Any
+
+from gkplan.deadlines import deadline_for_task
+from gkplan.errors import Problem, Severity
+from gkplan.model import (
+    UNIT_STATUSES,
+    Deadline,
+    DeadlineKind,
+    Group,
+    Plan,
+    Progress,
+    Section,
+    Source,
+    Status,
+    Task,
+    Unit,
+    UnitDirectory,
+    Verification,
+    normalize_section_code,
+)
+from gkplan.store.reader import fields, position
+
+PLAN_FIELDS = ("id", "title", "doc_number", "issuer", "issued", "year")
+TASK_FIELDS = (
+    "id",
+    "section",
+    "name",
+    "content",
+    "units",
+    "deadline",
+    "anchor",
+    "progress",
+    "verified",
+)
+TASK_REQUIRED = ("id", "name", "content", "units")
+PROGRESS_FIELDS = ("status", "date", "by", "note")
+VERIFIED_FIELDS = ("date", "by", "note")
+SECTION_FIELDS = ("code", "title")
+UNIT_FIELDS = ("kind", "aliases")
+GROUP_FIELDS = ("kind", "members", "aliases")
+TASKS_TOP = ("plan", "sections", "tasks")
+UNITS_TOP = ("units", "groups")
+
+_SECTION_CODE = re.compile(r"^[一二三四五六七八九十]+(（[一二三四五六七八九十]+）)?$")
+
+
+class Collector:
+    """Problems of one file, with helpers that locate them."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def add(
+        self,
+        where: Any,
+        key: str | int,
+        code: str,
+        message: str,
+        hint: str = "",
+        severity: Severity = Severity.ERROR,
+    ) -> None:
+        line, col = position(where, key)
+        self.problems.append(Problem(self.path, line, col, severity, code, message, hint))
+
+    def source(self, where: Any, key: str | int = "") -> Source:
+        line, col = position(where, key)
+        return Source(self.path, line, col)
+
+    def check_fields(self, mapping: dict[Any, Any], allowed: tuple[str, ...], what: str) -> None:
+        for key in fields(mapping):
+            if key not in allowed:
+                close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+                hint = f"是不是「{close[0]}」？" if close else f"可用的字段：{', '.join(allowed)}"
+                self.add(mapping, key, "unknown-field", f"{what}中有未知字段「{key}」", hint)
+
+    def text(self, mapping: dict[Any, Any], key: str, what: str, *, required: bool = False) -> str:
+        value = mapping.get(key)
+        if value is None:
+            if required:
+                self.add(mapping, key if key in mapping else "", "missing-field", f"{what}缺少「{key}」", f"请补上 {key}: …")
+            return ""
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            self.add(
+                mapping,
+                key,
+                "wrong-type",
+                f"{what}的「{key}」应是文字",
+                "如果是 yes/no/on/off 之类的词，请加引号",
+            )
+            return ""
+        return str(value).strip()
+
+    def day(self, mapping: dict[Any, Any], key: str, what: str) -> date | None:
+        value = mapping.get(key)
+        if value is None:
+            return None
+        parsed = parse_iso_date(value)
+        if parsed is None:
+            self.add(
+                mapping,
+                key,
+                "bad-date",
+                f"{what}的「{key}: {value}」不是有效日期",
+                "请写成 YYYY-MM-DD，例如 2022-09-30",
+            )
+        return parsed
+
+
+def parse_iso_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def build_units(data: Any, path: str) -> tuple[UnitDirectory, list[Problem]]:
+    """``units.yaml`` -> ``UnitDirectory``."""
+    out = Collector(path)
+    if not isinstance(data, dict):
+        out.add(data, "", "wrong-type", "units.yaml 顶层应是映射（units: / groups:）")
+        return UnitDirectory(source=Source(path)), out.problems
+    out.check_fields(data, UNITS_TOP, "units.yaml ")
+    units: dict[str, Unit] = {}
+    seen_names: dict[str, str] = {}  # every name and alias -> owner, to refuse doubles
+
+    def claim(owner_map: Any, key: str, name: str, owner: str) -> bool:
+        if name in seen_names:
+            out.add(
+                owner_map,
+                key,
+                "duplicate-unit",
+                f"名称「{name}」重复定义（已是「{seen_names[name]}」的名称或简称）",
+                "每个单位名和简称只能出现一次",
+            )
+            return False
+        seen_names[name] = owner
+        return True
+
+    raw_units = data.get("units") or {}
+    if not isinstance(raw_units, dict):
+        out.add(data, "units", "wrong-type", "units 应是映射：每行一个「单位名: {kind: …}」")
+        raw_units = {}
+    for name in fields(raw_units):
+        entry = raw_units[name]
+        name = str(name).strip()
+        if not isinstance(entry, dict):
+            out.add(raw_units, name, "wrong-type", f"单位「{name}」应写成 {{kind: 局机关科室}} 这样的映射")
+            entry = {}
+        out.check_fields(entry, UNIT_FIELDS, f"单位「{name}」")
+        kind = out.text(entry, "kind", f"单位「{name}」", required=True)
+        aliases = _names(entry, "aliases", out, f"单位「{name}」")
+        if not claim(raw_units, name, name, name):
+            continue
+        aliases = tuple(a for a in aliases if claim(entry, "aliases", a, name))
+        units[name] = Unit(name, kind, aliases, out.source(raw_units, name))
+
+    groups: dict[str, Group] = {}
+    raw_groups = data.get("groups") or {}
+    if not isinstance(raw_groups, dict):
+        out.add(data, "groups", "wrong-type", "groups 应是映射：每行一个「组名: {kind: …}」")
+        raw_groups = {}
+    kinds = {unit.kind for unit in units.values()}
+    for name in fields(raw_groups):
+        entry = raw_groups[name]
+        name = str(name).strip()
+        if not isinstance(entry, dict):
+            out.add(raw_groups, name, "wrong-type", f"单位组「{name}」应写成 {{kind: …}} 或 {{members: […]}}")
+            entry = {}
+        out.check_fields(entry, GROUP_FIELDS, f"单位组「{name}」")
+        what = f"单位组「{name}」"
+        kind = out.text(entry, "kind", what)
+        listed = _names(entry, "members", out, what)
+        if not kind and not listed:
+            out.add(raw_groups, name, "missing-field", f"{what}没有成员", "请写 kind: （按类别）或 members: [单位, …]")
+        if kind and kind not in kinds:
+            out.add(entry, "kind", "unknown-kind", f"{what}的类别「{kind}」没有任何单位", _suggest(kind, sorted(kinds)))
+        members: list[str] = [u.name for u in units.values() if kind and u.kind == kind]
+        for member in listed:
+            found = units.get(member) or next((u for u in units.values() if member in u.aliases), None)
+            if found is None:
+                out.add(entry, "members", "unknown-member", f"{what}的成员「{member}」不是已定义的单位", _suggest(member, list(seen_names)))
+            elif found.name not in members:
+                members.append(found.name)
+        aliases = _names(entry, "aliases", out, what)
+        if not claim(raw_groups, name, name, name):
+            continue
+        aliases = tuple(a for a in aliases if claim(entry, "aliases", a, name))
+        groups[name] = Group(name, tuple(members), aliases, out.source(raw_groups, name))
+    return UnitDirectory(units, groups, Source(path)), out.problems
+
+
+def _names(entry: dict[Any, Any], key: str, out: Collector, what: str) -> tuple[str, ...]:
+    value = entry.get(key)
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        out.add(entry, key, "wrong-type", f"{what}的「{key}」应是名称列表", f"例如 {key}: [名称一, 名称二]")
+        return ()
+    return tuple(v.strip() for v in value if v.strip())
+
+
+def _suggest(name: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(name, choices, n=3, cutoff=0.4)
+    return ("是不是：" + "、".join(close) + "？") if close else "请在 units.yaml 中添加，或改为已有的单位名"
+
+
+def build_plan(data: Any, path: str, directory: UnitDirectory, *, default_id: str = "") -> tuple[Plan, list[Problem]]:
+    """``tasks.yaml`` (one plan) -> ``Plan``; ``directory`` expands groups and aliases."""
+    out = Collector(path)
+    if not isinstance(data, dict):
+        out.add(data, "", "wrong-type", "计划文件顶层应是映射（plan: / sections: / tasks:）")
+        return Plan(default_id or "?", "", 0, source=Source(path)), out.problems
+    out.check_fields(data, TASKS_TOP, "计划文件")
+    meta = data.get("plan")
+    if not isinstance(meta, dict):
+        out.add(data, "plan" if "plan" in data else "", "missing-field", "缺少 plan: 计划信息", "请写 plan: 下的 title、year 等")
+        meta = {}
+    out.check_fields(meta, PLAN_FIELDS, "plan ")
+    year_value = meta.get("year")
+    if isinstance(year_value, bool) or not isinstance(year_value, int) or not 2000 <= year_value <= 2100:
+        out.add(meta, "year", "bad-year", f"plan.year 应是年份，如 2022（现为 {year_value!r}）", "请写 year: 2022")
+        issued = parse_iso_date(meta.get("issued"))
+        year = issued.year if issued else 0  # 0: deadlines stay undated, see deadline_for_task
+    else:
+        year = year_value
+    plan_id = out.text(meta, "id", "plan") or default_id or str(year)
+    sections = _sections(data.get("sections"), data, out)
+    section_codes = {s.code for s in sections}
+    tasks = _tasks(data.get("tasks"), data, out, plan_id, year, directory, section_codes)
+    plan = Plan(
+        id=plan_id,
+        title=out.text(meta, "title", "plan", required=True),
+        year=year,
+        doc_number=out.text(meta, "doc_number", "plan"),
+        issuer=out.text(meta, "issuer", "plan"),
+        issued=out.day(meta, "issued", "plan"),
+        sections=sections,
+        tasks=tasks,
+        units=directory,
+        source=Source(path),
+    )
+    return plan, out.problems
+
+
+def _sections(raw: Any, parent: dict[Any, Any], out: Collector) -> tuple[Section, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        out.add(parent, "sections", "wrong-type", "sections 应是列表（- code: 一 …）")
+        return ()
+    result: list[Section] = []
+    for entry in raw:
+        if not isinstance(entry, dict):
+            out.add(parent, "sections", "wrong-type", "sections 的每项应有 code 和 title")
+            continue
+        out.check_fields(entry, SECTION_FIELDS, "章节")
+        code = normalize_section_code(out.text(entry, "code", "章节", required=True))
+        if code and not _SECTION_CODE.match(code):
+            out.add(entry, "code", "bad-section", f"章节编号「{code}」看不懂", "请写 一 或 一（一） 这样的编号")
+            continue
+        if any(s.code == code for s in result):
+            out.add(entry, "code", "duplicate-section", f"章节「{code}」重复")
+            continue
+        parent_code = code.split("（")[0] if "（" in code else None
+        result.append(Section(code, out.text(entry, "title", "章节", required=True), parent_code, out.source(entry)))
+    return tuple(result)
+
+
+def _tasks(
+    raw: Any,
+    parent: dict[Any, Any],
+    out: Collector,
+    plan_id: str,
+    year: int,
+    directory: UnitDirectory,
+    section_codes: set[str],
+) -> tuple[Task, ...]:
+    if raw is None:
+        out.add(parent, "", "missing-field", "计划文件没有 tasks:", "请在 tasks: 下逐条列出任务")
+        return ()
+    if not isinstance(raw, list):
+        out.add(parent, "tasks", "wrong-type", "tasks 应是列表，每项以 - id: 开头")
+        return ()
+    tasks: list[Task] = []
+    seen_ids: dict[int, int] = {}
+    for entry in raw:
+        if not isinstance(entry, dict):
+            out.add(parent, "tasks", "wrong-type", "tasks 的每一项应是一个任务（- id: … name: …）")
+            continue
+        task = _task(entry, out, plan_id, year, directory, section_codes)
+        if task is None:
+            continue
+        if task.id in seen_ids:
+            out.add(entry, "id", "duplicate-id", f"任务序号 {task.id} 重复（第 {seen_ids[task.id]} 行已有）", "请改为未用过的序号")
+            continue
+        seen_ids[task.id] = position(entry, "id")[0]
+        tasks.append(task)
+    return tuple(tasks)
+
+
+def _task(
+    entry: dict[Any, Any],
+    out: Collector,
+    plan_id: str,
+    year: int,
+    directory: UnitDirectory,
+    section_codes: set[str],
+) -> Task | None:
+    out.check_fields(entry, TASK_FIELDS, "任务")
+    raw_id = entry.get("id")
+    if isinstance(raw_id, bool) or not isinstance(raw_id, int):
+        if "id" in entry:
+            out.add(entry, "id", "bad-id", f"任务序号应是整数（现为 {raw_id!r}）", "请写 id: 12 这样的数字，不加引号")
+        else:
+            out.add(entry, "", "missing-field", "任务缺少 id（序号）", "请补上 id: 数字")
+        return None
+    what = f"任务 {raw_id} "
+    for key in TASK_REQUIRED:
+        if key not in entry:
+            out.add(entry, "", "missing-field", f"{what}缺少「{key}」", f"请补上 {key}: …")
+    section = ""
+    if "section" in entry:
+        section = normalize_section_code(out.text(entry, "section", what))
+        if section_codes and section not in section_codes:
+            out.add(entry, "section", "unknown-section", f"{what}的章节「{section}」不在 sections 中", _suggest(section, sorted(section_codes)))
+    units = _written_units(entry, out, what)
+    responsible: list[str] = []
+    for index, name in enumerate(units):
+        expanded = directory.expand(name)
+        if not expanded:
+            out.add(
+                entry,
+                f"units[{index}]",
+                "unknown-unit",
+                f"{what}的责任单位「{name}」不是已知的单位、简称或单位组",
+                _suggest(name, directory.known_names()),
+            )
+        for unit in expanded:
+            if unit not in responsible:
+                responsible.append(unit)
+    anchor = out.day(entry, "anchor", what)
+    deadline = _deadline(entry, out, what, year, anchor)
+    progress = _progress(entry, out, what, directory, responsible)
+    verified = _verified(entry, out, what)
+    task = Task(
+        plan=plan_id,
+        id=raw_id,
+        name=out.text(entry, "name", what),
+        content=out.text(entry, "content", what),
+        section=section,
+        units=units,
+        responsible=tuple(responsible),
+        deadline=deadline,
+        anchor=anchor,
+        progress=progress,
+        verified=verified,
+        source=out.source(entry),
+    )
+    if verified is not None and task.status is not Status.VERIFIED:
+        out.add(entry, "verified", "verified-not-done", f"{what}已登记核销，但还有单位未完成", "请先让每个责任单位登记完成，或删除 verified")
+    return task
+
+
+def _written_units(entry: dict[Any, Any], out: Collector, what: str) -> tuple[str, ...]:
+    value = entry.get("units")
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        out.add(entry, "units", "wrong-type", f"{what}的 units 应是列表", "请每个单位一行：  - 就业培训科")
+        value = [value]
+    if not isinstance(value, list):
+        out.add(entry, "units", "wrong-type", f"{what}的 units 应是单位名的列表")
+        return ()
+    names: list[str] = []
+    for index, item in enumerate(value):
+        if not isinstance(item, str) or not item.strip():
+            out.add(entry, f"units[{index}]", "wrong-type", f"{what}的第 {index + 1} 个责任单位应是单位名")
+            continue
+        names.append(item.strip())
+    return tuple(names)
+
+
+def _deadline(entry: dict[Any, Any], out: Collector, what: str, year: int, anchor: date | None) -> Deadline:
+    value = entry.get("deadline")
+    if value is not None and (isinstance(value, bool) or not isinstance(value, (str, int))):
+        out.add(entry, "deadline", "wrong-type", f"{what}的时间节点应是文字", "例如 deadline: 9月底前")
+        value = None
+    phrase = None if value is None else str(value)
+    deadline = deadline_for_task(phrase, year, anchor)
+    if deadline.kind is DeadlineKind.UNDATED:
+        out.add(entry, "deadline", "bad-deadline", f"{what}的{deadline.note}", "请改写，可先用 gkplan date 试读")
+    return deadline
+
+
+def _progress(
+    entry: dict[Any, Any],
+    out: Collector,
+    what: str,
+    directory: UnitDirectory,
+    responsible: list[str],
+) -> dict[str, Progress]:
+    raw = entry.get("progress")
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        out.add(entry, "progress", "wrong-type", f"{what}的 progress 应按单位写：  就业培训科: {{status: done}}")
+        return {}
+    result: dict[str, Progress] = {}
+    for name in fields(raw):
+        record = raw[name]
+        name = str(name).strip()
+        found = directory.lookup(name)
+        if found is None or isinstance(found, Group):
+            reason = "是单位组，请按单位分别登记" if isinstance(found, Group) else "不是已知的单位"
+            out.add(raw, name, "unknown-unit", f"{what}的进展单位「{name}」{reason}", _suggest(name, list(directory.units)))
+            continue
+        if found.name not in responsible:
+            out.add(raw, name, "not-responsible", f"{what}的进展登记给了「{found.name}」，但它不是本任务的责任单位", "请删除该条或改为责任单位")
+            continue
+        if isinstance(record, str):
+            record = {"status": record}
+        if not isinstance(record, dict):
+            out.add(raw, name, "wrong-type", f"{what}「{name}」的进展应写 status/date/by/note")
+            continue
+        out.check_fields(record, PROGRESS_FIELDS, f"{what}「{name}」的进展")
+        status_text = out.text(record, "status", f"{what}「{name}」的进展", required=True)
+        try:
+            status = Status(status_text)
+        except ValueError:
+            status = None
+        if status is None or status not in UNIT_STATUSES:
+            if status_text:
+                out.add(
+                    record,
+                    "status",
+                    "bad-status",
+                    f"{what}「{name}」的状态「{status_text}」无效",
+                    "可用：" + " / ".join(s.value for s in UNIT_STATUSES) + "（核销请用 verified:）",
+                )
+            continue
+        result[found.name] = Progress(
+            unit=found.name,
+            status=status,
+            date=out.day(record, "date", f"{what}「{name}」的进展"),
+            note=out.text(record, "note", what),
+            by=out.text(record, "by", what),
+            source=out.source(raw, name),
+        )
+    return result
+
+
+def _verified(entry: dict[Any, Any], out: Collector, what: str) -> Verification | None:
+    raw = entry.get("verified")
+    if raw is None or raw is False:
+        return None
+    if raw is True:
+        return Verification(None, source=out.source(entry, "verified"))
+    if not isinstance(raw, dict):
+        out.add(entry, "verified", "wrong-type", f"{what}的 verified 应写 date/by/note")
+        return None
+    out.check_fields(raw, VERIFIED_FIELDS, f"{what}的核销")
+    return Verification(
+        date=out.day(raw, "date", f"{what}的核销"),
+        by=out.text(raw, "by", what),
+        note=out.text(raw, "note", what),
+        source=out.source(entry, "verified"),
+    )

@@ -1,0 +1,79 @@
+"""Shared fixtures: every test runs in a temp dir, on a copy of the data, with fixed output settings."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from gkplan.cli import app
+
+REPO = Path(__file__).resolve().parents[1]
+SHIPPED_DATA = REPO / "data"
+EXAMPLES = REPO / "examples"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ from current output")
+
+
+@pytest.fixture(autouse=True)
+def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Never touch the repository's data, the user's cache or the real clock's colour settings."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / ".cache"))
+    monkeypatch.delenv("GKPLAN_DATA", raising=False)
+    monkeypatch.delenv("GKPLAN_TODAY", raising=False)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A private copy of the shipped 2022 plan."""
+    target = tmp_path / "repo" / "data"
+    shutil.copytree(SHIPPED_DATA, target)
+    return target
+
+
+Runner = Callable[..., Result]
+
+
+@pytest.fixture
+def gkplan(data_dir: Path) -> Runner:
+    """Run the CLI on the copied data: ``gkplan("list", "--unit", "就业培训科")``."""
+    runner = CliRunner()
+
+    def run(*args: str, env: dict[str, str] | None = None, data: Path | None = None) -> Result:
+        full = list(args)
+        if "--data" not in full and data is not False:
+            full += ["--data", str(data or data_dir)] if _takes_data(full) else []
+        return runner.invoke(app, full, env=env, catch_exceptions=False)
+
+    return run
+
+
+_NO_DATA_COMMANDS = {"date", "--help", "-h", "init"}
+
+
+def _takes_data(args: list[str]) -> bool:
+    return bool(args) and args[0] not in _NO_DATA_COMMANDS and "--help" not in args and "-h" not in args
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
+    """Compare text with ``tests/golden/NAME``; ``pytest --update-golden`` rewrites it."""
+
+    def check(name: str, actual: str) -> None:
+        path = GOLDEN / name
+        if request.config.getoption("--update-golden"):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(actual, encoding="utf-8")
+        assert path.exists(), f"missing golden file {path}; run pytest --update-golden and review the diff"
+        assert actual == path.read_text(encoding="utf-8")
+
+    return check
