@@ -33,10 +33,11 @@ def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    """A private copy of the shipped 2022 plan."""
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the shipped 2022 plan, in ``repo/data``; the working directory is ``repo``."""
     target = tmp_path / "repo" / "data"
-    shutil.copytree(SHIPPED_DATA, target)
+    shutil.copytree(SHIPPED_DATA, target, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.chdir(target.parent)
     return target
 
 
