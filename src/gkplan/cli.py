@@ -11,13 +11,12 @@ import re
 import sys
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 
 from gkplan import query
-from gkplan.errors import ExitCode, GkplanError, Severity, UsageError
+from gkplan.errors import GkplanError, Severity, UsageError
 from gkplan.model import Status
 from gkplan.render.grid import Output
 from gkplan.render.views import Format
@@ -60,7 +59,11 @@ def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
 # Options shared by the reporting commands (the contract scripts rely on).
 DataOption = Annotated[
     str | None,
-    typer.Option("--data", help="数据目录（含 tasks.yaml、units.yaml）；默认取环境变量 GKPLAN_DATA，或向上查找最近的 data/", show_default=False),
+    typer.Option(
+        "--data",
+        help="数据目录（含 tasks.yaml、units.yaml）；默认取环境变量 GKPLAN_DATA，或向上查找最近的 data/",
+        show_default=False,
+    ),
 ]
 TodayOption = Annotated[
     str | None,
@@ -268,4 +271,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

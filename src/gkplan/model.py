@@ -172,10 +172,13 @@ class UnitDirectory:
         found = self.units.get(name) or self.groups.get(name)
         if found:
             return found
-        for entry in (*self.units.values(), *self.groups.values()):
+        for entry in self.entries():
             if name in entry.aliases:
                 return entry
         return None
+
+    def entries(self) -> tuple[Unit | Group, ...]:
+        return (*self.units.values(), *self.groups.values())
 
     def expand(self, name: str) -> tuple[str, ...]:
         """The canonical unit names a written name stands for (a group: its members)."""
@@ -189,7 +192,7 @@ class UnitDirectory:
     def known_names(self) -> list[str]:
         """Every name and alias a user may type, for suggestions."""
         names: list[str] = []
-        for entry in (*self.units.values(), *self.groups.values()):
+        for entry in self.entries():
             names.append(entry.name)
             names.extend(entry.aliases)
         return names

@@ -95,10 +95,7 @@ def resolve_scope(plans: Sequence[Plan], name: str | None) -> Scope:
 
 def evaluate(task: Task, today: date, scope: Scope = EVERYONE, warn_days: int = DEFAULT_WARN_DAYS) -> Row:
     """How ``task`` stands on ``today`` for the units in ``scope``."""
-    if scope.everyone:
-        units = task.responsible
-    else:
-        units = tuple(u for u in task.responsible if u in scope.units)
+    units = task.responsible if scope.everyone else tuple(u for u in task.responsible if u in scope.units)
     status = task.status_of(units) if units else task.status
     due = due_as_of(task.deadline, today)
     days_left = (due - today).days if due else None
@@ -165,16 +162,21 @@ def apply_filters(rows: Iterable[Row], filters: Filters, plans: Sequence[Plan] =
 def section_matches(task: Task, wanted: str, plans: Sequence[Plan]) -> bool:
     """``一`` matches every 一（…）; ``一（一）``/``1.1`` one part; other text a section title."""
     code = normalize_section_code(wanted)
-    if task.section == code or task.section.split("（")[0] == code:
-        return True
+    codes = {section.code for plan in plans for section in plan.sections}
+    if code in codes or not plans:
+        return task.section == code or task.section.split("（")[0] == code
+    text = wanted.strip()
     for plan in plans:
         if plan.id != task.plan:
             continue
         for section in plan.sections:
-            if wanted.strip() and wanted.strip() in section.title:
-                if task.section == section.code or task.section.split("（")[0] == section.code:
-                    return True
+            if text and text in section.title and task.section in (section.code, *_children(plan, section.code)):
+                return True
     return False
+
+
+def _children(plan: Plan, code: str) -> list[str]:
+    return [s.code for s in plan.sections if s.parent == code]
 
 
 def overdue(rows: Iterable[Row]) -> list[Row]:
@@ -242,9 +244,9 @@ def summarize(plans: Sequence[Plan], today: date, soon_days: int = DEFAULT_WARN_
             kinds.setdefault(unit.name, unit.kind)
             counts.setdefault(unit.name, [0, 0, 0, 0])
         for task in plan.tasks:
-            for unit in task.responsible:
-                row = evaluate(task, today, Scope(unit, (unit,)), soon_days)
-                tally = counts.setdefault(unit, [0, 0, 0, 0])
+            for name in task.responsible:
+                row = evaluate(task, today, Scope(name, (name,)), soon_days)
+                tally = counts.setdefault(name, [0, 0, 0, 0])
                 tally[0] += 1
                 tally[1] += row.status.finished
                 tally[2] += row.overdue

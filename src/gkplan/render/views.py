@@ -171,15 +171,13 @@ def print_tasks(
     notes = deadline_notes(rows, qualified)
     if fmt is Format.MD:
         lines = markdown_lines(grid) if rows else [empty]
-        if summary:
+        if summary and rows:
             lines += ["", summary]
         lines += ["", *notes] if notes else []
         out.write("\n".join(lines))
         return
     if not rows:
         out.write(empty)
-        if summary:
-            out.write(summary)
         return
     print_grid(out, grid)
     if summary:
@@ -205,7 +203,7 @@ def count_line(rows: Sequence[Row]) -> str:
 def print_show(out: Output, plan: Plan, row: Row, fmt: Format, qualified: bool) -> None:
     """Everything about one task."""
     task = row.task
-    progress = [
+    progress: list[dict[str, Any]] = [
         {
             "unit": unit,
             "status": task.unit_status(unit).value,
@@ -297,8 +295,8 @@ def _dates_text(row: Row) -> str:
 
 def print_units(out: Output, plans: Sequence[Plan], counts: dict[str, int], fmt: Format) -> None:
     """``units``: every unit and group, with task counts."""
-    units = []
-    groups = []
+    units: list[dict[str, Any]] = []
+    groups: list[dict[str, Any]] = []
     for plan in plans:
         for unit in plan.units.units.values():
             if all(u["name"] != unit.name for u in units):
@@ -324,7 +322,7 @@ def print_units(out: Output, plans: Sequence[Plan], counts: dict[str, int], fmt:
         ])
         return
     if fmt is Format.MD:
-        out.write("\n".join(markdown_lines(unit_grid) + [""] + markdown_lines(group_grid)))
+        out.write("\n".join([*markdown_lines(unit_grid), "", *markdown_lines(group_grid)]))
         return
     print_grid(out, unit_grid)
     out.write()

@@ -341,7 +341,8 @@ def _task(
     if "section" in entry:
         section = normalize_section_code(out.text(entry, "section", what))
         if section_codes and section not in section_codes:
-            out.add(entry, "section", "unknown-section", f"{what}的章节「{section}」不在 sections 中", _suggest(section, sorted(section_codes)))
+            hint = _suggest(section, sorted(section_codes))
+            out.add(entry, "section", "unknown-section", f"{what}的章节「{section}」不在 sections 中", hint)
     units = _written_units(entry, out, what)
     responsible: list[str] = []
     for index, name in enumerate(units):
@@ -376,7 +377,8 @@ def _task(
         source=out.source(entry),
     )
     if verified is not None and task.status is not Status.VERIFIED:
-        out.add(entry, "verified", "verified-not-done", f"{what}已登记核销，但还有单位未完成", "请先让每个责任单位登记完成，或删除 verified")
+        hint = "请先让每个责任单位登记完成，或删除 verified"
+        out.add(entry, "verified", "verified-not-done", f"{what}已登记核销，但还有单位未完成", hint)
     return task
 
 
@@ -434,7 +436,8 @@ def _progress(
             out.add(raw, name, "unknown-unit", f"{what}的进展单位「{name}」{reason}", _suggest(name, list(directory.units)))
             continue
         if found.name not in responsible:
-            out.add(raw, name, "not-responsible", f"{what}的进展登记给了「{found.name}」，但它不是本任务的责任单位", "请删除该条或改为责任单位")
+            message = f"{what}的进展登记给了「{found.name}」，但它不是本任务的责任单位"
+            out.add(raw, name, "not-responsible", message, "请删除该条或改为责任单位")
             continue
         if isinstance(record, str):
             record = {"status": record}

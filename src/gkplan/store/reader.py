@@ -161,11 +161,12 @@ class _Converter:
         self.problems = problems
         self.seen: set[int] = set()
 
-    def fail(self, node: Any, message: str, hint: str) -> DataError:
-        mark = node.start_mark
+    def fail(self, node: Any, message: str, hint: str, mark: Any = None) -> DataError:
+        mark = mark or node.start_mark
         return DataError(message, where=f"{self.shown}:{mark.line + 1}:{mark.column + 1}", hint=hint)
 
-    def convert(self, node: Any, depth: int) -> Any:
+    def convert(self, node: Any, depth: int, used_at: Any = None) -> Any:
+        """``used_at``: the mark of the key whose value this is, to point at an alias's use."""
         if depth > MAX_DEPTH:
             raise self.fail(node, "YAML 嵌套过深", "gkplan 的数据最多嵌套几层，请检查缩进")
         if id(node) in self.seen:
@@ -173,6 +174,7 @@ class _Converter:
                 node,
                 "不支持 YAML 锚点和别名（&name / *name）",
                 "请把被引用的内容直接写出来；这也防止了“十亿笑声”炸弹",
+                used_at,
             )
         self.seen.add(id(node))
         tag: str = node.tag
@@ -217,6 +219,7 @@ class _Converter:
         for key_node, value_node in node.value:
             if key_node.id != "scalar":
                 raise self.fail(key_node, "键必须是简单文字", "请检查该行的冒号和缩进")
+            key_mark = key_node.start_mark
             key = self.convert(key_node, depth + 1)
             if key == "<<" or key_node.tag == _YAML + "merge":
                 raise self.fail(key_node, "不支持 YAML 合并键（<<）", "请把内容直接写出来")
@@ -224,7 +227,6 @@ class _Converter:
                 key = str(key_node.value)
             if key == LINES:
                 raise self.fail(key_node, f"{LINES} 是保留字，不能作为键", "请改名")
-            key_mark = key_node.start_mark
             position = (key_mark.line + 1, key_mark.column + 1)
             if key in result:
                 first = lines[str(key)]
@@ -239,7 +241,7 @@ class _Converter:
                         "请删除或合并重复的键",
                     )
                 )
-            value = self.convert(value_node, depth + 1)
+            value = self.convert(value_node, depth + 1, key_mark)
             result[key] = value
             lines[str(key)] = position
             if isinstance(value, list):
@@ -278,10 +280,10 @@ def position(mapping: Any, key: str | int = "") -> Position:
         if lines:
             found = lines.get(str(key))
             if found:
-                return tuple(found)  # type: ignore[return-value]
+                return (found[0], found[1])
             own = lines.get("")
             if own:
-                return tuple(own)  # type: ignore[return-value]
+                return (own[0], own[1])
     return (0, 0)
 
 
