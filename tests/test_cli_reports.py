@@ -375,6 +375,7 @@ def test_summary_per_unit(gkplan: Runner) -> None:
     assert rows["就业培训科"] == {
         "unit": "就业培训科",
         "kind": "局机关科室",
+        "bureau": "data",
         "tasks": 30,
         "done": 0,
         "overdue": 2,

@@ -65,6 +65,10 @@ DataOption = Annotated[
         show_default=False,
     ),
 ]
+PlanOption = Annotated[
+    list[str] | None,
+    typer.Option("--plan", "-p", help="只看某个计划（计划编号，如 2022；可多次给出）；数据目录中有多个计划时使用", show_default=False),
+]
 TodayOption = Annotated[
     str | None,
     typer.Option("--today", help="按哪一天计算逾期，YYYY-MM-DD；默认取环境变量 GKPLAN_TODAY，或系统日期", show_default=False),
@@ -98,11 +102,11 @@ def resolve_today(option: str | None) -> date:
     return date.today()
 
 
-def load(data: str | None) -> Any:
-    """Load the workspace and say (on stderr) when the data has problems."""
+def load(data: str | None, plans: list[str] | None = None) -> Any:
+    """Load the workspace (``--plan``: only those plans) and say on stderr when the data has problems."""
     from gkplan.store import find_data_dir, load_workspace
 
-    workspace = load_workspace(find_data_dir(data))
+    workspace = load_workspace(find_data_dir(data), tuple(plans or ()))
     errors = [p for p in workspace.problems if p.severity is Severity.ERROR]
     if errors:
         print(f"gkplan: 警告：数据有 {len(errors)} 处错误，报表可能不完整；首个：{errors[0]}", file=sys.stderr)
@@ -145,6 +149,7 @@ def list_tasks(
     due_before: Annotated[str | None, typer.Option("--due-before", help="截止日期早于该日（YYYY-MM-DD）", show_default=False)] = None,
     due_after: Annotated[str | None, typer.Option("--due-after", help="截止日期晚于该日（YYYY-MM-DD）", show_default=False)] = None,
     data: DataOption = None,
+    plan: PlanOption = None,
     today: TodayOption = None,
     fmt: FormatOption = Format.TABLE,
     warn_days: WarnOption = query.DEFAULT_WARN_DAYS,
@@ -158,7 +163,7 @@ def list_tasks(
         due_before=parse_day(due_before, "--due-before") if due_before else None,
         due_after=parse_day(due_after, "--due-after") if due_after else None,
     )
-    workspace = load(data)
+    workspace = load(data, plan)
     scope = query.resolve_scope(workspace.plans, unit)
     rows = query.rows_for(workspace.tasks, day, scope, warn_days)
     rows = query.sort_rows(query.apply_filters(rows, filters, workspace.plans))
@@ -171,15 +176,17 @@ def list_tasks(
 def overdue(
     unit: UnitOption = None,
     data: DataOption = None,
+    plan: PlanOption = None,
     today: TodayOption = None,
     fmt: FormatOption = Format.TABLE,
     warn_days: WarnOption = query.DEFAULT_WARN_DAYS,
 ) -> None:
     """逾期任务：截止日期早于今天且未完成（今天到期的不算逾期），并列出未完成的单位。"""
     day = resolve_today(today)
-    workspace = load(data)
+    workspace = load(data, plan)
     scope = query.resolve_scope(workspace.plans, unit)
-    rows = query.sort_rows(query.overdue(query.rows_for(workspace.tasks, day, scope, warn_days)))
+    candidates = query.due_before(workspace.tasks, day)
+    rows = query.sort_rows(query.overdue(query.rows_for(candidates, day, scope, warn_days)))
     from gkplan.render.views import print_tasks
 
     print_tasks(
@@ -198,13 +205,14 @@ def due(
     within: Annotated[int, typer.Option("--within", "-w", min=0, help="今天起多少天内到期")] = query.DEFAULT_WARN_DAYS,
     unit: UnitOption = None,
     data: DataOption = None,
+    plan: PlanOption = None,
     today: TodayOption = None,
     fmt: FormatOption = Format.TABLE,
     warn_days: WarnOption = query.DEFAULT_WARN_DAYS,
 ) -> None:
     """即将到期：截止日期在今天到今天+N天之间、尚未完成的任务。"""
     day = resolve_today(today)
-    workspace = load(data)
+    workspace = load(data, plan)
     scope = query.resolve_scope(workspace.plans, unit)
     rows = query.sort_rows(query.due_within(query.rows_for(workspace.tasks, day, scope, warn_days), day, within))
     from gkplan.render.views import print_tasks
@@ -223,13 +231,14 @@ def due(
 def show(
     task_id: Annotated[str, typer.Argument(metavar="ID", help="任务序号，如 2；多个计划时写 2022:2", show_default=False)],
     data: DataOption = None,
+    plan: PlanOption = None,
     today: TodayOption = None,
     fmt: FormatOption = Format.TABLE,
     warn_days: WarnOption = query.DEFAULT_WARN_DAYS,
 ) -> None:
     """查看一个任务的全部信息：章节、展开后的责任单位、日期、剩余或逾期天数、各单位进展。"""
     day = resolve_today(today)
-    workspace = load(data)
+    workspace = load(data, plan)
     task = query.find_task(workspace.plans, task_id)
     row = query.evaluate(task, day, query.EVERYONE, warn_days)
     from gkplan.render.views import print_show
@@ -240,12 +249,13 @@ def show(
 @command("units")
 def units(
     data: DataOption = None,
+    plan: PlanOption = None,
     today: TodayOption = None,
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """单位、类别、简称、单位组及各自的任务数。"""
     resolve_today(today)  # accepted like every reporting command, and still checked
-    workspace = load(data)
+    workspace = load(data, plan)
     from gkplan.render.views import print_units
 
     print_units(Output.for_stream(), workspace.plans, query.task_counts(workspace.plans), fmt)
@@ -254,13 +264,14 @@ def units(
 @command("summary")
 def summary(
     data: DataOption = None,
+    plan: PlanOption = None,
     today: TodayOption = None,
     fmt: FormatOption = Format.TABLE,
     warn_days: WarnOption = query.DEFAULT_WARN_DAYS,
 ) -> None:
     """每个单位一行：任务数、已完成、逾期、即将到期、完成率。"""
     day = resolve_today(today)
-    workspace = load(data)
+    workspace = load(data, plan)
     from gkplan.render.views import print_summary
 
     print_summary(Output.for_stream(), query.summarize(workspace.plans, day, warn_days), fmt, warn_days)

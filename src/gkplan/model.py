@@ -259,6 +259,8 @@ class Task:
 
     def status_of(self, units: tuple[str, ...]) -> Status:
         """The status of the part some units share: done when all are done, etc."""
+        if not self.progress:  # most tasks, most of the year: nothing recorded yet
+            return Status.TODO if units else derive_status([], verified=self.verified is not None)
         return derive_status([self.unit_status(u) for u in units], verified=self.verified is not None)
 
     def key(self, qualified: bool) -> str:

@@ -184,6 +184,11 @@ def overdue(rows: Iterable[Row]) -> list[Row]:
     return [row for row in rows if row.overdue]
 
 
+def due_before(tasks: Iterable[Task], today: date) -> list[Task]:
+    """Tasks whose due date (as of today) has passed: the only ones that can be overdue."""
+    return [task for task in tasks if (due := due_as_of(task.deadline, today)) is not None and due < today]
+
+
 def due_within(rows: Iterable[Row], today: date, days: int) -> list[Row]:
     """Not finished and due from today to today + ``days`` inclusive."""
     return [
@@ -225,6 +230,7 @@ class UnitSummary:
 
     unit: str
     kind: str
+    bureau: str  # folder of the units.yaml that defines the unit ("" for the data root)
     tasks: int
     done: int
     overdue: int
@@ -237,21 +243,30 @@ class UnitSummary:
 
 def summarize(plans: Sequence[Plan], today: date, soon_days: int = DEFAULT_WARN_DAYS) -> list[UnitSummary]:
     """Per unit: its tasks, how many it finished, how many are late or due soon."""
-    kinds: dict[str, str] = {}
-    counts: dict[str, list[int]] = {}  # unit -> [tasks, done, overdue, due soon]
+    kinds: dict[tuple[str, str], str] = {}
+    counts: dict[tuple[str, str], list[int]] = {}  # (bureau, unit) -> [tasks, done, overdue, due soon]
     for plan in plans:
+        bureau = bureau_of(plan)
         for unit in plan.units.units.values():
-            kinds.setdefault(unit.name, unit.kind)
-            counts.setdefault(unit.name, [0, 0, 0, 0])
+            kinds.setdefault((bureau, unit.name), unit.kind)
+            counts.setdefault((bureau, unit.name), [0, 0, 0, 0])
         for task in plan.tasks:
             for name in task.responsible:
                 row = evaluate(task, today, Scope(name, (name,)), soon_days)
-                tally = counts.setdefault(name, [0, 0, 0, 0])
+                tally = counts.setdefault((bureau, name), [0, 0, 0, 0])
                 tally[0] += 1
                 tally[1] += row.status.finished
                 tally[2] += row.overdue
                 tally[3] += not row.status.finished and row.days_left is not None and 0 <= row.days_left <= soon_days
-    return [UnitSummary(unit, kinds.get(unit, ""), *tally) for unit, tally in counts.items()]
+    return [UnitSummary(unit, kinds.get((bureau, unit), ""), bureau, *tally) for (bureau, unit), tally in counts.items()]
+
+
+def bureau_of(plan: Plan) -> str:
+    """The folder of the units.yaml a plan's units come from: one bureau per folder."""
+    source = plan.units.source
+    if source is None or "/" not in source.path.replace("\\", "/"):
+        return ""
+    return source.path.replace("\\", "/").rsplit("/", 1)[0]
 
 
 def task_counts(plans: Sequence[Plan]) -> dict[str, int]:

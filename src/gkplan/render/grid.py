@@ -14,6 +14,7 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TextIO
 
 RICH_MAX_ROWS = 500  # rich costs ~2 ms a row; beyond this the plain layout is used
@@ -58,8 +59,11 @@ class Grid:
         self.styles.append(style)
 
 
+@lru_cache(maxsize=65536)  # report cells repeat a lot (names, units, dates)
 def display_width(text: str) -> int:
     """Terminal cells a string takes: CJK and full-width characters take two."""
+    if text.isascii():
+        return len(text)
     width = 0
     for char in text:
         if unicodedata.combining(char):

@@ -335,6 +335,7 @@ def print_summary(out: Output, summaries: Sequence[UnitSummary], fmt: Format, so
         {
             "unit": s.unit,
             "kind": s.kind,
+            "bureau": s.bureau,
             "tasks": s.tasks,
             "done": s.done,
             "overdue": s.overdue,
@@ -347,18 +348,18 @@ def print_summary(out: Output, summaries: Sequence[UnitSummary], fmt: Format, so
         out.write(json.dumps(objects, ensure_ascii=False, indent=2))
         return
     if fmt is Format.CSV:
-        names = ["unit", "kind", "tasks", "done", "overdue", "due_soon", "percent"]
+        names = ["unit", "kind", "bureau", "tasks", "done", "overdue", "due_soon", "percent"]
         write_csv(out.stream, names, [[o[n] for n in names] for o in objects])
         return
-    grid = Grid(["灯", "单位", "类别", "任务", "完成", "逾期", f"{soon_days}天内到期", "完成率"])
+    several = len({s.bureau for s in summaries}) > 1
+    headers = ["灯", "单位", "类别", "任务", "完成", "逾期", f"{soon_days}天内到期", "完成率"]
+    grid = Grid(["灯", "机构", *headers[1:]] if several else headers)
     for s in summaries:
         light = Light.RED if s.overdue else Light.YELLOW if s.due_soon else Light.GREEN
         if s.tasks and s.done == s.tasks:
             light = Light.DONE
-        grid.add(
-            [light.label, s.unit, s.kind, str(s.tasks), str(s.done), str(s.overdue), str(s.due_soon), f"{s.percent:.0f}%"],
-            LIGHT_STYLES[light],
-        )
+        cells = [s.unit, s.kind, str(s.tasks), str(s.done), str(s.overdue), str(s.due_soon), f"{s.percent:.0f}%"]
+        grid.add([light.label, *([s.bureau] if several else []), *cells], LIGHT_STYLES[light])
     if fmt is Format.MD:
         out.write("\n".join(markdown_lines(grid)))
         return

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from gkplan.errors import DataError, Problem, Severity
 from gkplan.model import Plan, Task, UnitDirectory
-from gkplan.store.build import build_plan, build_units
-from gkplan.store.reader import display_path, read_document
+from gkplan.store import cache
+from gkplan.store.reader import decode, display_path, parse_text, read_bytes
 
 UNITS_FILE = "units.yaml"
 TASKS_FILE = "tasks.yaml"
@@ -74,7 +74,13 @@ def find_data_dir(explicit: str | None = None, *, cwd: Path | None = None) -> Pa
 
 
 def _is_data_root(folder: Path) -> bool:
-    return (folder / TASKS_FILE).is_file() or (folder / UNITS_FILE).is_file()
+    """Holds a plan, or units, or (several bureaus) sub-folders that hold units."""
+    if (folder / TASKS_FILE).is_file() or (folder / UNITS_FILE).is_file():
+        return True
+    try:
+        return folder.is_dir() and any((child / UNITS_FILE).is_file() for child in folder.iterdir() if child.is_dir())
+    except OSError:
+        return False
 
 
 def plan_files(root: Path) -> list[tuple[Path, Path | None]]:
@@ -99,14 +105,59 @@ def plan_files(root: Path) -> list[tuple[Path, Path | None]]:
     return found
 
 
-def load_units(path: Path) -> tuple[UnitDirectory, list[Problem]]:
-    document = read_document(path)
+def _has_errors(problems: list[Problem]) -> bool:
+    return any(p.severity is Severity.ERROR for p in problems)
+
+
+def load_units(path: Path) -> tuple[UnitDirectory, list[Problem], bytes]:
+    """A ``units.yaml`` (from the cache when its content was seen before) and its raw bytes."""
+    from gkplan.store.compact import pack_units, unpack_units
+
+    shown = display_path(path)
+    raw = read_bytes(path, shown)
+    key = cache.cache_key("units", shown, raw)
+    packed = cache.load("units", key)
+    if packed is not None:
+        directory, problems = unpack_units(packed)
+        return directory, problems, raw
+    from gkplan.store.build import build_units
+
+    text, has_bom = decode(raw, shown)
+    document = parse_text(text, shown, has_bom=has_bom)
     directory, problems = build_units(document.data, document.path)
-    return directory, document.problems + problems
+    problems = document.problems + problems
+    if not _has_errors(problems):
+        cache.save("units", key, pack_units(directory, problems))
+    return directory, problems, raw
 
 
-def load_workspace(root: Path) -> Workspace:
-    """Load every plan under ``root``. Raises ``DataError`` only when nothing usable is there."""
+def load_plan(path: Path, directory: UnitDirectory, units_raw: bytes) -> tuple[Plan, list[Problem]]:
+    """One plan file, from the cache when this content (and its units.yaml) was seen before."""
+    from gkplan.store.compact import pack_plan, unpack_plan
+
+    shown = display_path(path)
+    raw = read_bytes(path, shown)
+    key = cache.cache_key("plan", shown, raw, units_raw)
+    packed = cache.load("plans", key)
+    if packed is not None:
+        return unpack_plan(packed, directory)
+    from gkplan.store.build import build_plan
+
+    text, has_bom = decode(raw, shown)
+    document = parse_text(text, shown, has_bom=has_bom)
+    default_id = "" if path.name == TASKS_FILE else path.stem
+    plan, problems = build_plan(document.data, document.path, directory, default_id=default_id)
+    problems = document.problems + problems
+    if not _has_errors(problems):
+        cache.save("plans", key, pack_plan(plan, problems))
+    return plan, problems
+
+
+def load_workspace(root: Path, plans: tuple[str, ...] = ()) -> Workspace:
+    """Load every plan under ``root`` (or only those whose id is in ``plans``).
+
+    Raises ``DataError`` only when a file cannot be used at all.
+    """
     workspace = Workspace(root)
     files = plan_files(root)
     if not files:
@@ -115,7 +166,7 @@ def load_workspace(root: Path) -> Workspace:
             where=display_path(root),
             hint="请检查 --data 指向的目录",
         )
-    directories: dict[Path, UnitDirectory] = {}
+    directories: dict[Path, tuple[UnitDirectory, bytes]] = {}
     for plan_path, units_path in files:
         if units_path is None:
             raise DataError(
@@ -124,13 +175,46 @@ def load_workspace(root: Path) -> Workspace:
                 hint=f"请在 {display_path(root)} 中添加 {UNITS_FILE}",
             )
         if units_path not in directories:
-            directory, problems = load_units(units_path)
-            directories[units_path] = directory
+            directory, problems, units_raw = load_units(units_path)
+            directories[units_path] = (directory, units_raw)
             workspace.problems.extend(problems)
-        document = read_document(plan_path)
-        default_id = "" if plan_path.name == TASKS_FILE else plan_path.stem
-        plan, problems = build_plan(document.data, document.path, directories[units_path], default_id=default_id)
-        workspace.problems.extend(document.problems)
+        directory, units_raw = directories[units_path]
+        plan, problems = load_plan(plan_path, directory, units_raw)
         workspace.problems.extend(problems)
         workspace.plans.append(plan)
+    _check_plan_ids(workspace)
+    if plans:
+        workspace.plans = select_plans(workspace.plans, plans)
     return workspace
+
+
+def _check_plan_ids(workspace: Workspace) -> None:
+    seen: dict[str, Plan] = {}
+    for plan in workspace.plans:
+        first = seen.setdefault(plan.id, plan)
+        if first is not plan:
+            where = plan.source.path if plan.source else ""
+            workspace.problems.append(
+                Problem(
+                    where,
+                    0,
+                    0,
+                    Severity.ERROR,
+                    "duplicate-plan",
+                    f"计划编号「{plan.id}」与 {first.source.path if first.source else ''} 重复",
+                    "请在 plan: 下写不同的 id",
+                )
+            )
+
+
+def select_plans(plans: list[Plan], wanted: tuple[str, ...]) -> list[Plan]:
+    """``--plan``: by exact id, or by a path-like prefix (``rsj/`` picks a bureau's plans)."""
+    from gkplan.errors import NotFoundError
+
+    chosen: list[Plan] = []
+    for name in wanted:
+        matches = [p for p in plans if p.id == name] or [p for p in plans if p.id.startswith(name)]
+        if not matches:
+            raise NotFoundError(f"没有计划「{name}」", suggestions=tuple(p.id for p in plans[:10]))
+        chosen.extend(p for p in matches if p not in chosen)
+    return chosen

@@ -1,0 +1,109 @@
+"""A cache of parsed data files, so a warm run never imports or runs the YAML parser.
+
+- Keyed by the file's **content** (BLAKE2b of the bytes, plus the bytes of the
+  ``units.yaml`` that governs it, the path shown in messages and gkplan's
+  version): an edit within the same second, or on a shared drive with coarse
+  timestamps, is a different key. Stale data cannot be served.
+- Stored outside the repository: ``$GKPLAN_CACHE_DIR``, else
+  ``$XDG_CACHE_HOME/gkplan``, else ``~/.cache/gkplan`` (``%LOCALAPPDATA%`` on
+  Windows). Safe to delete at any time; ``GKPLAN_NO_CACHE=1`` turns it off.
+- Entries hold plain tuples (``marshal``: fast, and it cannot run code when
+  read, unlike pickle); a corrupt or foreign entry is ignored and rebuilt.
+- Nothing is written for a file with errors: bad files are always re-read, so
+  their problems are always reported fresh.
+- Deadlines are not cached: they are resolved again on load (memoized), so a
+  newer deadline engine or holiday calendar is picked up at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from gkplan import __version__
+
+FORMAT = 1  # bump when the packed layout changes
+_MAGIC = f"gkplan-cache/{FORMAT}/{__version__}".encode()
+MAX_AGE_DAYS = 60  # entries unused this long are removed when a new one is written
+
+
+def cache_dir() -> Path | None:
+    if os.environ.get("GKPLAN_NO_CACHE"):
+        return None
+    explicit = os.environ.get("GKPLAN_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg:
+        return Path(xdg) / "gkplan"
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "gkplan" / "cache"
+    return Path.home() / ".cache" / "gkplan"
+
+
+def cache_key(*parts: bytes | str) -> str:
+    digest = hashlib.blake2b(_MAGIC, digest_size=20)
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def load(kind: str, key: str) -> Any | None:
+    """The cached value, or ``None`` when absent, unreadable or corrupt."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    path = folder / kind / f"{key}.marshal"
+    try:
+        value = marshal.loads(path.read_bytes())  # one read: marshal.load(stream) reads in small pieces
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    if not isinstance(value, tuple) or len(value) != 2 or value[0] != key:
+        return None  # a truncated, foreign or tampered entry
+    with contextlib.suppress(OSError):
+        os.utime(path)  # mark as used, for pruning
+    return value[1]
+
+
+def save(kind: str, key: str, value: Any) -> None:
+    """Store atomically; any failure (read-only home, full disk) just means no cache."""
+    folder = cache_dir()
+    if folder is None:
+        return
+    target = folder / kind
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=target, prefix=".tmp-", suffix=".marshal")
+        try:
+            with os.fdopen(fd, "wb") as stream:
+                marshal.dump((key, value), stream)
+            os.replace(temp, target / f"{key}.marshal")
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+    except (OSError, ValueError):
+        return
+
+
+def prune(kind: str) -> None:
+    """Remove entries not used for ``MAX_AGE_DAYS`` (called once after a run that wrote some)."""
+    import time
+
+    folder = cache_dir()
+    if folder is None:
+        return
+    limit = time.time() - MAX_AGE_DAYS * 86400
+    try:
+        for entry in os.scandir(folder / kind):
+            if entry.name.endswith(".marshal") and entry.stat().st_mtime < limit:
+                os.unlink(entry.path)
+    except OSError:
+        return

@@ -1,0 +1,142 @@
+"""Model <-> plain tuples for the parse cache (``marshal`` only stores builtin types).
+
+Dates travel as ordinals, enums as their values. Deadlines and the group
+expansion (``responsible``) are not stored: they are derived again on unpack,
+from the phrase and the current ``units.yaml``, by the same code the builder uses.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from gkplan.deadlines import deadline_for_task
+from gkplan.errors import Problem, Severity
+from gkplan.model import Group, Plan, Progress, Section, Source, Status, Task, Unit, UnitDirectory, Verification
+
+_STATUS = {status.value: status for status in Status}
+
+
+def _ordinal(day: date | None) -> int | None:
+    return day.toordinal() if day else None
+
+
+def _day(value: int | None) -> date | None:
+    return date.fromordinal(value) if value else None
+
+
+def _where(source: Source | None) -> tuple[int, int]:
+    return (source.line, source.column) if source else (0, 0)
+
+
+def pack_problems(problems: list[Problem]) -> tuple[Any, ...]:
+    return tuple((p.path, p.line, p.col, p.severity.value, p.code, p.message, p.hint) for p in problems)
+
+
+def unpack_problems(packed: tuple[Any, ...]) -> list[Problem]:
+    return [Problem(path, line, col, Severity(sev), code, message, hint) for path, line, col, sev, code, message, hint in packed]
+
+
+def pack_units(directory: UnitDirectory, problems: list[Problem]) -> tuple[Any, ...]:
+    units = tuple((u.name, u.kind, u.aliases, *_where(u.source)) for u in directory.units.values())
+    groups = tuple((g.name, g.members, g.aliases, *_where(g.source)) for g in directory.groups.values())
+    path = directory.source.path if directory.source else ""
+    return (path, units, groups, pack_problems(problems))
+
+
+def unpack_units(packed: tuple[Any, ...]) -> tuple[UnitDirectory, list[Problem]]:
+    path, units, groups, problems = packed
+    directory = UnitDirectory(
+        units={name: Unit(name, kind, aliases, Source(path, line, col)) for name, kind, aliases, line, col in units},
+        groups={name: Group(name, members, aliases, Source(path, line, col)) for name, members, aliases, line, col in groups},
+        source=Source(path),
+    )
+    return directory, unpack_problems(problems)
+
+
+def pack_plan(plan: Plan, problems: list[Problem]) -> tuple[Any, ...]:
+    path = plan.source.path if plan.source else ""
+    meta = (plan.id, plan.title, plan.year, plan.doc_number, plan.issuer, _ordinal(plan.issued))
+    sections = tuple((s.code, s.title, s.parent, *_where(s.source)) for s in plan.sections)
+    tasks = tuple(
+        (
+            t.id,
+            t.name,
+            t.content,
+            t.section,
+            t.units,
+            t.deadline.phrase,
+            _ordinal(t.anchor),
+            tuple(
+                (p.unit, p.status.value, _ordinal(p.date), p.note, p.by, *_where(p.source))
+                for p in t.progress.values()
+            ),
+            (
+                (_ordinal(t.verified.date), t.verified.by, t.verified.note, *_where(t.verified.source))
+                if t.verified
+                else None
+            ),
+            *_where(t.source),
+        )
+        for t in plan.tasks
+    )
+    return (path, meta, sections, tasks, pack_problems(problems))
+
+
+def unpack_plan(packed: tuple[Any, ...], directory: UnitDirectory) -> tuple[Plan, list[Problem]]:
+    path, meta, sections, tasks, problems = packed
+    plan_id, title, year, doc_number, issuer, issued = meta
+    expanded: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def responsible(units: tuple[str, ...]) -> tuple[str, ...]:
+        found = expanded.get(units)
+        if found is None:
+            names: list[str] = []
+            for name in units:
+                names.extend(u for u in directory.expand(name) if u not in names)
+            found = expanded[units] = tuple(names)
+        return found
+
+    result = []
+    for task_id, name, content, section, units, phrase, anchor, progress, verified, line, col in tasks:
+        anchor_day = _day(anchor)
+        result.append(
+            Task(
+                plan=plan_id,
+                id=task_id,
+                name=name,
+                content=content,
+                section=section,
+                units=units,
+                responsible=responsible(units),
+                deadline=deadline_for_task(phrase, year, anchor_day),
+                anchor=anchor_day,
+                progress=(
+                    {
+                        unit: Progress(unit, _STATUS[status], _day(day), note, by, Source(path, p_line, p_col))
+                        for unit, status, day, note, by, p_line, p_col in progress
+                    }
+                    if progress
+                    else {}
+                ),
+                verified=(
+                    Verification(_day(verified[0]), verified[1], verified[2], Source(path, verified[3], verified[4]))
+                    if verified
+                    else None
+                ),
+                source=Source(path, line, col),
+            )
+        )
+    plan = Plan(
+        id=plan_id,
+        title=title,
+        year=year,
+        doc_number=doc_number,
+        issuer=issuer,
+        issued=_day(issued),
+        sections=tuple(Section(code, s_title, parent, Source(path, line, col)) for code, s_title, parent, line, col in sections),
+        tasks=tuple(result),
+        units=directory,
+        source=Source(path),
+    )
+    return plan, unpack_problems(problems)

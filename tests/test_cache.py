@@ -1,0 +1,119 @@
+"""The parse cache is invisible: never stale, ignored when corrupt, never written for bad files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from gkplan.store import cache, load_workspace
+
+
+def cached_files(kind: str) -> list[Path]:
+    folder = cache.cache_dir()
+    assert folder is not None
+    return sorted((folder / kind).glob("*.marshal")) if (folder / kind).exists() else []
+
+
+def names(data_dir: Path) -> dict[int, str]:
+    return {t.id: t.name for t in load_workspace(data_dir).tasks}
+
+
+def test_cache_lives_outside_the_repository(data_dir: Path, tmp_path: Path) -> None:
+    load_workspace(data_dir)
+    [entry] = cached_files("plans")
+    assert entry.is_relative_to(tmp_path / ".cache" / "gkplan")
+    assert not any(p.suffix == ".marshal" for p in data_dir.rglob("*"))
+
+
+def test_warm_load_equals_cold_load(data_dir: Path) -> None:
+    cold = load_workspace(data_dir)
+    assert cached_files("plans")
+    warm = load_workspace(data_dir)
+    assert warm.plans == cold.plans
+    assert warm.problems == cold.problems
+
+
+def test_change_within_the_same_second_is_seen(data_dir: Path) -> None:
+    path = data_dir / "tasks.yaml"
+    assert names(data_dir)[1] == "做好主动公开公文规范归集"
+    before = path.stat()
+    text = path.read_text(encoding="utf-8").replace("name: 做好主动公开公文规范归集", "name: 做好主动公开公文规范整理", 1)
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # same size, same mtime: only content differs
+    assert path.stat().st_size == before.st_size
+    assert names(data_dir)[1] == "做好主动公开公文规范整理"
+
+
+def test_units_change_invalidates_the_plans_it_governs(data_dir: Path) -> None:
+    assert "法规科" not in load_workspace(data_dir).tasks[1].responsible
+    units = data_dir / "units.yaml"
+    line = "  人才开发科: {kind: 局机关科室}\n"
+    text = units.read_text(encoding="utf-8").replace(line, line + "  法规科: {kind: 局机关科室}\n")
+    units.write_text(text, encoding="utf-8")
+    assert "法规科" in load_workspace(data_dir).tasks[1].responsible
+
+
+def test_corrupt_entries_are_ignored(data_dir: Path) -> None:
+    expected = load_workspace(data_dir).plans
+    for entry in cached_files("plans") + cached_files("units"):
+        entry.write_bytes(b"\x00garbage")
+    assert load_workspace(data_dir).plans == expected
+    for entry in cached_files("plans"):
+        entry.write_bytes(entry.read_bytes()[:100])  # truncated
+    assert load_workspace(data_dir).plans == expected
+
+
+def test_foreign_entry_under_the_right_name_is_ignored(data_dir: Path) -> None:
+    import marshal
+
+    expected = load_workspace(data_dir).plans
+    [entry] = cached_files("plans")
+    entry.write_bytes(marshal.dumps(("someone-else", ("x",))))
+    assert load_workspace(data_dir).plans == expected
+
+
+def test_nothing_is_cached_for_a_file_with_errors(data_dir: Path) -> None:
+    path = data_dir / "tasks.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("      - 就业培训科\n", "      - 就业陪训科\n", 1), encoding="utf-8")
+    first = load_workspace(data_dir)
+    assert any(p.code == "unknown-unit" for p in first.problems)
+    assert cached_files("plans") == []
+    assert load_workspace(data_dir).problems == first.problems  # reported again, fresh
+
+
+def test_cache_can_be_turned_off_or_deleted(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GKPLAN_NO_CACHE", "1")
+    load_workspace(data_dir)
+    monkeypatch.delenv("GKPLAN_NO_CACHE")
+    assert cached_files("plans") == []
+    load_workspace(data_dir)
+    folder = cache.cache_dir()
+    assert folder is not None
+    import shutil
+
+    shutil.rmtree(folder)
+    assert len(load_workspace(data_dir).tasks) == 32
+
+
+def test_unwritable_cache_is_harmless(data_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("GKPLAN_CACHE_DIR", str(blocker / "cache"))
+    assert len(load_workspace(data_dir).tasks) == 32
+
+
+def test_warm_run_does_not_import_the_yaml_parser(data_dir: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / ".cache")}
+    code = (
+        "import sys; from pathlib import Path; from gkplan.store import load_workspace; "
+        "load_workspace(Path(sys.argv[1])); print('yaml' in sys.modules)"
+    )
+    cold = subprocess.run([sys.executable, "-c", code, str(data_dir)], capture_output=True, text=True, env=env, check=True)
+    warm = subprocess.run([sys.executable, "-c", code, str(data_dir)], capture_output=True, text=True, env=env, check=True)
+    assert cold.stdout.strip() == "True"
+    assert warm.stdout.strip() == "False"
