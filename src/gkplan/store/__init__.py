@@ -15,6 +15,7 @@ from pathlib import Path
 
 from gkplan.errors import DataError, Problem, Severity
 from gkplan.model import Plan, Task, UnitDirectory
+from gkplan.settings import Settings
 from gkplan.store import cache
 from gkplan.store.reader import decode, display_path, parse_text, read_bytes
 
@@ -31,6 +32,7 @@ class Workspace:
     root: Path
     plans: list[Plan] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    settings: Settings = field(default_factory=Settings)  # settings.yaml of the data root
 
     @property
     def qualified(self) -> bool:
@@ -111,15 +113,20 @@ def _has_errors(problems: list[Problem]) -> bool:
 
 def load_units(path: Path) -> tuple[UnitDirectory, list[Problem], bytes]:
     """A ``units.yaml`` (from the cache when its content was seen before) and its raw bytes."""
-    from gkplan.store.compact import pack_units, unpack_units
-
     shown = display_path(path)
     raw = read_bytes(path, shown)
+    directory, problems = units_from_bytes(raw, shown)
+    return directory, problems, raw
+
+
+def units_from_bytes(raw: bytes, shown: str) -> tuple[UnitDirectory, list[Problem]]:
+    """The content of a ``units.yaml`` (also an old version from git) -> the unit directory."""
+    from gkplan.store.compact import pack_units, unpack_units
+
     key = cache.cache_key("units", shown, raw)
     packed = cache.load("units", key)
     if packed is not None:
-        directory, problems = unpack_units(packed)
-        return directory, problems, raw
+        return unpack_units(packed)
     from gkplan.store.build import build_units
 
     text, has_bom = decode(raw, shown)
@@ -128,15 +135,19 @@ def load_units(path: Path) -> tuple[UnitDirectory, list[Problem], bytes]:
     problems = document.problems + problems
     if not _has_errors(problems):
         cache.save("units", key, pack_units(directory, problems))
-    return directory, problems, raw
+    return directory, problems
 
 
 def load_plan(path: Path, directory: UnitDirectory, units_raw: bytes) -> tuple[Plan, list[Problem]]:
     """One plan file, from the cache when this content (and its units.yaml) was seen before."""
+    shown = display_path(path)
+    return plan_from_bytes(read_bytes(path, shown), shown, path.name, directory, units_raw)
+
+
+def plan_from_bytes(raw: bytes, shown: str, name: str, directory: UnitDirectory, units_raw: bytes) -> tuple[Plan, list[Problem]]:
+    """The content of one plan file (also an old version from git) -> the plan; ``name`` is its file name."""
     from gkplan.store.compact import pack_plan, unpack_plan
 
-    shown = display_path(path)
-    raw = read_bytes(path, shown)
     key = cache.cache_key("plan", shown, raw, units_raw)
     packed = cache.load("plans", key)
     if packed is not None:
@@ -145,7 +156,7 @@ def load_plan(path: Path, directory: UnitDirectory, units_raw: bytes) -> tuple[P
 
     text, has_bom = decode(raw, shown)
     document = parse_text(text, shown, has_bom=has_bom)
-    default_id = "" if path.name == TASKS_FILE else path.stem
+    default_id = "" if name == TASKS_FILE else Path(name).stem
     plan, problems = build_plan(document.data, document.path, directory, default_id=default_id)
     problems = document.problems + problems
     if not _has_errors(problems):
@@ -183,6 +194,10 @@ def load_workspace(root: Path, plans: tuple[str, ...] = ()) -> Workspace:
         workspace.problems.extend(problems)
         workspace.plans.append(plan)
     _check_plan_ids(workspace)
+    from gkplan.store.settings import load_settings
+
+    workspace.settings, problems = load_settings(root)
+    workspace.problems.extend(problems)
     if plans:
         workspace.plans = select_plans(workspace.plans, plans)
     return workspace
