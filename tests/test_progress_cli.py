@@ -82,7 +82,7 @@ def test_by_defaults_to_env_then_git(gkplan: Runner, data_dir: Path) -> None:
         pytest.skip("git not installed")
     subprocess.run(["git", "init", "-q"], cwd=data_dir.parent, check=True)
     subprocess.run(["git", "config", "user.name", "赵六"], cwd=data_dir.parent, check=True)
-    result = gkplan("start", "2", "--unit", "人才服务中心", "--today", "2022-09-01", env={"GKPLAN_USER": None})  # type: ignore[dict-item]
+    result = gkplan("start", "2", "--unit", "人才服务中心", "--today", "2022-09-01", env={"GKPLAN_USER": None})
     assert result.exit_code == 0, result.stderr
     assert progress_of(gkplan, "2")["人才服务中心"]["by"] == "赵六"
 
