@@ -277,6 +277,162 @@ def summary(
     print_summary(Output.for_stream(), query.summarize(workspace.plans, day, warn_days), fmt, warn_days)
 
 
+# --- Recording progress (登记进展): start / done / block / reopen / verify / note ---------------
+
+USER_ENV = "GKPLAN_USER"
+TaskArgument = Annotated[str, typer.Argument(metavar="ID", help="任务序号，如 2；多个计划时写 2022:2", show_default=False)]
+ProgressUnitOption = Annotated[
+    str | None,
+    typer.Option(
+        "--unit",
+        "-u",
+        help="登记哪个单位（单位名或简称，不能是单位组）；任务只有一个责任单位时可省略",
+        show_default=False,
+    ),
+]
+DateOption = Annotated[
+    str | None,
+    typer.Option("--date", help="登记日期 YYYY-MM-DD；默认同 --today（GKPLAN_TODAY 或系统日期）", show_default=False),
+]
+NoteOption = Annotated[str | None, typer.Option("--note", help="说明（可选）", show_default=False)]
+ByOption = Annotated[
+    str | None,
+    typer.Option(
+        "--by", help="登记人；默认取环境变量 GKPLAN_USER，否则取数据目录的 git config user.name", show_default=False
+    ),
+]
+
+
+def resolve_user(by: str | None, folder: Path) -> str:
+    """--by, else $GKPLAN_USER (even empty), else git's user.name for the data folder, else ""."""
+    if by is not None:
+        return by.strip()
+    if USER_ENV in os.environ:
+        return os.environ[USER_ENV].strip()
+    import subprocess  # noqa: PLC0415 -- only when --by and GKPLAN_USER are both absent
+
+    try:
+        done = subprocess.run(
+            ["git", "config", "user.name"], cwd=folder, capture_output=True, text=True, timeout=5, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+def record(
+    action: str,
+    task_id: str,
+    *,
+    unit: str | None = None,
+    when: str | None = None,
+    note: str | None = None,
+    by: str | None = None,
+    data: str | None = None,
+    today: str | None = None,
+) -> None:
+    """Shared body of the progress commands: load, find the task, write one change, say what changed."""
+    from gkplan import updates  # noqa: PLC0415 -- the writing stack loads only for writing commands
+    from gkplan.store.writer import plan_file, update_task  # noqa: PLC0415
+
+    now = resolve_today(today)
+    day = parse_day(when, "--date") if when else now
+    workspace = load(data)
+    task = query.find_task(workspace.plans, task_id)
+    plan = workspace.plan_of(task)
+    key = task.key(workspace.qualified)
+    kind = updates.Action(action)
+    request = updates.Request(
+        kind,
+        unit=unit,
+        day=None if kind is updates.Action.NOTE else day,
+        note=None if note is None else note.strip(),
+        by="" if kind is updates.Action.NOTE else resolve_user(by, workspace.root),
+    )
+    result = update_task(plan_file(plan), plan, task.id, request, key)
+    print(updates.describe(result.before, result.after, result.edit, request, key, changed=result.changed))
+
+
+@command("start")
+def start(  # noqa: PLR0917 -- Typer passes options as parameters
+    task_id: TaskArgument,
+    unit: ProgressUnitOption = None,
+    when: DateOption = None,
+    note: NoteOption = None,
+    by: ByOption = None,
+    data: DataOption = None,
+    today: TodayOption = None,
+) -> None:
+    """登记某单位已开始这项任务（进行中）。"""
+    record("start", task_id, unit=unit, when=when, note=note, by=by, data=data, today=today)
+
+
+@command("done")
+def done(  # noqa: PLR0917 -- Typer passes options as parameters
+    task_id: TaskArgument,
+    unit: ProgressUnitOption = None,
+    when: DateOption = None,
+    note: NoteOption = None,
+    by: ByOption = None,
+    data: DataOption = None,
+    today: TodayOption = None,
+) -> None:
+    """登记某单位已完成自己的部分；全部责任单位完成后任务即为已完成。"""
+    record("done", task_id, unit=unit, when=when, note=note, by=by, data=data, today=today)
+
+
+@command("block")
+def block(  # noqa: PLR0917 -- Typer passes options as parameters
+    task_id: TaskArgument,
+    unit: ProgressUnitOption = None,
+    when: DateOption = None,
+    note: NoteOption = None,
+    by: ByOption = None,
+    data: DataOption = None,
+    today: TodayOption = None,
+) -> None:
+    """登记某单位受阻（建议用 --note 写明原因）。"""
+    record("block", task_id, unit=unit, when=when, note=note, by=by, data=data, today=today)
+
+
+@command("reopen")
+def reopen(  # noqa: PLR0917 -- Typer passes options as parameters
+    task_id: TaskArgument,
+    unit: ProgressUnitOption = None,
+    when: DateOption = None,
+    note: NoteOption = None,
+    by: ByOption = None,
+    data: DataOption = None,
+    today: TodayOption = None,
+) -> None:
+    """把某单位改回未开始；任务如已核销，核销记录一并撤销。"""
+    record("reopen", task_id, unit=unit, when=when, note=note, by=by, data=data, today=today)
+
+
+@command("verify")
+def verify(  # noqa: PLR0917 -- Typer passes options as parameters
+    task_id: TaskArgument,
+    note: NoteOption = None,
+    by: ByOption = None,
+    when: DateOption = None,
+    data: DataOption = None,
+    today: TodayOption = None,
+) -> None:
+    """局办公室核销：确认全部责任单位都已完成的任务（有未完成单位时拒绝）。"""
+    record("verify", task_id, when=when, note=note, by=by, data=data, today=today)
+
+
+@command("note")
+def note(
+    task_id: TaskArgument,
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="说明文字；写 \"\" 删除说明", show_default=False)],
+    unit: ProgressUnitOption = None,
+    data: DataOption = None,
+) -> None:
+    """给某单位的进展写说明，不改状态和日期。"""
+    record("note", task_id, unit=unit, note=text, data=data)
+
+
 def main() -> None:
     app()
 
