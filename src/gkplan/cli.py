@@ -11,6 +11,7 @@ import re
 import sys
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -309,7 +310,7 @@ def resolve_user(by: str | None, folder: Path) -> str:
         return by.strip()
     if USER_ENV in os.environ:
         return os.environ[USER_ENV].strip()
-    import subprocess  # noqa: PLC0415 -- only when --by and GKPLAN_USER are both absent
+    import subprocess
 
     try:
         done = subprocess.run(
@@ -332,8 +333,8 @@ def record(
     today: str | None = None,
 ) -> None:
     """Shared body of the progress commands: load, find the task, write one change, say what changed."""
-    from gkplan import updates  # noqa: PLC0415 -- the writing stack loads only for writing commands
-    from gkplan.store.writer import plan_file, update_task  # noqa: PLC0415
+    from gkplan import updates
+    from gkplan.store.writer import plan_file, update_task
 
     now = resolve_today(today)
     day = parse_day(when, "--date") if when else now
@@ -354,7 +355,7 @@ def record(
 
 
 @command("start")
-def start(  # noqa: PLR0917 -- Typer passes options as parameters
+def start(
     task_id: TaskArgument,
     unit: ProgressUnitOption = None,
     when: DateOption = None,
@@ -368,7 +369,7 @@ def start(  # noqa: PLR0917 -- Typer passes options as parameters
 
 
 @command("done")
-def done(  # noqa: PLR0917 -- Typer passes options as parameters
+def done(
     task_id: TaskArgument,
     unit: ProgressUnitOption = None,
     when: DateOption = None,
@@ -382,7 +383,7 @@ def done(  # noqa: PLR0917 -- Typer passes options as parameters
 
 
 @command("block")
-def block(  # noqa: PLR0917 -- Typer passes options as parameters
+def block(
     task_id: TaskArgument,
     unit: ProgressUnitOption = None,
     when: DateOption = None,
@@ -396,7 +397,7 @@ def block(  # noqa: PLR0917 -- Typer passes options as parameters
 
 
 @command("reopen")
-def reopen(  # noqa: PLR0917 -- Typer passes options as parameters
+def reopen(
     task_id: TaskArgument,
     unit: ProgressUnitOption = None,
     when: DateOption = None,
@@ -410,7 +411,7 @@ def reopen(  # noqa: PLR0917 -- Typer passes options as parameters
 
 
 @command("verify")
-def verify(  # noqa: PLR0917 -- Typer passes options as parameters
+def verify(
     task_id: TaskArgument,
     note: NoteOption = None,
     by: ByOption = None,

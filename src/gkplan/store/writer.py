@@ -67,7 +67,7 @@ def lock_path(path: Path) -> Path:
 @contextlib.contextmanager
 def locked(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     """Hold the plan file's lock (cross-platform: flock on Unix, msvcrt on Windows)."""
-    from filelock import FileLock, Timeout  # noqa: PLC0415 -- deferred: only writing commands need it
+    from filelock import FileLock, Timeout
 
     lock = FileLock(str(lock_path(path)), timeout=timeout)
     shown = display_path(path)

@@ -71,7 +71,7 @@ def _is_plain_safe(value: str) -> bool:
         return False
     if value.lower() in _WORDLIKE:
         return False
-    import yaml  # noqa: PLC0415 -- deferred like the reader's: already loaded by then
+    import yaml
 
     for tag, regexp in yaml.resolver.Resolver.yaml_implicit_resolvers.get(value[0], []):
         if regexp.match(value) and tag != "tag:yaml.org,2002:str":
