@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from gkplan.cli import app
@@ -201,6 +203,35 @@ def test_split_units(cell: str, known: tuple[str, ...], lead: list[str], support
     assert split_units(cell, known) == (lead, support)
 
 
+@given(st.text(alphabet=st.sampled_from("政务公开工作，。、“” \n\u3000ab12"), max_size=40))
+def test_clean_text_is_one_clean_line(raw: str) -> None:
+    clean = clean_text(raw)
+    assert "\n" not in clean
+    assert clean == clean.strip()
+    assert clean_text(clean) == clean
+    assert not re.search("[政务公开工作，。、“”] +[政务公开工作，。、“”]", clean)
+
+
+@given(
+    st.lists(st.sampled_from(KNOWN), min_size=1, max_size=6, unique=True).flatmap(
+        lambda names: st.tuples(
+            st.just(names),
+            st.lists(st.sampled_from(["、", "，", ",", "；", ";", "\n", "、\n"]), min_size=len(names), max_size=len(names)),
+            st.lists(st.integers(min_value=0, max_value=8), min_size=len(names), max_size=len(names)),
+        )
+    )
+)
+def test_wrapped_known_units_are_split_and_rejoined(case: tuple[list[str], list[str], list[int]]) -> None:
+    """Known names joined by any separator, each possibly broken by a line wrap, come back whole."""
+    names, separators, breaks = case
+    parts = []
+    for name, separator, at in zip(names, separators, breaks, strict=True):
+        if 0 < at < len(name):
+            name = name[:at] + "\n" + name[at:]
+        parts.append(name + separator)
+    assert split_units("".join(parts), KNOWN) == (names, [])
+
+
 @pytest.mark.parametrize(
     ("header", "field"),
     [
@@ -285,6 +316,22 @@ def test_word_table_split_across_pages_with_repeated_or_missing_header(tmp_path:
     assert result.continuation_rows == 1
     assert result.tables_used == 3
     assert result.plan.year == 2024
+
+
+def test_word_title_from_the_paragraphs_above_the_table(tmp_path: Path) -> None:
+    """Like the seed: the notice's body, 附件, then a two-line title, then the table."""
+    paragraphs = [
+        "嘉人社发〔2023〕5号",
+        "现将《2023 年工作要点》印发给你们，请认真贯彻落实。",
+        "附件：2023 年嘉定区人力资源和社会保障局政务公开工作要点任务分解表",
+        "附件",
+        "2023 年嘉定区人力资源和社会保障局",
+        "政务公开工作要点任务分解表",
+    ]
+    rows = [["序\n号", "任务名称", "任务内容", "责任单位", "时间节\n点"], ["1", "甲", "内容", "局办公室", "全年"]]
+    result = run_import(make_docx(tmp_path / "notice.docx", [rows], paragraphs=paragraphs))
+    assert result.plan.title == "2023 年嘉定区人力资源和社会保障局政务公开工作要点"
+    assert result.plan.year == 2023
 
 
 def test_word_picks_the_task_table_among_others(tmp_path: Path) -> None:

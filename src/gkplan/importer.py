@@ -436,11 +436,10 @@ def import_tables(
     if header is None:
         seen = _seen_headers(tables)
         said = "；".join(f"「{s}」" for s in seen) if seen else "（没有像表头的行）"
-        raise DataError(
-            f"找不到任务表的表头：看到的是 {said}",
-            where=shown,
-            hint=f"表头要有任务列和责任单位或时间节点列，可用的列名：{accepted_headers()}",
-        )
+        hint = f"表头要有任务列和责任单位或时间节点列，可用的列名：{accepted_headers()}"
+        if any("GB18030" in t.where for t in tables):
+            hint = "如果上面的文字是乱码，请用 Excel 另存为“CSV UTF-8”；" + hint
+        raise DataError(f"找不到任务表的表头：看到的是 {said}", where=shown, hint=hint)
     if not header.columns("lead") and not header.columns("support"):
         raise DataError(
             f"任务表没有“责任单位”列（表头：{'、'.join(t for t in header.texts if t)}）",
@@ -583,7 +582,7 @@ def _draft_plan(
 
     if not pending:
         raise DataError(
-            f"任务表的表头下面没有任务（{result.table_where}，表头在第 {header.row + 1} 行）",
+            f"任务表的表头下面没有任务（{result.table_where}，表头在第 {result.header_line} 行）",
             where=shown,
             hint="请确认选对了文件和工作表",
         )

@@ -153,7 +153,8 @@ def read_docx(raw: bytes, shown: str) -> list[SourceTable]:
                     preamble.append(text)
                 continue
             rows = [[cell.text for cell in row.cells] for row in block.rows]
-            table = _rectangle(rows, list(range(1, len(rows) + 1)))
+            # Word tables keep their empty last columns: the width tells a continued table apart.
+            table = _rectangle(rows, list(range(1, len(rows) + 1)), trim=False)
             table.where = f"第 {len(tables) + 1} 个表格"
             table.preamble = preamble
             table.kind = "docx"
@@ -181,7 +182,7 @@ def read_xlsx(raw: bytes, shown: str) -> list[SourceTable]:
     for sheet in workbook.worksheets:
         if sheet.sheet_state != "visible":
             continue
-        table = _read_sheet(sheet, shown)
+        table = _read_sheet(sheet)
         table.where = f"工作表「{sheet.title}」"
         table.kind = "xlsx"
         tables.append(table)
@@ -189,11 +190,9 @@ def read_xlsx(raw: bytes, shown: str) -> list[SourceTable]:
     return tables
 
 
-def _read_sheet(sheet: Any, shown: str) -> SourceTable:
-    if sheet.max_row > MAX_ROWS:
-        raise DataError(f"工作表「{sheet.title}」有 {sheet.max_row} 行，不像任务分解表", where=shown, hint="请只保留任务表所在的工作表")
+def _read_sheet(sheet: Any) -> SourceTable:
     grid: dict[tuple[int, int], Any] = {}
-    for row in sheet.iter_rows():
+    for row in sheet.iter_rows(max_row=min(sheet.max_row, MAX_ROWS)):  # styled empty rows can run far
         for cell in row:
             if cell.value is not None:
                 grid[(cell.row, cell.column)] = cell.value
@@ -321,11 +320,11 @@ def read_csv(raw: bytes, shown: str) -> SourceTable:
 _DELIMITER_NAMES = {",": "逗号", "\t": "Tab", ";": "分号"}
 
 
-def _rectangle(rows: list[list[str]], lines: list[int]) -> SourceTable:
-    """Pad rows to the same width and drop trailing columns that are empty everywhere."""
+def _rectangle(rows: list[list[str]], lines: list[int], *, trim: bool = True) -> SourceTable:
+    """Pad rows to the same width and (``trim``) drop trailing columns that are empty everywhere."""
     width = max((len(r) for r in rows), default=0)
     padded = [[(c or "") for c in r] + [""] * (width - len(r)) for r in rows]
-    while width and all(not row[width - 1].strip() for row in padded):
+    while trim and width and all(not row[width - 1].strip() for row in padded):
         width -= 1
         padded = [row[:width] for row in padded]
     return SourceTable(padded, lines)
