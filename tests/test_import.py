@@ -140,7 +140,7 @@ WORD_TABLE: list[list[str]] = [
     ["重点任务", "编号", "具体措施", "牵头\n单位", "配合单位", "完成\n时限"],
     ["深化政策解读", "1", "开展政策\n解读工作。", "局办公室", "就业培训科、人才开发科", "6月底前"],
     ["深化政策解读", "2", "做好 解读 材料 的发布。", "就业促进中\n心", "", "全年"],
-    ["优化平台建设", "3", "更新门户网站专栏，", "局机关各科室；局属各单位", "", "三季度末"],
+    ["优化平台建设", "3", "更新门户网站专栏，", "局机关各科室；局属各单位", "", "按上级部署"],
     ["优化平台建设", "", "确保数据同源。", "", "", ""],
 ]
 
@@ -293,7 +293,7 @@ def test_word_table_with_title_rows_merged_names_and_lead_and_support_units(tmp_
             "name": "优化平台建设",
             "content": "更新门户网站专栏，确保数据同源。",
             "units": ["局机关各科室", "局属各单位"],
-            "deadline": "三季度末",
+            "deadline": "按上级部署",
         },
     ]
     assert result.tasks[0].support == ("就业培训科", "人才开发科")
@@ -603,12 +603,12 @@ def test_import_writes_the_year_file_that_loads_beside_the_shipped_plan(gkplan: 
     assert "行数：读到 4 行（续行并入上一项 1 行）→ 任务 3 项" in result.stdout
     assert "责任单位：6 个，data/units.yaml 中已有 6 个，未知 0 个" in result.stdout
     assert "时间节点：可换算 2 项；无法识别 1 项：" in result.stdout
-    assert "  第 3 项「三季度末」：无法识别时间节点「三季度末」" in result.stdout
+    assert "  第 3 项「按上级部署」：无法识别时间节点「按上级部署」" in result.stdout
     text = written.read_text(encoding="utf-8")
     assert "      # 配合单位（原表“配合单位”栏）：\n      - 就业培训科\n" in text
     workspace = load_workspace(data_dir)
     assert [p.id for p in workspace.plans] == ["2023", "2022"]
-    assert {p.code for p in workspace.problems} == {"bad-deadline"}  # 三季度末: listed in the summary
+    assert {p.code for p in workspace.problems} == {"bad-deadline"}  # 按上级部署: listed in the summary
     listed = gkplan("list", "--unit", "就业培训科", "--search", "政策解读", "--today", "2023-01-10")
     assert "2023:1" in listed.stdout
 

@@ -77,7 +77,8 @@ def _deadline_lines(result: ImportResult) -> list[str]:
         text += f"；未填 {len(missing)} 项（第 {_ids([t.id for t in missing])} 项，按 {year}-12-31 计）"
     text += f"；无法识别 {len(unreadable)} 项" + ("：" if unreadable else "")
     lines = [text]
-    lines += [f"  第 {task.id} 项「{task.deadline}」：{note}" for task, note in unreadable[:LIST_LIMIT]]
+    # The reason only: the accepted forms are the deadline engine's to list (gkplan check shows them).
+    lines += [f"  第 {task.id} 项「{task.deadline}」：{note.split('；')[0]}" for task, note in unreadable[:LIST_LIMIT]]
     if len(unreadable) > LIST_LIMIT:
         lines.append(f"  ……另有 {len(unreadable) - LIST_LIMIT} 项")
     return lines
