@@ -434,6 +434,141 @@ def note(
     record("note", task_id, unit=unit, note=text, data=data)
 
 
+# --- import / init: next year's 任务分解表 from Word, Excel or CSV (issue 7) -------------------
+
+YearOption = Annotated[
+    int | None,
+    typer.Option("--year", min=2000, max=2100, help="计划年度；默认取表格标题中的年份", show_default=False),
+]
+TitleOption = Annotated[
+    str | None,
+    typer.Option("--title", help="计划标题；默认取表格上方的标题（去掉“任务分解表”）", show_default=False),
+]
+
+
+def _read_plan_table(source: str, known: list[str], year: int | None, title: str | None) -> Any:
+    from pathlib import Path
+
+    from gkplan.importer import import_tables
+    from gkplan.store.reader import display_path
+    from gkplan.store.tables import read_tables
+
+    path = Path(source)
+    return import_tables(read_tables(path), shown=display_path(path), known_units=known, year=year, title=title)
+
+
+@command("import")
+def import_plan(
+    file: Annotated[
+        str, typer.Argument(metavar="FILE", help="任务分解表：Word（.docx）、Excel（.xlsx）或 CSV（.csv）", show_default=False)
+    ],
+    year: YearOption = None,
+    title: TitleOption = None,
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", help="写到哪个文件；默认数据目录中的“年份.yaml”；- 表示打印到标准输出", show_default=False),
+    ] = None,
+    data: DataOption = None,
+) -> None:
+    """把新一年的任务分解表导入为计划文件（YAML），并报告读到的行、任务、单位和时间节点。"""
+    from dataclasses import replace
+    from pathlib import Path
+
+    from gkplan.errors import DataError
+    from gkplan.render.imports import import_summary
+    from gkplan.store import UNITS_FILE, find_data_dir, load_units, load_workspace
+    from gkplan.store.emit import check_plan_text, emit_plan, refuse_existing, write_new
+    from gkplan.store.reader import display_path
+
+    try:
+        root: Path | None = find_data_dir(data)
+    except DataError:
+        if output is None or data:
+            raise
+        root = None  # -o without a data root: nothing to check the units against
+    directory = load_units(root / UNITS_FILE)[0] if root and (root / UNITS_FILE).is_file() else None
+    result = _read_plan_table(file, directory.known_names() if directory else [], year, title)
+    target = None if output == "-" else Path(output) if output else root / f"{result.plan.year}.yaml"  # type: ignore[operator]
+    plan_id = target.stem if target and target.name != "tasks.yaml" else str(result.plan.year)
+    if target:
+        refuse_existing(target)  # before anything else: the clearest reason comes first
+    if root and target:
+        try:
+            taken = {p.id: p.source.path if p.source else "" for p in load_workspace(root).plans}
+        except DataError:
+            taken = {}
+        if plan_id in taken:
+            raise UsageError(
+                f"数据目录中已有编号为 {plan_id} 的计划（{taken[plan_id]}）",
+                hint="请用 -o 另取文件名（文件名即计划编号），例如 -o " + display_path(root / f"{plan_id}-new.yaml"),
+            )
+    shown_target = display_path(target) if target else "标准输出"
+    origin = (f"由 gkplan import 从 {Path(file).name} 导入；请与原表核对后再提交。",)
+    result.plan = replace(result.plan, id=plan_id, origin=origin)
+    text = emit_plan(result.plan)
+    problems = check_plan_text(text, shown_target, directory) if directory else []
+    if target:
+        write_new(target, text)
+    else:
+        sys.stdout.write(text)
+    units_file = display_path(root / UNITS_FILE) if root else UNITS_FILE
+    lines = import_summary(result, source=file, target=shown_target, directory=directory, units_file=units_file, problems=problems)
+    print("\n".join(lines), file=sys.stderr if target is None else sys.stdout)
+
+
+@command("init")
+def init(
+    directory: Annotated[str, typer.Argument(metavar="DIR", help="新数据目录，如 data（不存在则创建）", show_default=False)],
+    source: Annotated[
+        str | None,
+        typer.Option("--from", help="从任务分解表（.docx、.xlsx、.csv）导入任务和责任单位", show_default=False),
+    ] = None,
+    year: YearOption = None,
+    title: TitleOption = None,
+) -> None:
+    """为刚开始使用的单位建立数据目录：tasks.yaml 和列出全部责任单位的 units.yaml；不覆盖已有文件。"""
+    from dataclasses import replace
+    from pathlib import Path
+
+    from gkplan.importer import suggest_units
+    from gkplan.render.imports import import_summary, init_lines
+    from gkplan.store import TASKS_FILE, UNITS_FILE
+    from gkplan.store.emit import PlanDraft, check_plan_text, check_units_text, emit_plan, emit_units, write_new
+    from gkplan.store.reader import display_path
+
+    folder = Path(directory)
+    tasks_path, units_path = folder / TASKS_FILE, folder / UNITS_FILE
+    for path in (tasks_path, units_path):
+        if path.exists():
+            hint = "新一年的计划请用 gkplan import 加入已有的数据目录"
+            raise UsageError("文件已存在，gkplan init 不会覆盖它", where=display_path(path), hint=hint)
+    result = _read_plan_table(source, [], year, title) if source else None
+    if result is None:
+        plan_year = year or resolve_today(None).year
+        plan = PlanDraft(str(plan_year), title or f"{plan_year}年工作要点", plan_year, origin=("由 gkplan init 建立。",))
+        units, groups = suggest_units([])
+    else:
+        origin = (f"由 gkplan init 从 {Path(source or '').name} 导入；请与原表核对后再提交。",)
+        plan = result.plan = replace(result.plan, origin=origin)
+        units, groups = suggest_units(result.units)
+    found = f"由 gkplan init 从 {Path(source).name} 建立：表中出现的全部责任单位。" if source else "由 gkplan init 建立。"
+    units_text = emit_units(units, groups, [found])
+    new_units, problems = check_units_text(units_text, display_path(units_path))
+    plan_text = emit_plan(plan)
+    problems += check_plan_text(plan_text, display_path(tasks_path), new_units)
+    write_new(units_path, units_text)
+    write_new(tasks_path, plan_text)
+    lines = [f"已建立数据目录 {display_path(folder)}：{TASKS_FILE}、{UNITS_FILE}"]
+    if result is not None:
+        shown_tasks, shown_units = display_path(tasks_path), display_path(units_path)
+        summary = import_summary(
+            result, source=source or "", target=shown_tasks, directory=new_units, units_file=shown_units, problems=problems
+        )
+        lines += summary
+    lines += init_lines(len(units), sum(g.active for g in groups), [g.name for g in groups if not g.active], display_path(units_path))
+    print("\n".join(lines))
+
+
 def main() -> None:
     app()
 
