@@ -334,6 +334,7 @@ def record(
 ) -> None:
     """Shared body of the progress commands: load, find the task, write one change, say what changed."""
     from gkplan import updates
+    from gkplan.store import remember_update
     from gkplan.store.writer import plan_file, update_task
 
     now = resolve_today(today)
@@ -351,6 +352,7 @@ def record(
         by="" if kind is updates.Action.NOTE else resolve_user(by, workspace.root),
     )
     result = update_task(plan_file(plan), plan, task.id, request, key)
+    remember_update(workspace, plan, result)
     print(updates.describe(result.before, result.after, result.edit, request, key, changed=result.changed))
 
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from gkplan.errors import DataError, Problem, Severity
-from gkplan.model import Plan, Task, UnitDirectory
+from gkplan.model import Plan, Source, Task, UnitDirectory
 from gkplan.store import cache
 from gkplan.store.reader import decode, display_path, parse_text, read_bytes
 
@@ -218,3 +219,54 @@ def select_plans(plans: list[Plan], wanted: tuple[str, ...]) -> list[Plan]:
             raise NotFoundError(f"没有计划「{name}」", suggestions=tuple(p.id for p in plans[:10]))
         chosen.extend(p for p in matches if p not in chosen)
     return chosen
+
+
+def remember_update(workspace: Workspace, plan: Plan, result: Any) -> None:
+    """After a progress update, cache the new file's content without parsing it again.
+
+    The writer proved that the new file is the old one with one task block
+    replaced (every other byte unchanged, the new block parsed and checked), so
+    the new plan is the old plan with that task rebuilt from its block and the
+    lines after it shifted. Done only for a plan that loaded without problems;
+    otherwise the next run simply parses the file again.
+    """
+    from dataclasses import replace
+
+    from gkplan.store.compact import pack_plan
+
+    if not result.written or plan.source is None:
+        return
+    shown = plan.source.path
+    if any(p.path == shown for p in workspace.problems):
+        return
+    units_source = plan.units.source
+    if units_source is None:
+        return
+    try:
+        units_raw = Path(units_source.path).read_bytes()
+    except OSError:
+        return
+    first, old_end = result.line, result.line + result.old_lines  # lines >= old_end move
+    delta = result.new_lines - result.old_lines
+
+    def moved(source: Source | None, offset: int = 0) -> Source | None:
+        if source is None:
+            return None
+        if offset:
+            return replace(source, path=shown, line=source.line + offset)
+        return replace(source, line=source.line + delta) if source.line >= old_end else source
+
+    def shift(task: Task, offset: int = 0) -> Task:
+        return replace(
+            task,
+            source=moved(task.source, offset),
+            progress={u: replace(p, source=moved(p.source, offset)) for u, p in task.progress.items()},
+            verified=replace(task.verified, source=moved(task.verified.source, offset)) if task.verified else None,
+        )
+
+    after = shift(result.after, first - 1)  # the writer built it from the block alone: line 1 = ``first``
+    tasks = tuple(after if t.id == after.id else shift(t) for t in plan.tasks)
+    sections = tuple(replace(s, source=moved(s.source)) for s in plan.sections)
+    new_plan = replace(plan, tasks=tasks, sections=sections)
+    key = cache.cache_key("plan", shown, result.written, units_raw)
+    cache.save("plans", key, pack_plan(new_plan, []))

@@ -50,6 +50,9 @@ class UpdateResult:
     changed: bool
     path: Path
     line: int  # where the task starts in the file
+    old_lines: int = 0  # lines of the task block before the edit
+    new_lines: int = 0  # … and after
+    written: bytes = b""  # the file's new bytes (empty when nothing changed)
 
 
 def plan_file(plan: Plan) -> Path:
@@ -113,10 +116,22 @@ def update_task(
             _check_document(text, new_text, block, expected, shown)
         after = _build_task(new_item, plan, shown, task_id)
         changed = new_text != text
+        written = b""
         if changed:
             _refuse_if_touched(path, before_stat, shown)
-            write_atomic(path, (BOM if has_bom else b"") + new_text.encode("utf-8"))
-    return UpdateResult(before, after, edit, changed, path, block.line)
+            written = (BOM if has_bom else b"") + new_text.encode("utf-8")
+            write_atomic(path, written)
+    return UpdateResult(
+        before,
+        after,
+        edit,
+        changed,
+        path,
+        block.line,
+        old_lines=block.text.count("\n"),
+        new_lines=new_block.count("\n"),
+        written=written,
+    )
 
 
 def apply_edit(block: Block, edit: Edit, unit_key: str | None, *, step: int, newline: str, shown: str) -> str:
