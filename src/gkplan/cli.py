@@ -19,6 +19,7 @@ import typer
 from gkplan import query
 from gkplan.errors import GkplanError, Severity, UsageError
 from gkplan.model import Status
+from gkplan.render.deadline import DateFormat
 from gkplan.render.grid import Output
 from gkplan.render.views import Format
 
@@ -569,6 +570,41 @@ def init(
         lines += summary
     lines += init_lines(len(units), sum(g.active for g in groups), [g.name for g in groups if not g.active], display_path(units_path))
     print("\n".join(lines))
+# --- gkplan date (deadline engine, issue 3) ---------------------------------
+
+
+@command("date")
+def date_command(
+    phrase: Annotated[
+        str,
+        typer.Argument(metavar="PHRASE", help="时间节点原文，如 9月底前、每季度、出台后5个工作日内"),
+    ],
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year",
+            "-y",
+            help="计划年度；默认取 --today（或 GKPLAN_TODAY）的年份，其次 --from 的年份，再次系统日期的年份",
+            show_default=False,
+        ),
+    ] = None,
+    anchor: Annotated[
+        str | None,
+        typer.Option("--from", help="相对时限的起算日（当天不计），YYYY-MM-DD", show_default=False),
+    ] = None,
+    today: TodayOption = None,
+    fmt: Annotated[DateFormat, typer.Option("--format", "-f", help="输出格式：table、json")] = DateFormat.TABLE,
+) -> None:
+    """试读一个时间节点：gkplan 如何理解它（类型、开始、截止、说明）。读不懂时列出可用的写法。"""
+    from gkplan.deadlines import resolve_deadline
+    from gkplan.render.deadline import print_deadline
+
+    day = resolve_today(today)
+    given_today = bool(today or os.environ.get(TODAY_ENV))
+    start = parse_day(anchor, "--from") if anchor else None
+    plan_year = year if year is not None else (day.year if given_today or start is None else start.year)
+    deadline = resolve_deadline(phrase, plan_year, anchor=start)
+    print_deadline(Output.for_stream(), deadline, fmt, year=plan_year, today=day if given_today else None, anchor=start)
 
 
 def main() -> None:

@@ -410,6 +410,15 @@ def _deadline(entry: dict[Any, Any], out: Collector, what: str, year: int, ancho
     deadline = deadline_for_task(phrase, year, anchor)
     if deadline.kind is DeadlineKind.UNDATED:
         out.add(entry, "deadline", "bad-deadline", f"{what}的{deadline.note}", "请改写，可先用 gkplan date 试读")
+    elif deadline.leftover:
+        out.add(
+            entry,
+            "deadline",
+            "deadline-leftover",
+            f"{what}的时间节点「{phrase}」中「{deadline.leftover}」未参与计算",
+            "请确认日期读得对（gkplan date 试读）；说明性文字可移到任务内容里",
+            Severity.WARNING,
+        )
     return deadline
 
 
