@@ -16,7 +16,7 @@ from pathlib import Path
 from gkplan.errors import DataError, Problem, Severity
 from gkplan.model import Plan, Task, UnitDirectory
 from gkplan.store.build import build_plan, build_units
-from gkplan.store.reader import display_path, read_document
+from gkplan.store.reader import Document, display_path, read_document
 
 UNITS_FILE = "units.yaml"
 TASKS_FILE = "tasks.yaml"
@@ -31,6 +31,7 @@ class Workspace:
     root: Path
     plans: list[Plan] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    documents: dict[str, Document] = field(default_factory=dict)  # by shown path; only with check=True
 
     @property
     def qualified(self) -> bool:
@@ -105,8 +106,15 @@ def load_units(path: Path) -> tuple[UnitDirectory, list[Problem]]:
     return directory, document.problems + problems
 
 
-def load_workspace(root: Path) -> Workspace:
-    """Load every plan under ``root``. Raises ``DataError`` only when nothing usable is there."""
+def load_workspace(root: Path, *, check: bool = False) -> Workspace:
+    """Load every plan under ``root``. Raises ``DataError`` only when nothing usable is there.
+
+    ``check=True`` is for ``gkplan check``: a file that cannot be read at all (bad YAML,
+    not UTF-8, hostile, too big) becomes an ERROR problem and loading goes on with the
+    other files; the parsed documents are kept in ``Workspace.documents`` for the checks
+    that need the text. Reports keep the default: one unreadable file stops them, since a
+    report that silently skips a plan would tell the weekly meeting that nothing is late.
+    """
     workspace = Workspace(root)
     files = plan_files(root)
     if not files:
@@ -114,23 +122,57 @@ def load_workspace(root: Path) -> Workspace:
             f"数据目录里没有计划文件（{TASKS_FILE}）",
             where=display_path(root),
             hint="请检查 --data 指向的目录",
+            code="no-plans",
         )
-    directories: dict[Path, UnitDirectory] = {}
+    directories: dict[Path, UnitDirectory | None] = {}  # None: that units.yaml could not be read
+
+    def unusable(exc: DataError, shown: str) -> None:
+        if not check:
+            raise exc
+        workspace.problems.append(exc.as_problem(shown))
+
     for plan_path, units_path in files:
+        directory: UnitDirectory | None = None
         if units_path is None:
-            raise DataError(
-                f"找不到 {UNITS_FILE}：计划文件所在目录及其上级都没有",
-                where=display_path(plan_path),
-                hint=f"请在 {display_path(root)} 中添加 {UNITS_FILE}",
+            unusable(
+                DataError(
+                    f"找不到 {UNITS_FILE}：计划文件所在目录及其上级都没有",
+                    where=display_path(plan_path),
+                    hint=f"请在 {display_path(root)} 中添加 {UNITS_FILE}",
+                    code="no-units",
+                ),
+                display_path(plan_path),
             )
-        if units_path not in directories:
-            directory, problems = load_units(units_path)
-            directories[units_path] = directory
-            workspace.problems.extend(problems)
-        document = read_document(plan_path)
+        elif units_path in directories:  # shared by several plans: read (and reported) once
+            directory = directories[units_path]
+        else:
+            directories[units_path] = None
+            try:
+                units_document = read_document(units_path)
+            except DataError as exc:
+                unusable(exc, display_path(units_path))
+            else:
+                directory, problems = build_units(units_document.data, units_document.path)
+                directories[units_path] = directory
+                workspace.problems.extend(units_document.problems + problems)
+                if check:
+                    workspace.documents[units_document.path] = units_document
+        try:
+            document = read_document(plan_path)
+        except DataError as exc:
+            unusable(exc, display_path(plan_path))
+            continue
         default_id = "" if plan_path.name == TASKS_FILE else plan_path.stem
-        plan, problems = build_plan(document.data, document.path, directories[units_path], default_id=default_id)
+        plan, problems = build_plan(
+            document.data,
+            document.path,
+            directory or UnitDirectory(),
+            default_id=default_id,
+            units_ok=directory is not None and bool(directory.units),
+        )
         workspace.problems.extend(document.problems)
         workspace.problems.extend(problems)
         workspace.plans.append(plan)
+        if check:
+            workspace.documents[document.path] = document
     return workspace
