@@ -31,6 +31,7 @@ class Workspace:
     root: Path
     plans: list[Plan] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    directories: list[UnitDirectory] = field(default_factory=list)  # one per units.yaml read
     documents: dict[str, Document] = field(default_factory=dict)  # by shown path; only with check=True
 
     @property
@@ -154,6 +155,7 @@ def load_workspace(root: Path, *, check: bool = False) -> Workspace:
             else:
                 directory, problems = build_units(units_document.data, units_document.path)
                 directories[units_path] = directory
+                workspace.directories.append(directory)
                 workspace.problems.extend(units_document.problems + problems)
                 if check:
                     workspace.documents[units_document.path] = units_document

@@ -12,8 +12,8 @@ import re
 from datetime import date
 from typing import Any
 
-from gkplan.deadlines import deadline_for_task
-from gkplan.errors import Problem, Severity
+from gkplan.deadlines import deadline_for_task, resolve_deadline
+from gkplan.errors import DeadlineError, Problem, Severity
 from gkplan.model import (
     UNIT_STATUSES,
     Deadline,
@@ -505,8 +505,14 @@ def _deadline(entry: dict[Any, Any], out: Collector, what: str, year: int, ancho
         value = None
     phrase = None if value is None else str(value)
     deadline = deadline_for_task(phrase, year, anchor)
-    if deadline.kind is DeadlineKind.UNDATED:
-        out.add(entry, "deadline", "bad-deadline", f"{what}的{deadline.note}", "请改写，可先用 gkplan date 试读")
+    if deadline.kind is DeadlineKind.UNDATED and year and phrase is not None:  # no year: bad-year says it once
+        reason, hint = deadline.note, ""
+        try:
+            resolve_deadline(phrase, year, anchor=anchor)
+        except DeadlineError as exc:  # the engine's own reason and accepted forms
+            reason, hint = exc.reason, exc.hint
+        hint = f"{hint}；可先用 gkplan date 试读" if hint else "请改写，可先用 gkplan date 试读"
+        out.add(entry, "deadline", "bad-deadline", f"{what}的时间节点「{phrase}」无法识别：{reason}", hint)
     return deadline
 
 
