@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from gkplan.errors import Severity
 from gkplan.validate import check_data, validate
-from tests.conftest import Runner
+from tests.conftest import REPO, Runner
+
+README = REPO / "README.md"
 
 UNITS = """units:
   局办公室: {kind: 局机关科室, aliases: [办公室]}
@@ -376,3 +379,47 @@ def test_check_leaves_the_files_untouched(gkplan: Runner, data_dir: Path) -> Non
     before = {p.name: p.read_bytes() for p in data_dir.iterdir()}
     gkplan("check")
     assert {p.name: p.read_bytes() for p in data_dir.iterdir()} == before
+
+
+# ---- the README's five broken edits show real output ---------------------------------------
+
+README_EXAMPLE = re.compile(r"<!-- check-example: (?P<name>[\w-]+) -->\n```text\n(?P<out>.*?)```", re.S)
+TASK_20_UNITS = "      - 就业培训科\n      - 就业促进中心\n      - 社会保障服务中心\n"
+EDITS: dict[str, tuple[str, str, str]] = {  # name -> (text to find in tasks.yaml, replacement, encoding)
+    "typo": (TASK_20_UNITS, TASK_20_UNITS.replace("就业培训科", "就业陪训科"), "utf-8"),
+    "deadline": ("    deadline: 10月底前\n\n  - id: 21", "    deadline: 视情况\n\n  - id: 21", "utf-8"),
+    "duplicate-key": ("  - id: 20\n    section: 三（二）\n", "  - id: 20\n    section: 三（二）\n    deadline: 9月底前\n", "utf-8"),
+    "gbk": ("", "", "gbk"),
+    "not-responsible": (
+        "      - 局办公室\n    deadline: 全年\n\n  - id: 2\n",
+        "      - 局办公室\n    deadline: 全年\n    progress:\n      就业培训科: {status: done}\n\n  - id: 2\n",
+        "utf-8",
+    ),
+}
+
+
+def readme_examples() -> dict[str, str]:
+    return {m.group("name"): m.group("out") for m in README_EXAMPLE.finditer(README.read_text(encoding="utf-8"))}
+
+
+def test_readme_shows_every_example() -> None:
+    assert sorted(readme_examples()) == sorted(EDITS)
+
+
+@pytest.mark.parametrize("name", sorted(EDITS))
+def test_readme_example_output_is_real(name: str, data_dir: Path, gkplan: Runner, request: pytest.FixtureRequest) -> None:
+    old, new, encoding = EDITS[name]
+    tasks = data_dir / "tasks.yaml"
+    text = tasks.read_text(encoding="utf-8")
+    assert text.count(old) == 1 or not old
+    tasks.write_bytes(text.replace(old, new).encode(encoding))
+    result = gkplan("check")
+    assert result.exit_code == 1
+    assert result.stderr == ""
+    shown = readme_examples()[name]
+    if request.config.getoption("--update-golden"):
+        block = f"<!-- check-example: {name} -->\n```text\n{shown}```"
+        readme = README.read_text(encoding="utf-8")
+        README.write_text(readme.replace(block, f"<!-- check-example: {name} -->\n```text\n{result.stdout}```"), encoding="utf-8")
+        return
+    assert result.stdout == shown

@@ -1,12 +1,11 @@
 """``gkplan check`` output: text for people, annotations for CI, JSON for scripts.
 
-Plain stdlib only: ``check`` runs in CI on every pull request and should start fast.
+Plain stdlib only, imported when used: ``cli`` imports this module for ``CheckFormat``
+at start-up, and every command's start-up time counts.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from enum import StrEnum
 from typing import TYPE_CHECKING, TextIO
 
@@ -24,6 +23,8 @@ class CheckFormat(StrEnum):
 
 
 def print_check(out: TextIO, result: Validation, fmt: CheckFormat, *, strict: bool = False) -> None:
+    import json
+
     if fmt is CheckFormat.JSON:
         out.write(json.dumps([problem_record(p) for p in result.problems], ensure_ascii=False, indent=2) + "\n")
     elif fmt is CheckFormat.GITLAB:
@@ -42,7 +43,7 @@ def summary_line(result: Validation, *, strict: bool = False) -> str:
         return f"检查通过：{scope}，没有发现问题{silenced}。"
     counts = f"{errors} 处错误，{warnings} 处警告"
     if errors:
-        return f"检查未通过：{counts}（{scope}{silenced}）。请按提示修正后再提交。"
+        return f"检查未通过：{counts}（{scope}）。请按提示修正后再提交。"
     if strict:
         return f"检查未通过（--strict 时警告也算失败）：{counts}（{scope}{silenced}）。"
     return f"检查通过，但有 {warnings} 处警告（{scope}{silenced}）。"
@@ -87,6 +88,8 @@ def github_annotation(problem: Problem) -> str:
 def code_quality(problems: list[Problem]) -> list[dict[str, object]]:
     """GitLab Code Quality issues. The fingerprint leaves out the line, so an issue that only
     moved (lines added above it) is not shown as fixed-and-new in the merge request."""
+    import hashlib
+
     issues: list[dict[str, object]] = []
     seen: dict[str, int] = {}
     for problem in problems:
