@@ -17,8 +17,9 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from gkplan import query
-from gkplan.errors import GkplanError, Severity, UsageError
+from gkplan.errors import ExitCode, GkplanError, Severity, UsageError
 from gkplan.model import Status
+from gkplan.render.check import CheckFormat
 from gkplan.render.deadline import DateFormat
 from gkplan.render.grid import Output
 from gkplan.render.views import Format
@@ -605,6 +606,27 @@ def date_command(
     plan_year = year if year is not None else (day.year if given_today or start is None else start.year)
     deadline = resolve_deadline(phrase, plan_year, anchor=start)
     print_deadline(Output.for_stream(), deadline, fmt, year=plan_year, today=day if given_today else None, anchor=start)
+@command("check")
+def check(
+    data: DataOption = None,
+    strict: Annotated[bool, typer.Option("--strict", help="警告也算失败（退出码 1），适合作为必须通过的 CI 检查")] = False,
+    fmt: Annotated[
+        CheckFormat,
+        typer.Option("--format", "-f", help="输出格式：text（默认）、json、github（GitHub Actions 注解）、gitlab（GitLab 代码质量报告）"),
+    ] = CheckFormat.TEXT,
+) -> None:
+    """检查数据文件（tasks.yaml、units.yaml）：一次列出全部错误和警告，每条写明 文件:行:列 和改法。
+
+    有错误时退出码为 1；只有警告时为 0（--strict 时为 1）。审阅合并请求前运行，或放进 CI。
+    """
+    from gkplan.render.check import print_check
+    from gkplan.store import find_data_dir
+    from gkplan.validate import check_data
+
+    result = check_data(find_data_dir(data))
+    print_check(sys.stdout, result, fmt, strict=strict)
+    if result.failed(strict=strict):
+        raise typer.Exit(code=int(ExitCode.PROBLEMS))
 
 
 def main() -> None:
