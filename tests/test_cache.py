@@ -117,3 +117,33 @@ def test_warm_run_does_not_import_the_yaml_parser(data_dir: Path, tmp_path: Path
     warm = subprocess.run([sys.executable, "-c", code, str(data_dir)], capture_output=True, text=True, env=env, check=True)
     assert cold.stdout.strip() == "True"
     assert warm.stdout.strip() == "False"
+
+
+def test_an_update_leaves_a_correct_warm_cache(data_dir: Path, monkeypatch: pytest.MonkeyPatch, gkplan: object) -> None:
+    """After ``gkplan done`` the new content is cached without a re-parse, and equals a fresh parse."""
+    from typer.testing import CliRunner
+
+    from gkplan.cli import app
+
+    runner = CliRunner()
+    load_workspace(data_dir)  # warm
+    for args in (
+        ["done", "2", "--unit", "就业培训科", "--today", "2022-09-20", "--note", "已认定 120 件"],
+        ["block", "14", "--unit", "高服中心", "--today", "2022-09-21", "--note", "等待答复"],
+        ["start", "1", "--today", "2022-03-01"],
+    ):
+        entries = len(cached_files("plans"))
+        result = runner.invoke(app, [*args, "--data", str(data_dir)], env={"GKPLAN_USER": "测试"})
+        assert result.exit_code == 0, result.stderr
+        assert len(cached_files("plans")) == entries + 1  # the new content, cached by the update itself
+        cached = load_workspace(data_dir)
+        assert len(cached_files("plans")) == entries + 1  # … and used: nothing parsed or saved again
+        monkeypatch.setenv("GKPLAN_NO_CACHE", "1")
+        fresh = load_workspace(data_dir)
+        monkeypatch.delenv("GKPLAN_NO_CACHE")
+        assert cached.plans == fresh.plans
+        assert cached.problems == fresh.problems == []
+    task = {t.id: t for t in load_workspace(data_dir).tasks}
+    assert task[14].progress["高服中心"].note == "等待答复"
+    assert task[20].source is not None
+    assert task[20].source.line > 247  # moved down by the lines added above it

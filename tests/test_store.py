@@ -66,7 +66,8 @@ def test_aliases_are_refused() -> None:
     with pytest.raises(DataError) as caught:
         parse_text("a: &x [1, 2]\nb: *x\n", "t.yaml")
     assert "锚点" in str(caught.value)
-    assert caught.value.where == "t.yaml:2:1"  # where the alias is used
+    assert caught.value.where == "t.yaml:2:4"  # where the alias is used
+    assert caught.value.code == "alias"
 
 
 def test_python_tags_are_refused() -> None:
@@ -104,7 +105,7 @@ def test_gbk_file_is_refused_with_the_fix(tmp_path: Path) -> None:
         read_document(path)
     assert "GBK/GB18030" in caught.value.message
     assert "请另存为 UTF-8" in caught.value.hint
-    assert caught.value.where.endswith("t.yaml:2")
+    assert caught.value.where.endswith("t.yaml:2:10")  # the first byte that is not UTF-8: 测 of "  title: 测试计划"
 
 
 def test_oversized_file_is_refused_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -18,8 +18,10 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from gkplan import query
-from gkplan.errors import GkplanError, Severity, UsageError
+from gkplan.errors import ExitCode, GkplanError, Severity, UsageError
 from gkplan.model import Status
+from gkplan.render.check import CheckFormat
+from gkplan.render.deadline import DateFormat
 from gkplan.render.grid import Output
 from gkplan.render.views import Format
 
@@ -473,6 +475,355 @@ def review(
     from gkplan.review import review as review_units
 
     print_review(Output.for_stream(), review_units(workspace.plans, day, scope), fmt.value, day, workspace.qualified)
+
+
+# --- Recording progress (登记进展): start / done / block / reopen / verify / note ---------------
+
+USER_ENV = "GKPLAN_USER"
+TaskArgument = Annotated[str, typer.Argument(metavar="ID", help="任务序号，如 2；多个计划时写 2022:2", show_default=False)]
+ProgressUnitOption = Annotated[
+    str | None,
+    typer.Option(
+        "--unit",
+        "-u",
+        help="登记哪个单位（单位名或简称，不能是单位组）；任务只有一个责任单位时可省略",
+        show_default=False,
+    ),
+]
+DateOption = Annotated[
+    str | None,
+    typer.Option("--date", help="登记日期 YYYY-MM-DD；默认同 --today（GKPLAN_TODAY 或系统日期）", show_default=False),
+]
+NoteOption = Annotated[str | None, typer.Option("--note", help="说明（可选）", show_default=False)]
+ByOption = Annotated[
+    str | None,
+    typer.Option(
+        "--by", help="登记人；默认取环境变量 GKPLAN_USER，否则取数据目录的 git config user.name", show_default=False
+    ),
+]
+
+
+def resolve_user(by: str | None, folder: Path) -> str:
+    """--by, else $GKPLAN_USER (even empty), else git's user.name for the data folder, else ""."""
+    if by is not None:
+        return by.strip()
+    if USER_ENV in os.environ:
+        return os.environ[USER_ENV].strip()
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["git", "config", "user.name"], cwd=folder, capture_output=True, text=True, timeout=5, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+def record(
+    action: str,
+    task_id: str,
+    *,
+    unit: str | None = None,
+    when: str | None = None,
+    note: str | None = None,
+    by: str | None = None,
+    data: str | None = None,
+    today: str | None = None,
+) -> None:
+    """Shared body of the progress commands: load, find the task, write one change, say what changed."""
+    from gkplan import updates
+    from gkplan.store import remember_update
+    from gkplan.store.writer import plan_file, update_task
+
+    now = resolve_today(today)
+    day = parse_day(when, "--date") if when else now
+    workspace = load(data)
+    task = query.find_task(workspace.plans, task_id)
+    plan = workspace.plan_of(task)
+    key = task.key(workspace.qualified)
+    kind = updates.Action(action)
+    request = updates.Request(
+        kind,
+        unit=unit,
+        day=None if kind is updates.Action.NOTE else day,
+        note=None if note is None else note.strip(),
+        by="" if kind is updates.Action.NOTE else resolve_user(by, workspace.root),
+    )
+    result = update_task(plan_file(plan), plan, task.id, request, key)
+    remember_update(workspace, plan, result)
+    print(updates.describe(result.before, result.after, result.edit, request, key, changed=result.changed))
+
+
+@command("start")
+def start(
+    task_id: TaskArgument,
+    unit: ProgressUnitOption = None,
+    when: DateOption = None,
+    note: NoteOption = None,
+    by: ByOption = None,
+    data: DataOption = None,
+    today: TodayOption = None,
+) -> None:
+    """登记某单位已开始这项任务（进行中）。"""
+    record("start", task_id, unit=unit, when=when, note=note, by=by, data=data, today=today)
+
+
+@command("done")
+def done(
+    task_id: TaskArgument,
+    unit: ProgressUnitOption = None,
+    when: DateOption = None,
+    note: NoteOption = None,
+    by: ByOption = None,
+    data: DataOption = None,
+    today: TodayOption = None,
+) -> None:
+    """登记某单位已完成自己的部分；全部责任单位完成后任务即为已完成。"""
+    record("done", task_id, unit=unit, when=when, note=note, by=by, data=data, today=today)
+
+
+@command("block")
+def block(
+    task_id: TaskArgument,
+    unit: ProgressUnitOption = None,
+    when: DateOption = None,
+    note: NoteOption = None,
+    by: ByOption = None,
+    data: DataOption = None,
+    today: TodayOption = None,
+) -> None:
+    """登记某单位受阻（建议用 --note 写明原因）。"""
+    record("block", task_id, unit=unit, when=when, note=note, by=by, data=data, today=today)
+
+
+@command("reopen")
+def reopen(
+    task_id: TaskArgument,
+    unit: ProgressUnitOption = None,
+    when: DateOption = None,
+    note: NoteOption = None,
+    by: ByOption = None,
+    data: DataOption = None,
+    today: TodayOption = None,
+) -> None:
+    """把某单位改回未开始；任务如已核销，核销记录一并撤销。"""
+    record("reopen", task_id, unit=unit, when=when, note=note, by=by, data=data, today=today)
+
+
+@command("verify")
+def verify(
+    task_id: TaskArgument,
+    note: NoteOption = None,
+    by: ByOption = None,
+    when: DateOption = None,
+    data: DataOption = None,
+    today: TodayOption = None,
+) -> None:
+    """局办公室核销：确认全部责任单位都已完成的任务（有未完成单位时拒绝）。"""
+    record("verify", task_id, when=when, note=note, by=by, data=data, today=today)
+
+
+@command("note")
+def note(
+    task_id: TaskArgument,
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="说明文字；写 \"\" 删除说明", show_default=False)],
+    unit: ProgressUnitOption = None,
+    data: DataOption = None,
+) -> None:
+    """给某单位的进展写说明，不改状态和日期。"""
+    record("note", task_id, unit=unit, note=text, data=data)
+
+
+# --- import / init: next year's 任务分解表 from Word, Excel or CSV (issue 7) -------------------
+
+YearOption = Annotated[
+    int | None,
+    typer.Option("--year", min=2000, max=2100, help="计划年度；默认取表格标题中的年份", show_default=False),
+]
+TitleOption = Annotated[
+    str | None,
+    typer.Option("--title", help="计划标题；默认取表格上方的标题（去掉“任务分解表”）", show_default=False),
+]
+
+
+def _read_plan_table(source: str, known: list[str], year: int | None, title: str | None) -> Any:
+    from pathlib import Path
+
+    from gkplan.importer import import_tables
+    from gkplan.store.reader import display_path
+    from gkplan.store.tables import read_tables
+
+    path = Path(source)
+    return import_tables(read_tables(path), shown=display_path(path), known_units=known, year=year, title=title)
+
+
+@command("import")
+def import_plan(
+    file: Annotated[
+        str, typer.Argument(metavar="FILE", help="任务分解表：Word（.docx）、Excel（.xlsx）或 CSV（.csv）", show_default=False)
+    ],
+    year: YearOption = None,
+    title: TitleOption = None,
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", help="写到哪个文件；默认数据目录中的“年份.yaml”；- 表示打印到标准输出", show_default=False),
+    ] = None,
+    data: DataOption = None,
+) -> None:
+    """把新一年的任务分解表导入为计划文件（YAML），并报告读到的行、任务、单位和时间节点。"""
+    from dataclasses import replace
+    from pathlib import Path
+
+    from gkplan.errors import DataError
+    from gkplan.render.imports import import_summary
+    from gkplan.store import UNITS_FILE, find_data_dir, load_units, load_workspace
+    from gkplan.store.emit import check_plan_text, emit_plan, refuse_existing, write_new
+    from gkplan.store.reader import display_path
+
+    try:
+        root: Path | None = find_data_dir(data)
+    except DataError:
+        if output is None or data:
+            raise
+        root = None  # -o without a data root: nothing to check the units against
+    directory = load_units(root / UNITS_FILE)[0] if root and (root / UNITS_FILE).is_file() else None
+    result = _read_plan_table(file, directory.known_names() if directory else [], year, title)
+    target = None if output == "-" else Path(output) if output else root / f"{result.plan.year}.yaml"  # type: ignore[operator]
+    plan_id = target.stem if target and target.name != "tasks.yaml" else str(result.plan.year)
+    if target:
+        refuse_existing(target)  # before anything else: the clearest reason comes first
+    if root and target:
+        try:
+            taken = {p.id: p.source.path if p.source else "" for p in load_workspace(root).plans}
+        except DataError:
+            taken = {}
+        if plan_id in taken:
+            raise UsageError(
+                f"数据目录中已有编号为 {plan_id} 的计划（{taken[plan_id]}）",
+                hint="请用 -o 另取文件名（文件名即计划编号），例如 -o " + display_path(root / f"{plan_id}-new.yaml"),
+            )
+    shown_target = display_path(target) if target else "标准输出"
+    origin = (f"由 gkplan import 从 {Path(file).name} 导入；请与原表核对后再提交。",)
+    result.plan = replace(result.plan, id=plan_id, origin=origin)
+    text = emit_plan(result.plan)
+    problems = check_plan_text(text, shown_target, directory) if directory else []
+    if target:
+        write_new(target, text)
+    else:
+        sys.stdout.write(text)
+    units_file = display_path(root / UNITS_FILE) if root else UNITS_FILE
+    lines = import_summary(result, source=file, target=shown_target, directory=directory, units_file=units_file, problems=problems)
+    print("\n".join(lines), file=sys.stderr if target is None else sys.stdout)
+
+
+@command("init")
+def init(
+    directory: Annotated[str, typer.Argument(metavar="DIR", help="新数据目录，如 data（不存在则创建）", show_default=False)],
+    source: Annotated[
+        str | None,
+        typer.Option("--from", help="从任务分解表（.docx、.xlsx、.csv）导入任务和责任单位", show_default=False),
+    ] = None,
+    year: YearOption = None,
+    title: TitleOption = None,
+) -> None:
+    """为刚开始使用的单位建立数据目录：tasks.yaml 和列出全部责任单位的 units.yaml；不覆盖已有文件。"""
+    from dataclasses import replace
+    from pathlib import Path
+
+    from gkplan.importer import suggest_units
+    from gkplan.render.imports import import_summary, init_lines
+    from gkplan.store import TASKS_FILE, UNITS_FILE
+    from gkplan.store.emit import PlanDraft, check_plan_text, check_units_text, emit_plan, emit_units, write_new
+    from gkplan.store.reader import display_path
+
+    folder = Path(directory)
+    tasks_path, units_path = folder / TASKS_FILE, folder / UNITS_FILE
+    for path in (tasks_path, units_path):
+        if path.exists():
+            hint = "新一年的计划请用 gkplan import 加入已有的数据目录"
+            raise UsageError("文件已存在，gkplan init 不会覆盖它", where=display_path(path), hint=hint)
+    result = _read_plan_table(source, [], year, title) if source else None
+    if result is None:
+        plan_year = year or resolve_today(None).year
+        plan = PlanDraft(str(plan_year), title or f"{plan_year}年工作要点", plan_year, origin=("由 gkplan init 建立。",))
+        units, groups = suggest_units([])
+    else:
+        origin = (f"由 gkplan init 从 {Path(source or '').name} 导入；请与原表核对后再提交。",)
+        plan = result.plan = replace(result.plan, origin=origin)
+        units, groups = suggest_units(result.units)
+    found = f"由 gkplan init 从 {Path(source).name} 建立：表中出现的全部责任单位。" if source else "由 gkplan init 建立。"
+    units_text = emit_units(units, groups, [found])
+    new_units, problems = check_units_text(units_text, display_path(units_path))
+    plan_text = emit_plan(plan)
+    problems += check_plan_text(plan_text, display_path(tasks_path), new_units)
+    write_new(units_path, units_text)
+    write_new(tasks_path, plan_text)
+    lines = [f"已建立数据目录 {display_path(folder)}：{TASKS_FILE}、{UNITS_FILE}"]
+    if result is not None:
+        shown_tasks, shown_units = display_path(tasks_path), display_path(units_path)
+        summary = import_summary(
+            result, source=source or "", target=shown_tasks, directory=new_units, units_file=shown_units, problems=problems
+        )
+        lines += summary
+    lines += init_lines(len(units), sum(g.active for g in groups), [g.name for g in groups if not g.active], display_path(units_path))
+    print("\n".join(lines))
+# --- gkplan date (deadline engine, issue 3) ---------------------------------
+
+
+@command("date")
+def date_command(
+    phrase: Annotated[
+        str,
+        typer.Argument(metavar="PHRASE", help="时间节点原文，如 9月底前、每季度、出台后5个工作日内"),
+    ],
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year",
+            "-y",
+            help="计划年度；默认取 --today（或 GKPLAN_TODAY）的年份，其次 --from 的年份，再次系统日期的年份",
+            show_default=False,
+        ),
+    ] = None,
+    anchor: Annotated[
+        str | None,
+        typer.Option("--from", help="相对时限的起算日（当天不计），YYYY-MM-DD", show_default=False),
+    ] = None,
+    today: TodayOption = None,
+    fmt: Annotated[DateFormat, typer.Option("--format", "-f", help="输出格式：table、json")] = DateFormat.TABLE,
+) -> None:
+    """试读一个时间节点：gkplan 如何理解它（类型、开始、截止、说明）。读不懂时列出可用的写法。"""
+    from gkplan.deadlines import resolve_deadline
+    from gkplan.render.deadline import print_deadline
+
+    day = resolve_today(today)
+    given_today = bool(today or os.environ.get(TODAY_ENV))
+    start = parse_day(anchor, "--from") if anchor else None
+    plan_year = year if year is not None else (day.year if given_today or start is None else start.year)
+    deadline = resolve_deadline(phrase, plan_year, anchor=start)
+    print_deadline(Output.for_stream(), deadline, fmt, year=plan_year, today=day if given_today else None, anchor=start)
+@command("check")
+def check(
+    data: DataOption = None,
+    strict: Annotated[bool, typer.Option("--strict", help="警告也算失败（退出码 1），适合作为必须通过的 CI 检查")] = False,
+    fmt: Annotated[
+        CheckFormat,
+        typer.Option("--format", "-f", help="输出格式：text（默认）、json、github（GitHub Actions 注解）、gitlab（GitLab 代码质量报告）"),
+    ] = CheckFormat.TEXT,
+) -> None:
+    """检查数据文件（tasks.yaml、units.yaml）：一次列出全部错误和警告，每条写明 文件:行:列 和改法。
+
+    有错误时退出码为 1；只有警告时为 0（--strict 时为 1）。审阅合并请求前运行，或放进 CI。
+    """
+    from gkplan.render.check import print_check
+    from gkplan.store import find_data_dir
+    from gkplan.validate import check_data
+
+    result = check_data(find_data_dir(data))
+    print_check(sys.stdout, result, fmt, strict=strict)
+    if result.failed(strict=strict):
+        raise typer.Exit(code=int(ExitCode.PROBLEMS))
 
 
 def main() -> None:

@@ -1,7 +1,42 @@
 """时间节点 phrase + plan year (+ anchor) -> ``Deadline``. Pure: no clock, no I/O.
 
-This first version reads the forms the 2022 plan uses (全年, N月底前, N月);
-the full grammar grows here behind the same two functions.
+How a phrase is read
+====================
+1. **Normalise** (``normalize``/``_normalise``): full-width characters to ASCII (NFKC),
+   spaces dropped, Chinese numerals next to a date word to digits (九月 -> 9月,
+   二〇二二年 -> 2022年, 十个工作日 -> 10个工作日), 今年/本年/次年/明年/去年 to explicit
+   years. Every character remembers where it came from, so what is left over is
+   quoted exactly as the user wrote it.
+2. **Refuse** (``REFUSALS``): wording that cannot be dated without guessing, anywhere in
+   the text (视情况, 国庆节前, 9月份前, 10月中旬前, 月初, 前后, 本月 …), raises
+   ``DeadlineError`` with the reason and a hint.
+3. **Scan** (``RULES``): left to right; at each position the first rule of the ordered
+   table that matches makes a *piece* (kind, start, due …); a character no rule takes
+   is left over. Left-over digits are refused (a number we did not read is a date we
+   might have misread); other left-over words are kept in ``leftover`` and named in
+   the note.
+4. **Combine** (``_combine``) the pieces into one ``Deadline``.
+
+The kinds (always chosen the same way)
+======================================
+- ``by_date``: the phrase names a last day and no first day: …底, …末, …前 after a
+  day (9月底前, 三季度末, 年底, 年内, 6月30日, 到2023年底). ``start`` is ``None``.
+- ``during``: the phrase names a window: a month, a 旬, a quarter, a half, a year, a
+  range (8月, 三季度, 上半年, 10月中旬, 1-6月, 2022—2024年). ``start``..``due``.
+- ``ongoing``: a continuing duty (全年, 长期坚持, 常态化, 定期 …) or a starting point
+  (2022年3月起): from its start to the plan year's end.
+- ``recurring``: 每/按/逐 + a period (每月, 每月25日前, 每季度末, 每半年, 每年6月底前):
+  falls due in every period of its window (the plan year, or the period written
+  with it, as in 下半年每月); ``start`` = the window's first day, ``due`` = the last
+  occurrence, ``rule`` the period (see ``occurrences``).
+- ``relative``: N working days / days / weeks / months after a trigger
+  (出台后10个工作日内, 15日内); counted from the task's ``anchor``, the anchor day not
+  counting; without an anchor ``due`` is ``None`` (waiting for the trigger).
+
+Combining pieces: a recurring piece takes the other piece as its window; a relative
+piece may only stand with continuing-duty words; otherwise continuing-duty words
+give way to a dated piece (全年推进，9月底前完成 -> by 9月底), and several dated pieces
+are stages: the latest due wins, the earliest start is kept, the note lists them.
 """
 
 from __future__ import annotations
@@ -9,52 +44,905 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
-from datetime import date
-from functools import lru_cache
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache, lru_cache
+from typing import NamedTuple
 
 from gkplan.errors import DeadlineError
-from gkplan.model import Deadline, DeadlineKind
+from gkplan.model import Deadline, DeadlineKind, Recurrence
 
-ACCEPTED_FORMS = "全年、N月底前、N月（如 9月底前、8 月）"
+MIN_YEAR = 1900
+MAX_YEAR = 2100
+MAX_RELATIVE = 366  # working or calendar days: a longer count is a typo, not a deadline
+MAX_RELATIVE_MONTHS = 36
 
-_ONGOING = {"全年"}
-_BY_MONTH_END = re.compile(r"(\d{1,2})月底前?")
-_DURING_MONTH = re.compile(r"(\d{1,2})月")
+ACCEPTED_FORMS = (
+    "限期 9月底前、10月15日前、年底前、三季度末、2023年6月30日前；"
+    "期间 8月、三季度、上半年、10月中旬、1-6月、2022—2024年；"
+    "持续 全年、长期坚持、常态化、2022年3月起；"
+    "周期 每月、每月25日前、每季度、每半年、每年；"
+    "相对 出台后10个工作日内、15日内（任务上填 anchor 起算日）"
+)
+
+# ---------------------------------------------------------------------------
+# Vocabulary
+# ---------------------------------------------------------------------------
+
+# Continuing duties: due at the plan year's end, shown as ongoing, never as a plain deadline.
+ONGOING_WORDS = (
+    "全年",
+    "全年度",
+    "全年持续",
+    "贯穿全年",
+    "长期",
+    "长期坚持",
+    "长期推进",
+    "持续",
+    "持续推进",
+    "持续开展",
+    "常态化",
+    "常态化推进",
+    "常态长效",
+    "长效",
+    "常年",
+    "定期",
+)
+
+# 每/按/逐 + one of these: the period length in months.
+RECURRING_PERIODS = {
+    "月": 1,
+    "月度": 1,
+    "季": 3,
+    "季度": 3,
+    "半年": 6,
+    "半年度": 6,
+    "年": 12,
+    "年度": 12,
+}
+RECURRING_MONTHS_ALLOWED = (1, 2, 3, 4, 6, 12)  # periods that tile a year from 1 January
+
+# 上旬/中旬/下旬: first and last day of the window (None = the month's last day).
+THIRDS = {"上": (1, 10), "中": (11, 20), "下": (21, None)}
+
+# Relative units: what the count means.
+RELATIVE_UNITS = {
+    "个工作日": "workdays",
+    "工作日": "workdays",
+    "个自然日": "days",
+    "自然日": "days",
+    "日": "days",
+    "天": "days",
+    "个星期": "weeks",
+    "星期": "weeks",
+    "周": "weeks",
+    "个月": "months",
+    "年": "years",
+}
+UNIT_LABELS = {"workdays": "个工作日", "days": "天", "weeks": "周", "months": "个月", "years": "年"}
+
+# Year words, replaced by explicit years before scanning (offset from the plan year).
+YEAR_WORDS = {
+    "今年": 0,
+    "本年": 0,
+    "当年": 0,
+    "次年": 1,
+    "明年": 1,
+    "翌年": 1,
+    "下一年": 1,
+    "下年": 1,
+    "去年": -1,
+    "上年": -1,
+    "上一年": -1,
+}
+
+CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+# Left-over text may not hold these date characters (a date we failed to read), except
+# inside these ordinary words (全年，日常监管；每季度报送季报).
+LEFTOVER_DATE_CHARS = frozenset("年月日号季旬底末")
+LEFTOVER_WORDS_OK = ("日常", "年报", "月报", "季报", "年度报告", "工作日志", "日志")
+
+# Words that may join two readable parts without being "left over".
+CONNECTORS = frozenset("和及与并且或、的")
+
+# Wording that cannot be dated without guessing: (pattern on normalised text, reason, hint).
+_DATE_HINT = "请写成具体日期，如 9月30日前、9月底前"
+REFUSALS: tuple[tuple[str, str, str], ...] = (
+    (
+        r"视情况|根据需要|根据工作需要|按需|适时|择机|待定|另行通知|另定|另行安排|"
+        r"根据上级|按上级|按照上级|上级要求",
+        "取决于情况或上级安排，没有确定的日期",
+        "请写明日期（如 9月底前）；由某事触发的，写 出台后10个工作日内 并在任务上填 anchor 起算日",
+    ),
+    (
+        r"元旦|春节|清明|劳动节|五一|端午|中秋|国庆|十一(?:前|后|期间|假期|节)|节前|节后|节日|假期|"
+        r"两会|寒假|暑假|汛期|开学|(?<![\d半度])年[前后](?!\d+个?(?:季度|季|月))|\d{4}年(?:之|以)?前(?!\d)",
+        "以节日或事件为节点，其日期每年不同",
+        _DATE_HINT,
+    ),
+    (
+        r"\d{1,2}月份?(?:之|以)?前",
+        "「N月前」「N月份前」可理解为上月底前，也可理解为该月底前",
+        "请写成 N月底前 或 N月1日前",
+    ),
+    (
+        r"(?:[1-4](?:季度|季)|[上下]半年度?)(?:之|以)?前",
+        "「季度前」「半年前」可理解为该期开始前，也可理解为该期结束前",
+        "请写成 三季度末 或 9月30日前",
+    ),
+    (
+        r"[上中下]旬(?:之|以)?前",
+        "「上旬前」「中旬前」「下旬前」可理解为该旬开始前，也可理解为该旬结束前",
+        "请写成具体日期，如 10月20日前",
+    ),
+    (
+        r"月(?:初|中)(?!旬)|年(?:初|中)(?!旬)",
+        "「月初」「月中」「年初」「年中」没有确定的日期",
+        "请写成 上旬、中旬 或具体日期，如 6月30日前",
+    ),
+    (r"前后|左右|大约|大概|约(?=\d)", "「前后」「左右」只是大约的时间", _DATE_HINT),
+    (
+        r"本月|当月|下月|上月|次月|下个月|本季度?|当季度?|下季度?|下一季度|本周|下周|近期|近日",
+        "「本月」「下季度」等要看登记的时间，无法确定",
+        "请写明月份，如 10月底前；每月都要做的写 每月",
+    ),
+    (
+        r"每(?:周|星期|日|天)|按(?:周|日|天)|逐日|每个工作日",
+        "按周、按日的周期暂不支持",
+        "持续性的工作写 常态化 或 全年；需要定期报送的写 每月 或 每月25日前",
+    ),
+    (
+        r"(?:\d{1,2}月份?)?\d{1,2}[日号](?:之|以)?后|\d{1,2}月份?(?:之|以)?后|\d{4}年(?:之|以)?后",
+        "「…后」只说明开始，没有截止时间",
+        "从某天开始、持续进行的写 2022年3月起；有截止的请写明截止日期",
+    ),
+)
+
+# Words that say "soon" or "whenever" but give no day. Alone they are refused with this
+# reason; next to a readable phrase (全年，及时公开) they are only left over.
+VAGUE_WORDS = ("及时", "随时", "尽快", "尽早", "实时", "第一时间", "立即", "马上")
+_VAGUE_REASON = "「及时」「尽快」等没有确定的日期"
+_VAGUE_HINT = "持续性的工作写 常态化 或 全年；由某事触发的写 出台后5个工作日内 并在任务上填 anchor 起算日"
+
+# ---------------------------------------------------------------------------
+# Normalisation: text plus, per character, the span of the original it came from
+# ---------------------------------------------------------------------------
+
+_CN_NUMERAL = "〇零一二三四五六七八九十两"
+_DATE_WORDS = "年|月|日|号|季|个|天|周|星期|工作日|旬"
+_NUMERAL_RUN = (
+    rf"(?:^|(?<=[^\u4e00-\u9fff])|(?<=[第每前后年月日至到自从的于在起和及或与按逐]))"
+    rf"(?P<num>[{_CN_NUMERAL}]+)"
+    rf"(?=[-—–―~〜至到]*[{_CN_NUMERAL}\d]*(?:{_DATE_WORDS}))"
+)
+_YEAR_WORD = "|".join(sorted(YEAR_WORDS, key=len, reverse=True))
 
 
-def normalize(phrase: str) -> str:
-    """Full-width digits and letters to ASCII, spaces removed."""
-    text = unicodedata.normalize("NFKC", phrase)
-    return re.sub(r"\s+", "", text)
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """Patterns compile on first use: ~10 ms that ``--help`` and commands without deadlines never pay."""
+    return re.compile(pattern)
+
+
+class _Text(NamedTuple):
+    text: str
+    spans: tuple[tuple[int, int], ...]  # per character of ``text``: [start, end) in the original
+
+
+def _normalise(phrase: str, year: int) -> _Text:
+    chars: list[str] = []
+    spans: list[tuple[int, int]] = []
+    for index, char in enumerate(phrase):
+        for out in unicodedata.normalize("NFKC", char):
+            if not out.isspace():
+                chars.append(out)
+                spans.append((index, index + 1))
+    text = _Text("".join(chars), tuple(spans))
+    if any(word in text.text for word in YEAR_WORDS):
+        text = _substitute(text, _compiled(_YEAR_WORD), lambda m: f"{year + YEAR_WORDS[m.group(0)]}年")
+    if any(char in _CN_NUMERAL for char in text.text):
+        text = _substitute(text, _compiled(_NUMERAL_RUN), _numeral_digits)
+    return text
+
+
+def _substitute(text: _Text, pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str | None]) -> _Text:
+    """Replace matches, giving each new character the span of the whole match."""
+    chars: list[str] = []
+    spans: list[tuple[int, int]] = []
+    last = 0
+    for match in pattern.finditer(text.text):
+        new = replace(match)
+        if new is None or match.start() == match.end():
+            continue
+        chars.append(text.text[last : match.start()])
+        spans.extend(text.spans[last : match.start()])
+        whole = (text.spans[match.start()][0], text.spans[match.end() - 1][1])
+        chars.append(new)
+        spans.extend([whole] * len(new))
+        last = match.end()
+    chars.append(text.text[last:])
+    spans.extend(text.spans[last:])
+    return _Text("".join(chars), tuple(spans))
+
+
+def _numeral_digits(match: re.Match[str]) -> str | None:
+    value = cn_number(match.group("num"))
+    return None if value is None else str(value)
+
+
+def cn_number(run: str) -> int | None:
+    """十二 -> 12, 二十五 -> 25, 十 -> 10, 二〇二二 -> 2022, 九 -> 9; anything else -> None."""
+    if not run or any(c not in CN_DIGITS and c != "十" for c in run):
+        return None
+    if "十" in run:
+        head, _, tail = run.partition("十")
+        if "十" in tail or len(head) > 1 or len(tail) > 1:
+            return None
+        tens = CN_DIGITS[head] if head else 1
+        if head and tens == 0:
+            return None
+        return tens * 10 + (CN_DIGITS[tail] if tail else 0)
+    return int("".join(str(CN_DIGITS[c]) for c in run))
+
+
+def normalize(phrase: str, year: int = 2000) -> str:
+    """The text the rules see: NFKC, no spaces, digits for Chinese numerals, explicit years."""
+    return _normalise(phrase, year).text
+
+
+# ---------------------------------------------------------------------------
+# Pieces and rules
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    kind: DeadlineKind
+    start: date | None
+    due: date | None
+    rule: Recurrence | None = None
+    relative: tuple[int, str, str] | None = None  # (count, unit, trigger)
+    years: tuple[int, ...] = ()  # years written explicitly
+    text: str = ""  # the original text this piece was read from (filled by the scanner)
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    phrase: str
+    year: int
+    anchor: date | None
+
+    def fail(self, reason: str, hint: str = "") -> DeadlineError:
+        return DeadlineError(self.phrase, reason, hint=hint)
+
+
+Build = Callable[[re.Match[str], _Context], "_Piece | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One row of the grammar: a name (for docs and tests), a pattern, and what it means."""
+
+    name: str
+    pattern: str  # on normalised text; compiled on first use
+    build: Build
+
+
+_SEP = r"(?:[-—–―~〜]+|至|到)"
+_BY = r"(?P<by>截至|截止到|截止|直到|到|至|于|在)?"
+_PRE = r"(?P<pre>之前|以前|前|为止|止)?"
+_Y = r"(?:(?P<y>\d{4})年)?"
+_WITHIN = r"以内|之内|内"
 
 
 def month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+def _year(ctx: _Context, text: str | None) -> int:
+    if not text:
+        return ctx.year
+    value = int(text)
+    if not MIN_YEAR <= value <= MAX_YEAR:
+        raise ctx.fail(f"年份 {value} 不合理", f"请写 {MIN_YEAR}–{MAX_YEAR} 之间的年份，如 {ctx.year}年")
+    return value
+
+
+def _years(*texts: str | None) -> tuple[int, ...]:
+    return tuple(int(t) for t in texts if t)
+
+
+def _month(ctx: _Context, text: str) -> int:
+    month = int(text)
+    if not 1 <= month <= 12:
+        raise ctx.fail(f"没有 {month} 月", "月份应为 1–12")
+    return month
+
+
+def _day(ctx: _Context, year: int, month: int, text: str) -> date:
+    day = int(text)
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        raise ctx.fail(f"{year} 年 {month} 月没有 {day} 日（只有 {last} 天）", "请核对日期")
+    return date(year, month, day)
+
+
+def _quarter_end(year: int, quarter: int) -> date:
+    return month_end(year, quarter * 3)
+
+
+def _by_or_during(match: re.Match[str], start: date, due: date, years: tuple[int, ...]) -> _Piece:
+    """A period: a window, unless it is written as its end (…末/底) or after 到/截至 (a deadline)."""
+    groups = match.groupdict()
+    ends = groups.get("suf") in ("末", "底") or bool(groups.get("by"))
+    if ends:
+        return _Piece(DeadlineKind.BY_DATE, None, due, years=years)
+    return _Piece(DeadlineKind.DURING, start, due, years=years)
+
+
+def _iso_day(m: re.Match[str], ctx: _Context) -> _Piece:
+    year = _year(ctx, m["y"])
+    day = _day(ctx, year, _month(ctx, m["m"]), m["d"])
+    return _Piece(DeadlineKind.BY_DATE, None, day, years=(year,))
+
+
+def _year_range(m: re.Match[str], ctx: _Context) -> _Piece:
+    first, last = _year(ctx, m["y1"]), _year(ctx, m["y2"])
+    if first > last:
+        raise ctx.fail(f"起止年份颠倒（{first} 到 {last}）", "请把早的年份写在前面")
+    return _Piece(DeadlineKind.DURING, date(first, 1, 1), date(last, 12, 31), years=(first, last))
+
+
+def _quarter_range(m: re.Match[str], ctx: _Context) -> _Piece:
+    year = _year(ctx, m["y"])
+    first, last = int(m["q1"]), int(m["q2"])
+    if first > last:
+        raise ctx.fail(f"起止季度颠倒（{first} 到 {last}）", "请把早的季度写在前面")
+    return _Piece(DeadlineKind.DURING, date(year, first * 3 - 2, 1), _quarter_end(year, last), years=_years(m["y"]))
+
+
+def _date_range(m: re.Match[str], ctx: _Context) -> _Piece:
+    start_year = _year(ctx, m["y1"])
+    start_month = _month(ctx, m["m1"])
+    start = _day(ctx, start_year, start_month, m["d1"]) if m["d1"] else date(start_year, start_month, 1)
+    if m["m2"]:
+        end_year = _year(ctx, m["y2"]) if m["y2"] else start_year
+        end_month = _month(ctx, m["m2"])
+        due = _day(ctx, end_year, end_month, m["d2"]) if m["d2"] else month_end(end_year, end_month)
+    elif m["d3"]:
+        if not m["d1"]:
+            raise ctx.fail("范围的一端只写了日，另一端没有写日", "请写成 9月1日至30日 或 9月1日至10月15日")
+        due = _day(ctx, start_year, start_month, m["d3"])
+    elif m["ye"] is not None:
+        due = date(_year(ctx, m["ye"]) if m["ye"] else start_year, 12, 31)
+    else:
+        due = date(_year(ctx, m["y4"]), 12, 31)
+    if due < start:
+        raise ctx.fail(f"结束（{due}）早于开始（{start}）", "请把早的日期写在前面；跨年的写 2022年11月至2023年3月")
+    return _Piece(DeadlineKind.DURING, start, due, years=_years(m["y1"], m["y2"], m["ye"], m["y4"]))
+
+
+def _start_point(m: re.Match[str], ctx: _Context) -> _Piece | None:
+    if not m["y"] and not m["m"]:
+        return None  # a bare 起/开始 is not a date
+    year = _year(ctx, m["y"])
+    month = _month(ctx, m["m"]) if m["m"] else 1
+    start = _day(ctx, year, month, m["d"]) if m["d"] else date(year, month, 1)
+    due = date(max(ctx.year, start.year), 12, 31)
+    return _Piece(DeadlineKind.ONGOING, start, due, years=_years(m["y"]))
+
+
+def _quarter_lead(m: re.Match[str], ctx: _Context) -> _Piece:
+    year = _year(ctx, m["y"])
+    return _Piece(DeadlineKind.DURING, date(year, 1, 1), _quarter_end(year, int(m["n"])), years=_years(m["y"]))
+
+
+def _months_lead(m: re.Match[str], ctx: _Context) -> _Piece:
+    year = _year(ctx, m["y"])
+    return _Piece(DeadlineKind.DURING, date(year, 1, 1), month_end(year, _month(ctx, m["n"])), years=_years(m["y"]))
+
+
+def _quarter(m: re.Match[str], ctx: _Context) -> _Piece:
+    year = _year(ctx, m["y"])
+    quarter = int(m["q"] or m["q2"])
+    return _by_or_during(m, date(year, quarter * 3 - 2, 1), _quarter_end(year, quarter), _years(m["y"]))
+
+
+def _half(m: re.Match[str], ctx: _Context) -> _Piece:
+    year = _year(ctx, m["y"])
+    if m["h"] == "上":
+        start, due = date(year, 1, 1), date(year, 6, 30)
+    else:
+        start, due = date(year, 7, 1), date(year, 12, 31)
+    return _by_or_during(m, start, due, _years(m["y"]))
+
+
+def _month_day(m: re.Match[str], ctx: _Context) -> _Piece:
+    year = _year(ctx, m["y"])
+    return _Piece(DeadlineKind.BY_DATE, None, _day(ctx, year, _month(ctx, m["m"]), m["d"]), years=_years(m["y"]))
+
+
+def _month_third(m: re.Match[str], ctx: _Context) -> _Piece:
+    year = _year(ctx, m["y"])
+    month = _month(ctx, m["m"])
+    first, last = THIRDS[m["x"]]
+    due = month_end(year, month) if last is None else date(year, month, last)
+    return _Piece(DeadlineKind.DURING, date(year, month, first), due, years=_years(m["y"]))
+
+
+def _month_end(m: re.Match[str], ctx: _Context) -> _Piece:
+    year = _year(ctx, m["y"])
+    return _Piece(DeadlineKind.BY_DATE, None, month_end(year, _month(ctx, m["m"])), years=_years(m["y"]))
+
+
+def _whole_month(m: re.Match[str], ctx: _Context) -> _Piece:
+    year = _year(ctx, m["y"])
+    month = _month(ctx, m["m"])
+    return _by_or_during(m, date(year, month, 1), month_end(year, month), _years(m["y"]))
+
+
+def _recurring(m: re.Match[str], ctx: _Context) -> _Piece:
+    months = int(m["n"]) if m["n"] else RECURRING_PERIODS[m["unit"]]
+    if months not in RECURRING_MONTHS_ALLOWED:
+        raise ctx.fail(
+            f"每 {months} 个月的周期不能按年等分", "可用的周期：每月、每2个月、每季度、每4个月、每半年、每年"
+        )
+    day: int | None = None
+    month: int | None = None
+    if m["tm"]:
+        if months != 12:
+            raise ctx.fail("只有「每年」可以写月份，如 每年6月底前", "每季度、每半年请写 每季度末、每半年")
+        month = _month(ctx, m["tm"])
+    if m["d"]:
+        if months != 1 and month is None:
+            raise ctx.fail(
+                "「每季度N日」「每半年N日」没有说是该期的哪个月",
+                "请写 每季度末，或按月写 每月25日前，或写 每年6月30日前",
+            )
+        day = int(m["d"])
+        if not 1 <= day <= 31:
+            raise ctx.fail(f"没有 {day} 日", "日期应为 1–31")
+        if month is not None:
+            _day(ctx, 2000, month, m["d"])  # a leap year: 每年2月29日 is refused only where impossible
+    elif m["x"]:
+        if months != 1:
+            raise ctx.fail("「上旬/中旬/下旬」只能用于每月", "请写 每月上旬 或具体日期")
+        day = THIRDS[m["x"]][1]
+    start, due = date(ctx.year, 1, 1), date(ctx.year, 12, 31)
+    text = m.group(0)
+    return _Piece(DeadlineKind.RECURRING, start, due, rule=Recurrence(months, day, text, month))
+
+
+def _year_end(m: re.Match[str], ctx: _Context) -> _Piece:
+    year = _year(ctx, m["y"])
+    return _Piece(DeadlineKind.BY_DATE, None, date(year, 12, 31), years=_years(m["y"]))
+
+
+def _ongoing(m: re.Match[str], ctx: _Context) -> _Piece:
+    year = _year(ctx, m["y"])
+    return _Piece(DeadlineKind.ONGOING, date(year, 1, 1), date(year, 12, 31), years=_years(m["y"]))
+
+
+def _whole_year(m: re.Match[str], ctx: _Context) -> _Piece:
+    year = _year(ctx, m["y"])
+    return _Piece(DeadlineKind.DURING, date(year, 1, 1), date(year, 12, 31), years=(year,))
+
+
+def _relative(m: re.Match[str], ctx: _Context) -> _Piece | None:
+    unit = RELATIVE_UNITS[m["unit"]]
+    if unit != "workdays" and not m["within"]:
+        return None  # "15日" alone is a day of the month, not a period: the digits are refused later
+    count = int(m["n"])
+    limit = MAX_RELATIVE_MONTHS if unit in ("months", "years") else MAX_RELATIVE
+    if unit == "years":
+        count, unit = count * 12, "months"
+    if unit == "weeks":
+        count, unit = count * 7, "days"
+    if not 1 <= count <= limit:
+        raise ctx.fail(f"时限 {m['n']}{m['unit']} 不合理", "请写 1 以上、不超过一年的时限，如 10个工作日内")
+    trigger = m["trigger"] or ""
+    return _Piece(DeadlineKind.RELATIVE, None, None, relative=(count, unit, trigger))
+
+
+def _alternatives(words: object) -> str:
+    return "|".join(sorted((str(w) for w in words), key=len, reverse=True))  # type: ignore[attr-defined]
+
+
+def _rule(name: str, pattern: str, build: Build) -> Rule:
+    return Rule(name, pattern, build)
+
+
+# Ordered: at each position the first rule that matches wins, so longer and more
+# specific forms come before the forms they contain (9月底 before 9月, ranges first).
+RULES: tuple[Rule, ...] = (
+    _rule("iso_date", _BY + r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})日?" + _PRE, _iso_day),
+    _rule("year_range", r"(?:自|从)?(?P<y1>\d{4})年?度?" + _SEP + r"(?P<y2>\d{4})年度?", _year_range),
+    _rule(
+        "quarter_range",
+        _Y + r"第?(?P<q1>[1-4])(?:季度|季)?" + _SEP + r"第?(?P<q2>[1-4])(?:季度|季)",
+        _quarter_range,
+    ),
+    _rule(
+        "date_range",
+        r"(?:自|从)?(?:(?P<y1>\d{4})年)?(?P<m1>\d{1,2})(?:月份?(?:(?P<d1>\d{1,2})[日号])?)?"
+        + _SEP
+        + r"(?:(?:(?P<y2>\d{4})年)?(?P<m2>\d{1,2})月份?(?:(?P<d2>\d{1,2})[日号])?(?:底|末)?"
+        r"|(?P<d3>\d{1,2})[日号]"
+        r"|(?P<ye>\d{4})?年(?:底|末)"
+        r"|(?P<y4>\d{4})年度?)",
+        _date_range,
+    ),
+    _rule(
+        "start_point",
+        r"(?:自|从)?(?:(?P<y>\d{4})年)?(?:(?P<m>\d{1,2})月份?(?:(?P<d>\d{1,2})[日号])?)?(?:起|开始)",
+        _start_point,
+    ),
+    _rule("quarter_lead", _Y + r"前(?P<n>[1-4])个?(?:季度|季)", _quarter_lead),
+    _rule("months_lead", _Y + r"前(?P<n>\d{1,2})个月", _months_lead),
+    _rule(
+        "quarter",
+        _BY + _Y + r"(?:第?(?P<q>[1-4])(?:季度|季)|[Qq](?P<q2>[1-4]))(?P<suf>末|底|" + _WITHIN + r")?" + _PRE,
+        _quarter,
+    ),
+    _rule("half", _BY + _Y + r"(?P<h>上|下)半年度?(?P<suf>末|底|" + _WITHIN + r")?" + _PRE, _half),
+    _rule("month_day", _BY + _Y + r"(?P<m>\d{1,2})月份?(?P<d>\d{1,2})[日号]" + _PRE, _month_day),
+    _rule("month_third", _Y + r"(?P<m>\d{1,2})月份?(?P<x>上|中|下)旬", _month_third),
+    _rule("month_end", _BY + _Y + r"(?P<m>\d{1,2})月份?(?:底|末)" + _PRE, _month_end),
+    _rule("month", _BY + _Y + r"(?P<m>\d{1,2})月份?(?P<suf>" + _WITHIN + r")?", _whole_month),
+    _rule(
+        "recurring",
+        r"(?:每|按|逐)(?:(?P<n>\d{1,2})个?月|(?P<unit>" + _alternatives(RECURRING_PERIODS) + r"))"
+        r"(?:(?P<tm>\d{1,2})月份?)?(?:底|末|(?P<d>\d{1,2})[日号]|(?P<x>上|中|下)旬)?" + _PRE,
+        _recurring,
+    ),
+    _rule("ongoing", r"(?:(?P<y>\d{4})年度?)?(?:" + _alternatives(ONGOING_WORDS) + r")", _ongoing),
+    _rule("year_end", _BY + r"(?P<y>\d{4})?年度?(?:底|末)" + _PRE, _year_end),
+    _rule("year_within", r"(?P<y>\d{4})?年度?" + r"(?:" + _WITHIN + r")", _year_end),
+    _rule("whole_year", r"(?P<y>\d{4})年度?", _whole_year),
+    _rule(
+        "relative",
+        r"(?:(?:自|从)?(?P<trigger>[^\d,.;:!?()、。；，：]{1,20}?)(?:之日起|之日后|之后|以后|后的?|起))?"
+        r"(?P<n>\d{1,4})(?P<unit>" + _alternatives(RELATIVE_UNITS) + r")(?P<within>" + _WITHIN + r")?",
+        _relative,
+    ),
+)
+
+
+
+def _common_phrases() -> dict[str, Callable[[int], tuple[DeadlineKind, date | None, date]]]:
+    """Whole phrases most plans use (全年, 9月底前, 8月 …), answered without compiling a pattern.
+
+    Compiling the grammar costs ~6-15 ms, which every report would pay at start-up for
+    the handful of phrases a plan repeats. Every entry gives exactly what the full
+    grammar gives (tests/test_deadlines.py checks each one against it).
+    """
+
+    def ongoing(year: int) -> tuple[DeadlineKind, date | None, date]:
+        return DeadlineKind.ONGOING, date(year, 1, 1), date(year, 12, 31)
+
+    def year_end(year: int) -> tuple[DeadlineKind, date | None, date]:
+        return DeadlineKind.BY_DATE, None, date(year, 12, 31)
+
+    def by_month_end(month: int) -> Callable[[int], tuple[DeadlineKind, date | None, date]]:
+        return lambda year: (DeadlineKind.BY_DATE, None, month_end(year, month))
+
+    def during_month(month: int) -> Callable[[int], tuple[DeadlineKind, date | None, date]]:
+        return lambda year: (DeadlineKind.DURING, date(year, month, 1), month_end(year, month))
+
+    table: dict[str, Callable[[int], tuple[DeadlineKind, date | None, date]]] = dict.fromkeys(ONGOING_WORDS, ongoing)
+    table.update(dict.fromkeys(("年底前", "年底", "年末", "年内", "年底之前", "年底以前"), year_end))
+    for month in range(1, 13):
+        for suffix in ("月底前", "月底", "月末", "月底之前", "月底以前"):
+            table[f"{month}{suffix}"] = by_month_end(month)
+        for suffix in ("月", "月份"):
+            table[f"{month}{suffix}"] = during_month(month)
+    return table
+
+
+_COMMON = _common_phrases()
+
+# ---------------------------------------------------------------------------
+# Reading a phrase
+# ---------------------------------------------------------------------------
+
+
 def resolve_deadline(phrase: str, year: int, *, anchor: date | None = None) -> Deadline:
     """Read one phrase; raise ``DeadlineError`` when it cannot be read without guessing."""
-    text = normalize(phrase)
-    if not text:
-        raise DeadlineError(phrase, "内容为空", hint=f"可用的写法：{ACCEPTED_FORMS}")
-    if text in _ONGOING:
-        return Deadline(phrase, DeadlineKind.ONGOING, date(year, 1, 1), date(year, 12, 31))
-    match = _BY_MONTH_END.fullmatch(text)
-    if match:
-        month = _month(phrase, match.group(1))
-        return Deadline(phrase, DeadlineKind.BY_DATE, None, month_end(year, month))
-    match = _DURING_MONTH.fullmatch(text)
-    if match:
-        month = _month(phrase, match.group(1))
-        return Deadline(phrase, DeadlineKind.DURING, date(year, month, 1), month_end(year, month))
-    raise DeadlineError(phrase, "不是可识别的写法", hint=f"可用的写法：{ACCEPTED_FORMS}")
+    ctx = _Context(phrase, year, anchor)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ctx.fail(f"计划年度 {year} 不合理", f"计划年度应在 {MIN_YEAR}–{MAX_YEAR} 之间")
+    text = _normalise(phrase, year)
+    if not text.text:
+        raise ctx.fail("内容为空", f"可用的写法：{ACCEPTED_FORMS}")
+    common = _COMMON.get(text.text)
+    if common is not None:
+        kind, start, due = common(year)
+        return Deadline(phrase, kind, start, due)
+    for pattern, reason, hint in REFUSALS:
+        found = _compiled(pattern).search(text.text)
+        if found:
+            shown = _original(phrase, text, found.start(), found.end())
+            raise ctx.fail(reason if shown == phrase.strip() else f"{reason}（「{shown}」）", hint)
+    pieces, leftover_at = _scan(text, ctx)
+    _refuse_dates_left_over(text, leftover_at, ctx)
+    if not pieces:
+        if any(word in text.text for word in VAGUE_WORDS):
+            raise ctx.fail(_VAGUE_REASON, _VAGUE_HINT)
+        raise ctx.fail("不是可识别的写法", f"可用的写法：{ACCEPTED_FORMS}")
+    leftover = _leftover(phrase, text, leftover_at)
+    deadline = _combine(pieces, ctx)
+    notes = [deadline.note] if deadline.note else []
+    explicit = sorted({y for p in pieces for y in p.years if y != year})
+    if explicit:
+        notes.append(f"原文写明 {'、'.join(str(y) for y in explicit)} 年（计划年度为 {year} 年）")
+    if leftover:
+        notes.append(f"未参与计算的文字：「{leftover}」")
+    return Deadline(
+        phrase,
+        deadline.kind,
+        deadline.start,
+        deadline.due,
+        note="；".join(notes),
+        rule=deadline.rule,
+        leftover=leftover,
+    )
 
 
-def _month(phrase: str, digits: str) -> int:
-    month = int(digits)
-    if not 1 <= month <= 12:
-        raise DeadlineError(phrase, f"没有 {month} 月", hint="月份应为 1-12")
-    return month
+def _scan(text: _Text, ctx: _Context) -> tuple[list[_Piece], list[int]]:
+    pieces: list[_Piece] = []
+    leftover: list[int] = []
+    pos = 0
+    while pos < len(text.text):
+        for rule in RULES:
+            match = _compiled(rule.pattern).match(text.text, pos)
+            if not match or match.end() == pos:
+                continue
+            piece = rule.build(match, ctx)
+            if piece is None:
+                continue
+            pieces.append(_with_text(piece, _original(ctx.phrase, text, pos, match.end())))
+            pos = match.end()
+            break
+        else:
+            leftover.append(pos)
+            pos += 1
+    return pieces, leftover
+
+
+def _refuse_dates_left_over(text: _Text, positions: list[int], ctx: _Context) -> None:
+    """A number or a date word we did not read may be a date we misread: refuse rather than guess."""
+    for first, last in _runs(positions):
+        run = text.text[first : last + 1]
+        digits = [i for i in range(first, last + 1) if text.text[i].isdigit()]
+        if digits:
+            shown = _original(ctx.phrase, text, digits[0], digits[-1] + 1)
+            raise ctx.fail(f"其中的数字「{shown}」不是可识别的日期", f"可用的写法：{ACCEPTED_FORMS}")
+        for word in LEFTOVER_WORDS_OK:
+            run = run.replace(word, "")
+        if any(char in LEFTOVER_DATE_CHARS for char in run):
+            shown = _original(ctx.phrase, text, first, last + 1)
+            raise ctx.fail(f"其中的「{shown}」像是日期，但不是可识别的写法", f"可用的写法：{ACCEPTED_FORMS}")
+
+
+def _runs(positions: list[int]) -> list[tuple[int, int]]:
+    """Consecutive positions as (first, last) pairs."""
+    runs: list[tuple[int, int]] = []
+    for index in positions:
+        if runs and runs[-1][1] == index - 1:
+            runs[-1] = (runs[-1][0], index)
+        else:
+            runs.append((index, index))
+    return runs
+
+
+def _with_text(piece: _Piece, original: str) -> _Piece:
+    return _Piece(piece.kind, piece.start, piece.due, piece.rule, piece.relative, piece.years, original, piece.note)
+
+
+def _original(phrase: str, text: _Text, start: int, end: int) -> str:
+    """The user's own text behind normalised characters ``start``..``end``."""
+    return phrase[text.spans[start][0] : text.spans[end - 1][1]].strip()
+
+
+def _leftover(phrase: str, text: _Text, positions: list[int]) -> str:
+    """Left-over words as written, punctuation and connectors dropped, parts separated by a space."""
+    taken: set[int] = set()
+    for index in positions:
+        taken.update(range(*text.spans[index]))
+    parts: list[str] = []
+    current = ""
+    for index, char in enumerate(phrase):
+        if index in taken and not char.isspace():
+            current += char
+            continue
+        if index in taken and current:
+            continue  # a space inside left-over text
+        if current:
+            parts.append(current)
+            current = ""
+    if current:
+        parts.append(current)
+    cleaned = [_strip_filler(part) for part in parts]
+    return " ".join(part for part in cleaned if part)
+
+
+def _strip_filler(part: str) -> str:
+    """Punctuation around a left-over part goes; a part made only of connectors (和、及) goes too."""
+
+    def punctuation(char: str) -> bool:
+        return char.isspace() or unicodedata.category(char)[0] in "PS"
+
+    if all(punctuation(c) or c in CONNECTORS for c in part):
+        return ""
+    start, end = 0, len(part)
+    while start < end and punctuation(part[start]):
+        start += 1
+    while end > start and punctuation(part[end - 1]):
+        end -= 1
+    return part[start:end]
+
+
+def _combine(pieces: list[_Piece], ctx: _Context) -> _Piece:
+    relative = [p for p in pieces if p.kind is DeadlineKind.RELATIVE]
+    recurring = [p for p in pieces if p.kind is DeadlineKind.RECURRING]
+    ongoing = [p for p in pieces if p.kind is DeadlineKind.ONGOING]
+    dated = [p for p in pieces if p.kind in (DeadlineKind.BY_DATE, DeadlineKind.DURING)]
+    if relative:
+        if len(relative) > 1 or recurring or dated:
+            shown = "、".join(f"「{p.text}」" for p in pieces)
+            raise ctx.fail(f"相对时限不能与其他时间节点同用（{shown}）", "请只保留一个时间节点，另一个写在任务内容里")
+        return _resolve_relative(relative[0], ctx)
+    if recurring:
+        if len(recurring) > 1:
+            shown = "、".join(f"「{p.text}」" for p in recurring)
+            raise ctx.fail(f"有两种周期（{shown}）", "请只保留一种周期，如 每季度")
+        windows = dated + ongoing
+        if len(windows) > 1:
+            shown = "、".join(f"「{p.text}」" for p in windows)
+            raise ctx.fail(
+                f"周期的时间范围不止一个（{shown}）", "请写成 全年每季度、下半年每月 这样的一个范围加一种周期"
+            )
+        return _resolve_recurring(recurring[0], windows[0] if windows else None, ctx)
+    notes: list[str] = []
+    if dated and ongoing:
+        words = "、".join(f"「{p.text}」" for p in ongoing)
+        notes.append(f"{words}视为持续推进的说明，以「{dated[-1].text}」等日期为准")
+    chosen = dated or ongoing
+    final = max(chosen, key=lambda p: p.due or date.min)
+    starts = [p.start for p in chosen if p.start]
+    start = min(starts) if starts else None
+    if len(dated) > 1:
+        stages = "、".join(f"{p.text}（{p.due}）" for p in dated)
+        notes.append(f"含多个时间节点：{stages}，以最晚的 {final.due} 为截止")
+    assert final.due is not None  # dated and ongoing pieces always have a due day
+    return _Piece(final.kind, start, final.due, note="；".join(notes))
+
+
+def _resolve_relative(piece: _Piece, ctx: _Context) -> _Piece:
+    assert piece.relative is not None
+    count, unit, trigger = piece.relative
+    described = f"「{trigger}」后" if trigger else ""
+    what = f"{described}{count}{UNIT_LABELS[unit]}内"
+    if ctx.anchor is None:
+        note = f"等待触发：任务尚未填写起算日（anchor），触发后按{what}计算"
+        return _Piece(DeadlineKind.RELATIVE, None, None, note=note)
+    notes = [f"自 {ctx.anchor.isoformat()} 起算（当天不计）"]
+    try:
+        if unit == "workdays":
+            from gkplan import workdays
+
+            counted = workdays.add_workdays(ctx.anchor, count)
+            due = counted.day
+            notes[0] += f"，第 {count} 个工作日（按国务院节假日安排，数据：{workdays.SOURCE}）"
+            fallback = workdays.fallback_note(counted.assumed_years)
+            if fallback:
+                notes.append(fallback)
+        elif unit == "days":
+            due = ctx.anchor + timedelta(days=count)
+        else:
+            due = _add_months(ctx.anchor, count)
+    except (OverflowError, ValueError):
+        raise ctx.fail(f"起算日 {ctx.anchor} 加上时限超出了日期范围", "请核对任务的 anchor") from None
+    return _Piece(DeadlineKind.RELATIVE, ctx.anchor, due, note="；".join(notes))
+
+
+def _add_months(day: date, months: int) -> date:
+    """Same day ``months`` later; past a short month's end, its last day (1月31日 + 1个月 = 2月28/29日)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _resolve_recurring(piece: _Piece, window: _Piece | None, ctx: _Context) -> _Piece:
+    assert piece.rule is not None
+    assert piece.start is not None
+    assert piece.due is not None
+    start, end = piece.start, piece.due
+    if window is not None:
+        assert window.due is not None
+        end = window.due
+        start = window.start or date(end.year, 1, 1)
+    dues = _occurrences(piece.rule, start, end)
+    if not dues:
+        raise ctx.fail(f"「{piece.text}」在 {start} 至 {end} 内没有到期日", "请核对周期和时间范围")
+    notes = []
+    if piece.rule.day and piece.rule.day > 28 and piece.rule.every_months == 1:
+        notes.append(f"没有 {piece.rule.day} 日的月份按月末计")
+    notes.insert(0, f"「{piece.text}」在 {start} 至 {end} 内共 {len(dues)} 次，首次 {dues[0].due}，末次 {dues[-1].due}")
+    return _Piece(DeadlineKind.RECURRING, start, dues[-1].due, rule=piece.rule, note="；".join(notes))
+
+
+# ---------------------------------------------------------------------------
+# Recurring deadlines
+# ---------------------------------------------------------------------------
+
+
+class Occurrence(NamedTuple):
+    """One period of a recurring deadline: work done from ``start`` counts; due on ``due``."""
+
+    start: date
+    due: date
+
+
+def _occurrences(rule: Recurrence, start: date, end: date) -> list[Occurrence]:
+    size = rule.every_months
+    result: list[Occurrence] = []
+    year, first = start.year, (start.month - 1) // size * size + 1  # the period holding ``start``
+    while date(year, first, 1) <= end:
+        due_month = first + (rule.month or size) - 1
+        last_day = calendar.monthrange(year, due_month)[1]
+        due = date(year, due_month, min(rule.day or last_day, last_day))
+        if start <= due <= end:
+            result.append(Occurrence(max(date(year, first, 1), start), due))
+        first += size
+        if first > 12:
+            first, year = first - 12, year + 1
+    return result
+
+
+def occurrences(deadline: Deadline) -> tuple[Occurrence, ...]:
+    """Every due date of a recurring deadline, in order (empty for other kinds)."""
+    if deadline.kind is not DeadlineKind.RECURRING or deadline.rule is None:
+        return ()
+    if deadline.start is None or deadline.due is None:
+        return ()
+    return _cached_occurrences(deadline.rule, deadline.start, deadline.due)
+
+
+@lru_cache(maxsize=1024)
+def _cached_occurrences(rule: Recurrence, start: date, end: date) -> tuple[Occurrence, ...]:
+    # reports ask once per task and unit; a plan has only a handful of distinct rules
+    return tuple(_occurrences(rule, start, end))
+
+
+def last_passed(deadline: Deadline, today: date) -> Occurrence | None:
+    """The latest occurrence whose due day is before ``today`` (None if none has passed yet)."""
+    passed = [o for o in occurrences(deadline) if o.due < today]
+    return passed[-1] if passed else None
+
+
+def due_as_of(deadline: Deadline, today: date) -> date | None:
+    """The due date that matters on ``today``.
+
+    For most kinds that is simply ``deadline.due``; a recurring deadline falls
+    due again and again, so it is the next occurrence on or after today (or the
+    last one of its window once that has passed).
+    """
+    found = occurrences(deadline)
+    if not found:
+        return deadline.due
+    for occurrence in found:
+        if occurrence.due >= today:
+            return occurrence.due
+    return found[-1].due
+
+
+# ---------------------------------------------------------------------------
+# What a task carries
+# ---------------------------------------------------------------------------
 
 
 @lru_cache(maxsize=4096)
@@ -78,15 +966,3 @@ def deadline_for_task(phrase: str | None, year: int, anchor: date | None = None)
         return resolve_deadline(phrase, year, anchor=anchor)
     except DeadlineError as exc:
         return Deadline(phrase, DeadlineKind.UNDATED, None, None, note=str(exc))
-
-
-def due_as_of(deadline: Deadline, today: date) -> date | None:
-    """The due date that matters on ``today``.
-
-    For most kinds that is simply ``deadline.due``; a recurring deadline falls
-    due again and again, so it is the next occurrence on or after today (or the
-    last one of the plan year once that has passed).
-    """
-    if deadline.kind is not DeadlineKind.RECURRING or deadline.rule is None:
-        return deadline.due
-    return deadline.due  # refined with the recurring grammar

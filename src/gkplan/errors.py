@@ -6,8 +6,12 @@ Anything else that escapes is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
+
+# ``file``, ``file:line`` or ``file:line:col``; the path may itself hold colons (C:\\…).
+_WHERE = re.compile(r"^(.*?)(?::(\d+))?(?::(\d+))?$", re.S)
 
 
 class ExitCode(IntEnum):
@@ -37,9 +41,23 @@ class GkplanError(Exception):
 
 
 class DataError(GkplanError):
-    """A data file is missing, unreadable, hostile or does not fit the schema."""
+    """A data file is missing, unreadable, hostile or does not fit the schema.
+
+    ``code`` names the kind of failure (``yaml-syntax``, ``encoding``, ``alias``…) so that
+    ``check`` can report it like any other problem; see ``as_problem``.
+    """
 
     exit_code = ExitCode.DATA
+
+    def __init__(self, message: str, *, where: str = "", hint: str = "", code: str = "unreadable") -> None:
+        super().__init__(message, where=where, hint=hint)
+        self.code = code
+
+    def as_problem(self, default_path: str = "") -> Problem:
+        """This error as an ERROR ``Problem`` at ``where`` (``file``, ``file:line`` or ``file:line:col``)."""
+        match = _WHERE.match(self.where)
+        path, line, col = (match.group(1), match.group(2), match.group(3)) if match else (self.where, None, None)
+        return Problem(path or default_path, int(line or 0), int(col or 0), Severity.ERROR, self.code, self.message, self.hint)
 
 
 class UsageError(GkplanError):
@@ -96,8 +114,15 @@ class Problem:
     message: str
     hint: str = ""
 
+    @property
+    def where(self) -> str:
+        """``path:line:col``, leaving out what is unknown (a problem with the whole file: ``path``)."""
+        if not self.line:
+            return self.path
+        return f"{self.path}:{self.line}:{self.col}" if self.col else f"{self.path}:{self.line}"
+
     def __str__(self) -> str:
-        text = f"{self.path}:{self.line}:{self.col}: {self.severity.label} {self.code}: {self.message}"
+        text = f"{self.where}: {self.severity.label} {self.code}: {self.message}"
         if self.hint:
             text += f"；{self.hint}"
         return text

@@ -100,13 +100,17 @@ class Source:
 class Recurrence:
     """A recurring rule such as 每月25日前 or 每季度末.
 
-    ``every_months`` is the period length (1, 3, 6, 12); ``day`` the day of the
-    month the period's due date falls on (``None`` = the period's last day).
+    ``every_months`` is the period length (1, 2, 3, 4, 6, 12; periods are aligned
+    to 1 January); ``day`` the day of the month the period's due date falls on
+    (``None`` = the month's last day; past a short month's end, its last day);
+    ``month`` the month of the period the due date falls in, counted from 1
+    (``None`` = the period's last month), e.g. 每年6月底前 is ``(12, None, …, 6)``.
     """
 
     every_months: int
     day: int | None = None
     text: str = ""
+    month: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,9 +119,11 @@ class Deadline:
 
     ``due`` is the last day on which the work counts as on time; ``start`` is
     the first day of the window (``None`` when the phrase gives none).
-    For recurring deadlines ``start``/``due`` span the whole plan year and
-    ``rule`` says how often it falls due; for relative ones without an anchor
-    both are ``None`` (waiting for the trigger).
+    For recurring deadlines ``start`` is the first day of the window the rule
+    runs in (the plan year unless the phrase says otherwise), ``due`` its last
+    occurrence, and ``rule`` says how often it falls due (see
+    ``deadlines.occurrences``); for relative ones without an anchor both are
+    ``None`` (waiting for the trigger), with an anchor ``start`` is the anchor.
     """
 
     phrase: str | None

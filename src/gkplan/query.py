@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from gkplan.deadlines import due_as_of
+from gkplan.deadlines import Occurrence, due_as_of, last_passed
 from gkplan.errors import NotFoundError
 from gkplan.model import DeadlineKind, Group, Plan, Status, Task, Unit, normalize_section_code
 
@@ -111,10 +111,16 @@ def evaluate(
     units = task.responsible if scope.everyone else tuple(u for u in task.responsible if u in scope.units)
     status = task.status_of(units) if units else task.status
     due = due_as_of(task.deadline, today)
-    days_left = (due - today).days if due else None
     late: tuple[str, ...] = ()
-    if days_left is not None and days_left < 0 and task.verified is None:
+    if task.deadline.kind is DeadlineKind.RECURRING:
+        missed = last_passed(task.deadline, today)
+        if missed is not None and task.verified is None:
+            late = tuple(u for u in units if missed_occurrence(task, u, missed))
+        if late and missed is not None:
+            due = missed.due  # the row shows the occurrence the unit missed, and how long ago
+    elif due is not None and due < today and task.verified is None:
         late = tuple(u for u in units if not task.unit_status(u).finished)
+    days_left = (due - today).days if due else None
     stale = stale_units(task, units, today, stale_weeks) if stale_weeks else ()
     if status.finished:
         light = Light.DONE
@@ -154,6 +160,20 @@ def stale_units(task: Task, units: tuple[str, ...], today: date, weeks: int) -> 
         if (today - since).days >= limit:
             result.append(unit)
     return tuple(result)
+
+
+def missed_occurrence(task: Task, unit: str, occurrence: Occurrence) -> bool:
+    """Whether ``unit`` is late on a recurring task whose ``occurrence`` has passed.
+
+    A unit that finished its part (done) is never late. Otherwise it is late unless
+    it recorded progress dated on or after the first day of that occurrence's period:
+    inside the period, or after its due day (a late report still clears it).
+    Progress without a date cannot be placed in a period, so it does not count.
+    """
+    if task.unit_status(unit).finished:
+        return False
+    entry = task.progress.get(unit)
+    return entry is None or entry.date is None or entry.date < occurrence.start
 
 
 def rows_for(
@@ -228,8 +248,16 @@ def overdue(rows: Iterable[Row]) -> list[Row]:
 
 
 def due_before(tasks: Iterable[Task], today: date) -> list[Task]:
-    """Tasks whose due date (as of today) has passed: the only ones that can be overdue."""
-    return [task for task in tasks if (due := due_as_of(task.deadline, today)) is not None and due < today]
+    """The only tasks that can be overdue: a due date passed, or a recurring occurrence did.
+
+    A cheap pre-filter so ``overdue`` evaluates a few rows, not every task.
+    """
+    return [
+        task
+        for task in tasks
+        if ((due := due_as_of(task.deadline, today)) is not None and due < today)
+        or (task.deadline.kind is DeadlineKind.RECURRING and last_passed(task.deadline, today) is not None)
+    ]
 
 
 def due_within(rows: Iterable[Row], today: date, days: int) -> list[Row]:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from gkplan.errors import DataError, Problem, Severity
-from gkplan.model import Plan, Task, UnitDirectory
+from gkplan.model import Plan, Source, Task, UnitDirectory
 from gkplan.settings import Settings
 from gkplan.store import cache
-from gkplan.store.reader import decode, display_path, parse_text, read_bytes
+from gkplan.store.reader import Document, decode, display_path, parse_text, read_bytes
 
 UNITS_FILE = "units.yaml"
 TASKS_FILE = "tasks.yaml"
@@ -32,6 +33,8 @@ class Workspace:
     root: Path
     plans: list[Plan] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    directories: list[UnitDirectory] = field(default_factory=list)  # one per units.yaml read
+    documents: dict[str, Document] = field(default_factory=dict)  # by shown path; only with check=True
     settings: Settings = field(default_factory=Settings)  # settings.yaml of the data root
 
     @property
@@ -111,26 +114,37 @@ def _has_errors(problems: list[Problem]) -> bool:
     return any(p.severity is Severity.ERROR for p in problems)
 
 
-def load_units(path: Path) -> tuple[UnitDirectory, list[Problem], bytes]:
-    """A ``units.yaml`` (from the cache when its content was seen before) and its raw bytes."""
+def _parse(raw: bytes, shown: str) -> Document:
+    text, has_bom = decode(raw, shown)
+    return parse_text(text, shown, has_bom=has_bom, newline="\r\n" if "\r\n" in text else "\n")
+
+
+def load_units(path: Path, *, keep: dict[str, Document] | None = None) -> tuple[UnitDirectory, list[Problem], bytes]:
+    """A ``units.yaml`` (from the cache when its content was seen before) and its raw bytes.
+
+    With ``keep`` (``gkplan check``) the file is always parsed and its document kept
+    there: the checks need the text, comments and exact columns.
+    """
     shown = display_path(path)
     raw = read_bytes(path, shown)
-    directory, problems = units_from_bytes(raw, shown)
+    directory, problems = units_from_bytes(raw, shown, keep=keep)
     return directory, problems, raw
 
 
-def units_from_bytes(raw: bytes, shown: str) -> tuple[UnitDirectory, list[Problem]]:
+def units_from_bytes(
+    raw: bytes, shown: str, *, keep: dict[str, Document] | None = None
+) -> tuple[UnitDirectory, list[Problem]]:
     """The content of a ``units.yaml`` (also an old version from git) -> the unit directory."""
     from gkplan.store.compact import pack_units, unpack_units
 
     key = cache.cache_key("units", shown, raw)
-    packed = cache.load("units", key)
-    if packed is not None:
+    if keep is None and (packed := cache.load("units", key)) is not None:
         return unpack_units(packed)
     from gkplan.store.build import build_units
 
-    text, has_bom = decode(raw, shown)
-    document = parse_text(text, shown, has_bom=has_bom)
+    document = _parse(raw, shown)
+    if keep is not None:
+        keep[document.path] = document
     directory, problems = build_units(document.data, document.path)
     problems = document.problems + problems
     if not _has_errors(problems):
@@ -138,36 +152,60 @@ def units_from_bytes(raw: bytes, shown: str) -> tuple[UnitDirectory, list[Proble
     return directory, problems
 
 
-def load_plan(path: Path, directory: UnitDirectory, units_raw: bytes) -> tuple[Plan, list[Problem]]:
-    """One plan file, from the cache when this content (and its units.yaml) was seen before."""
+def load_plan(
+    path: Path,
+    directory: UnitDirectory,
+    units_raw: bytes,
+    *,
+    units_ok: bool = True,
+    keep: dict[str, Document] | None = None,
+) -> tuple[Plan, list[Problem]]:
+    """One plan file, from the cache when this content (and its units.yaml) was seen before.
+
+    ``units_ok=False``: the units could not be read, so unit names are not checked
+    (one problem about units.yaml, not one per task).
+    """
     shown = display_path(path)
-    return plan_from_bytes(read_bytes(path, shown), shown, path.name, directory, units_raw)
+    return plan_from_bytes(read_bytes(path, shown), shown, path.name, directory, units_raw, units_ok=units_ok, keep=keep)
 
 
-def plan_from_bytes(raw: bytes, shown: str, name: str, directory: UnitDirectory, units_raw: bytes) -> tuple[Plan, list[Problem]]:
+def plan_from_bytes(
+    raw: bytes,
+    shown: str,
+    name: str,
+    directory: UnitDirectory,
+    units_raw: bytes,
+    *,
+    units_ok: bool = True,
+    keep: dict[str, Document] | None = None,
+) -> tuple[Plan, list[Problem]]:
     """The content of one plan file (also an old version from git) -> the plan; ``name`` is its file name."""
     from gkplan.store.compact import pack_plan, unpack_plan
 
     key = cache.cache_key("plan", shown, raw, units_raw)
-    packed = cache.load("plans", key)
-    if packed is not None:
+    if keep is None and units_ok and (packed := cache.load("plans", key)) is not None:
         return unpack_plan(packed, directory)
     from gkplan.store.build import build_plan
 
-    text, has_bom = decode(raw, shown)
-    document = parse_text(text, shown, has_bom=has_bom)
+    document = _parse(raw, shown)
+    if keep is not None:
+        keep[document.path] = document
     default_id = "" if name == TASKS_FILE else Path(name).stem
-    plan, problems = build_plan(document.data, document.path, directory, default_id=default_id)
+    plan, problems = build_plan(document.data, document.path, directory, default_id=default_id, units_ok=units_ok)
     problems = document.problems + problems
-    if not _has_errors(problems):
+    if units_ok and not _has_errors(problems):
         cache.save("plans", key, pack_plan(plan, problems))
     return plan, problems
 
 
-def load_workspace(root: Path, plans: tuple[str, ...] = ()) -> Workspace:
+def load_workspace(root: Path, plans: tuple[str, ...] = (), *, check: bool = False) -> Workspace:
     """Load every plan under ``root`` (or only those whose id is in ``plans``).
 
-    Raises ``DataError`` only when a file cannot be used at all.
+    Raises ``DataError`` only when a file cannot be used at all. ``check=True`` is for
+    ``gkplan check``: such a file becomes an ERROR problem and loading goes on with the
+    other files; the parsed documents are kept in ``Workspace.documents`` for the checks
+    that need the text. Reports keep the default: one unreadable file stops them, since a
+    report that silently skips a plan would tell the weekly meeting that nothing is late.
     """
     workspace = Workspace(root)
     files = plan_files(root)
@@ -176,21 +214,48 @@ def load_workspace(root: Path, plans: tuple[str, ...] = ()) -> Workspace:
             f"数据目录里没有计划文件（{TASKS_FILE}）",
             where=display_path(root),
             hint="请检查 --data 指向的目录",
+            code="no-plans",
         )
-    directories: dict[Path, tuple[UnitDirectory, bytes]] = {}
+    keep = workspace.documents if check else None
+    directories: dict[Path, tuple[UnitDirectory, bytes] | None] = {}  # None: that units.yaml could not be read
+
+    def unusable(exc: DataError, shown: str) -> None:
+        if not check:
+            raise exc
+        workspace.problems.append(exc.as_problem(shown))
+
     for plan_path, units_path in files:
+        loaded: tuple[UnitDirectory, bytes] | None = None
         if units_path is None:
-            raise DataError(
-                f"找不到 {UNITS_FILE}：计划文件所在目录及其上级都没有",
-                where=display_path(plan_path),
-                hint=f"请在 {display_path(root)} 中添加 {UNITS_FILE}",
+            unusable(
+                DataError(
+                    f"找不到 {UNITS_FILE}：计划文件所在目录及其上级都没有",
+                    where=display_path(plan_path),
+                    hint=f"请在 {display_path(root)} 中添加 {UNITS_FILE}",
+                    code="no-units",
+                ),
+                display_path(plan_path),
             )
-        if units_path not in directories:
-            directory, problems, units_raw = load_units(units_path)
-            directories[units_path] = (directory, units_raw)
-            workspace.problems.extend(problems)
-        directory, units_raw = directories[units_path]
-        plan, problems = load_plan(plan_path, directory, units_raw)
+        elif units_path in directories:  # shared by several plans: read (and reported) once
+            loaded = directories[units_path]
+        else:
+            directories[units_path] = None
+            try:
+                directory, problems, units_raw = load_units(units_path, keep=keep)
+            except DataError as exc:
+                unusable(exc, display_path(units_path))
+            else:
+                loaded = directories[units_path] = (directory, units_raw)
+                workspace.directories.append(directory)
+                workspace.problems.extend(problems)
+        directory, units_raw = loaded or (UnitDirectory(), b"")
+        try:
+            plan, problems = load_plan(
+                plan_path, directory, units_raw, units_ok=loaded is not None and bool(directory.units), keep=keep
+            )
+        except DataError as exc:
+            unusable(exc, display_path(plan_path))
+            continue
         workspace.problems.extend(problems)
         workspace.plans.append(plan)
     _check_plan_ids(workspace)
@@ -233,3 +298,54 @@ def select_plans(plans: list[Plan], wanted: tuple[str, ...]) -> list[Plan]:
             raise NotFoundError(f"没有计划「{name}」", suggestions=tuple(p.id for p in plans[:10]))
         chosen.extend(p for p in matches if p not in chosen)
     return chosen
+
+
+def remember_update(workspace: Workspace, plan: Plan, result: Any) -> None:
+    """After a progress update, cache the new file's content without parsing it again.
+
+    The writer proved that the new file is the old one with one task block
+    replaced (every other byte unchanged, the new block parsed and checked), so
+    the new plan is the old plan with that task rebuilt from its block and the
+    lines after it shifted. Done only for a plan that loaded without problems;
+    otherwise the next run simply parses the file again.
+    """
+    from dataclasses import replace
+
+    from gkplan.store.compact import pack_plan
+
+    if not result.written or plan.source is None:
+        return
+    shown = plan.source.path
+    if any(p.path == shown for p in workspace.problems):
+        return
+    units_source = plan.units.source
+    if units_source is None:
+        return
+    try:
+        units_raw = Path(units_source.path).read_bytes()
+    except OSError:
+        return
+    first, old_end = result.line, result.line + result.old_lines  # lines >= old_end move
+    delta = result.new_lines - result.old_lines
+
+    def moved(source: Source | None, offset: int = 0) -> Source | None:
+        if source is None:
+            return None
+        if offset:
+            return replace(source, path=shown, line=source.line + offset)
+        return replace(source, line=source.line + delta) if source.line >= old_end else source
+
+    def shift(task: Task, offset: int = 0) -> Task:
+        return replace(
+            task,
+            source=moved(task.source, offset),
+            progress={u: replace(p, source=moved(p.source, offset)) for u, p in task.progress.items()},
+            verified=replace(task.verified, source=moved(task.verified.source, offset)) if task.verified else None,
+        )
+
+    after = shift(result.after, first - 1)  # the writer built it from the block alone: line 1 = ``first``
+    tasks = tuple(after if t.id == after.id else shift(t) for t in plan.tasks)
+    sections = tuple(replace(s, source=moved(s.source)) for s in plan.sections)
+    new_plan = replace(plan, tasks=tasks, sections=sections)
+    key = cache.cache_key("plan", shown, result.written, units_raw)
+    cache.save("plans", key, pack_plan(new_plan, []))

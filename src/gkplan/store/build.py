@@ -12,8 +12,8 @@ import re
 from datetime import date
 from typing import Any
 
-from gkplan.deadlines import deadline_for_task
-from gkplan.errors import Problem, Severity
+from gkplan.deadlines import deadline_for_task, resolve_deadline
+from gkplan.errors import DeadlineError, Problem, Severity
 from gkplan.model import (
     UNIT_STATUSES,
     Deadline,
@@ -30,7 +30,7 @@ from gkplan.model import (
     Verification,
     normalize_section_code,
 )
-from gkplan.store.reader import fields, position
+from gkplan.store.reader import LINES, fields, position
 
 PLAN_FIELDS = ("id", "title", "doc_number", "issuer", "issued", "year")
 TASK_FIELDS = (
@@ -52,6 +52,44 @@ UNIT_FIELDS = ("kind", "aliases")
 GROUP_FIELDS = ("kind", "members", "aliases")
 TASKS_TOP = ("plan", "sections", "tasks")
 UNITS_TOP = ("units", "groups")
+
+# Chinese column names people type out of habit -> the field they mean.
+CHINESE_FIELDS = {
+    "序号": "id",
+    "编号": "id",
+    "章节": "section",
+    "任务名称": "name",
+    "名称": "name",
+    "任务内容": "content",
+    "内容": "content",
+    "责任单位": "units",
+    "单位": "units",
+    "时间节点": "deadline",
+    "完成时限": "deadline",
+    "截止时间": "deadline",
+    "期限": "deadline",
+    "起算日": "anchor",
+    "进展": "progress",
+    "核销": "verified",
+    "状态": "status",
+    "日期": "date",
+    "登记人": "by",
+    "备注": "note",
+    "说明": "note",
+    "标题": "title",
+    "文号": "doc_number",
+    "发文单位": "issuer",
+    "印发日期": "issued",
+    "年度": "year",
+    "年份": "year",
+    "类别": "kind",
+    "简称": "aliases",
+    "别名": "aliases",
+    "成员": "members",
+    "计划": "plan",
+    "任务": "tasks",
+    "单位组": "groups",
+}
 
 _SECTION_CODE = re.compile(r"^[一二三四五六七八九十]+(（[一二三四五六七八九十]+）)?$")
 
@@ -79,11 +117,21 @@ class Collector:
         line, col = position(where, key)
         return Source(self.path, line, col)
 
+    def add_top(self, code: str, message: str, hint: str = "") -> None:
+        """A problem with the whole document, shown at its first line."""
+        self.problems.append(Problem(self.path, 1, 1, Severity.ERROR, code, message, hint))
+
     def check_fields(self, mapping: dict[Any, Any], allowed: tuple[str, ...], what: str) -> None:
         for key in fields(mapping):
             if key not in allowed:
-                close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
-                hint = f"是不是「{close[0]}」？" if close else f"可用的字段：{', '.join(allowed)}"
+                meant = CHINESE_FIELDS.get(str(key).strip())
+                close = difflib.get_close_matches(str(key).strip().lower(), allowed, n=1, cutoff=0.6)
+                if meant in allowed:
+                    hint = f"字段名请用英文：「{key}」应写作「{meant}」"
+                elif close:
+                    hint = f"是不是「{close[0]}」？"
+                else:
+                    hint = f"可用的字段：{', '.join(allowed)}"
                 self.add(mapping, key, "unknown-field", f"{what}中有未知字段「{key}」", hint)
 
     def text(self, mapping: dict[Any, Any], key: str, what: str, *, required: bool = False) -> str:
@@ -133,10 +181,16 @@ def parse_iso_date(value: Any) -> date | None:
 def build_units(data: Any, path: str) -> tuple[UnitDirectory, list[Problem]]:
     """``units.yaml`` -> ``UnitDirectory``."""
     out = Collector(path)
+    if data is None:
+        out.add_top("empty-file", "units.yaml 是空的", "请写 units: 下的各单位，格式见 README")
+        return UnitDirectory(source=Source(path)), out.problems
     if not isinstance(data, dict):
-        out.add(data, "", "wrong-type", "units.yaml 顶层应是映射（units: / groups:）")
+        out.add_top("wrong-type", f"units.yaml 顶层应是映射（units: / groups:），现在是{_kind(data)}", "请以 units: 开头")
         return UnitDirectory(source=Source(path)), out.problems
     out.check_fields(data, UNITS_TOP, "units.yaml ")
+    if data.get("units") is None:
+        where = "units" if "units" in data else ""
+        out.add(data, where, "missing-field", "units.yaml 没有定义任何单位（units:）", "请在 units: 下每行写一个单位")
     units: dict[str, Unit] = {}
     seen_names: dict[str, str] = {}  # every name and alias -> owner, to refuse doubles
 
@@ -186,16 +240,17 @@ def build_units(data: Any, path: str) -> tuple[UnitDirectory, list[Problem]]:
         out.check_fields(entry, GROUP_FIELDS, f"单位组「{name}」")
         what = f"单位组「{name}」"
         kind = out.text(entry, "kind", what)
-        listed = _names(entry, "members", out, what)
+        listed = _indexed_names(entry, "members", out, what)
         if not kind and not listed:
             out.add(raw_groups, name, "missing-field", f"{what}没有成员", "请写 kind: （按类别）或 members: [单位, …]")
         if kind and kind not in kinds:
             out.add(entry, "kind", "unknown-kind", f"{what}的类别「{kind}」没有任何单位", _suggest(kind, sorted(kinds)))
         members: list[str] = [u.name for u in units.values() if kind and u.kind == kind]
-        for member in listed:
+        for index, member in listed:
             found = units.get(member) or next((u for u in units.values() if member in u.aliases), None)
             if found is None:
-                out.add(entry, "members", "unknown-member", f"{what}的成员「{member}」不是已定义的单位", _suggest(member, list(seen_names)))
+                hint = _suggest(member, list(seen_names))
+                out.add(entry, f"members[{index}]", "unknown-member", f"{what}的成员「{member}」不是已定义的单位", hint)
             elif found.name not in members:
                 members.append(found.name)
         aliases = _names(entry, "aliases", out, what)
@@ -207,15 +262,31 @@ def build_units(data: Any, path: str) -> tuple[UnitDirectory, list[Problem]]:
 
 
 def _names(entry: dict[Any, Any], key: str, out: Collector, what: str) -> tuple[str, ...]:
+    return tuple(name for _, name in _indexed_names(entry, key, out, what))
+
+
+def _indexed_names(entry: dict[Any, Any], key: str, out: Collector, what: str) -> list[tuple[int, str]]:
+    """The names of a list field, each with its index in the file (so problems point at its line)."""
     value = entry.get(key)
     if value is None:
-        return ()
+        return []
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         out.add(entry, key, "wrong-type", f"{what}的「{key}」应是名称列表", f"例如 {key}: [名称一, 名称二]")
-        return ()
-    return tuple(v.strip() for v in value if v.strip())
+        return []
+    return [(index, v.strip()) for index, v in enumerate(value) if v.strip()]
+
+
+def _kind(value: Any) -> str:
+    """What a value is, in words, for "should be a mapping, is a list" messages."""
+    if isinstance(value, list):
+        return "列表"
+    if isinstance(value, dict):
+        return "映射"
+    if isinstance(value, str):
+        return "一段文字"
+    return "一个值"
 
 
 def _suggest(name: str, choices: list[str]) -> str:
@@ -223,11 +294,25 @@ def _suggest(name: str, choices: list[str]) -> str:
     return ("是不是：" + "、".join(close) + "？") if close else "请在 units.yaml 中添加，或改为已有的单位名"
 
 
-def build_plan(data: Any, path: str, directory: UnitDirectory, *, default_id: str = "") -> tuple[Plan, list[Problem]]:
-    """``tasks.yaml`` (one plan) -> ``Plan``; ``directory`` expands groups and aliases."""
+def build_plan(
+    data: Any,
+    path: str,
+    directory: UnitDirectory,
+    *,
+    default_id: str = "",
+    units_ok: bool = True,
+) -> tuple[Plan, list[Problem]]:
+    """``tasks.yaml`` (one plan) -> ``Plan``; ``directory`` expands groups and aliases.
+
+    ``units_ok=False`` (its ``units.yaml`` could not be read) skips the checks of unit
+    names, which would otherwise flag every task.
+    """
     out = Collector(path)
+    if data is None:
+        out.add_top("empty-file", "计划文件是空的", "请写 plan:、sections:、tasks:，格式见 data/tasks.yaml 开头的说明")
+        return Plan(default_id or "?", "", 0, source=Source(path)), out.problems
     if not isinstance(data, dict):
-        out.add(data, "", "wrong-type", "计划文件顶层应是映射（plan: / sections: / tasks:）")
+        out.add_top("wrong-type", f"计划文件顶层应是映射（plan: / sections: / tasks:），现在是{_kind(data)}", "请以 plan: 开头")
         return Plan(default_id or "?", "", 0, source=Source(path)), out.problems
     out.check_fields(data, TASKS_TOP, "计划文件")
     meta = data.get("plan")
@@ -245,7 +330,7 @@ def build_plan(data: Any, path: str, directory: UnitDirectory, *, default_id: st
     plan_id = out.text(meta, "id", "plan") or default_id or str(year)
     sections = _sections(data.get("sections"), data, out)
     section_codes = {s.code for s in sections}
-    tasks = _tasks(data.get("tasks"), data, out, plan_id, year, directory, section_codes)
+    tasks = _tasks(data.get("tasks"), data, out, plan_id, year, directory if units_ok else None, section_codes)
     plan = Plan(
         id=plan_id,
         title=out.text(meta, "title", "plan", required=True),
@@ -268,9 +353,9 @@ def _sections(raw: Any, parent: dict[Any, Any], out: Collector) -> tuple[Section
         out.add(parent, "sections", "wrong-type", "sections 应是列表（- code: 一 …）")
         return ()
     result: list[Section] = []
-    for entry in raw:
+    for index, entry in enumerate(raw):
         if not isinstance(entry, dict):
-            out.add(parent, "sections", "wrong-type", "sections 的每项应有 code 和 title")
+            out.add(parent, f"sections[{index}]", "wrong-type", "sections 的每项应有 code 和 title", "例如  - code: 一（一）")
             continue
         out.check_fields(entry, SECTION_FIELDS, "章节")
         code = normalize_section_code(out.text(entry, "code", "章节", required=True))
@@ -291,20 +376,23 @@ def _tasks(
     out: Collector,
     plan_id: str,
     year: int,
-    directory: UnitDirectory,
+    directory: UnitDirectory | None,
     section_codes: set[str],
 ) -> tuple[Task, ...]:
     if raw is None:
-        out.add(parent, "", "missing-field", "计划文件没有 tasks:", "请在 tasks: 下逐条列出任务")
+        if "tasks" in parent:
+            out.add(parent, "tasks", "empty-field", "tasks: 下没有任务", "请在 tasks: 下逐条列出任务（- id: …）")
+        else:
+            out.add(parent, "", "missing-field", "计划文件没有 tasks:", "请在 tasks: 下逐条列出任务")
         return ()
     if not isinstance(raw, list):
         out.add(parent, "tasks", "wrong-type", "tasks 应是列表，每项以 - id: 开头")
         return ()
     tasks: list[Task] = []
     seen_ids: dict[int, int] = {}
-    for entry in raw:
+    for index, entry in enumerate(raw):
         if not isinstance(entry, dict):
-            out.add(parent, "tasks", "wrong-type", "tasks 的每一项应是一个任务（- id: … name: …）")
+            out.add(parent, f"tasks[{index}]", "wrong-type", "tasks 的每一项应是一个任务（- id: … name: …）", "请检查这一项的缩进和冒号")
             continue
         task = _task(entry, out, plan_id, year, directory, section_codes)
         if task is None:
@@ -322,30 +410,38 @@ def _task(
     out: Collector,
     plan_id: str,
     year: int,
-    directory: UnitDirectory,
+    directory: UnitDirectory | None,
     section_codes: set[str],
 ) -> Task | None:
     out.check_fields(entry, TASK_FIELDS, "任务")
     raw_id = entry.get("id")
-    if isinstance(raw_id, bool) or not isinstance(raw_id, int):
+    if isinstance(raw_id, bool) or not isinstance(raw_id, int) or raw_id < 1:
         if "id" in entry:
-            out.add(entry, "id", "bad-id", f"任务序号应是整数（现为 {raw_id!r}）", "请写 id: 12 这样的数字，不加引号")
+            out.add(entry, "id", "bad-id", f"任务序号应是正整数（现为 {raw_id!r}）", "请写 id: 12 这样的数字，不加引号")
         else:
             out.add(entry, "", "missing-field", "任务缺少 id（序号）", "请补上 id: 数字")
         return None
     what = f"任务 {raw_id} "
     for key in TASK_REQUIRED:
+        value = entry.get(key)
         if key not in entry:
             out.add(entry, "", "missing-field", f"{what}缺少「{key}」", f"请补上 {key}: …")
+        elif value is None or value == [] or (isinstance(value, str) and not value.strip()):
+            out.add(entry, key, "empty-field", f"{what}的「{key}」是空的", f"请填写 {key}；原表此栏空白时请在注释中说明")
     section = ""
     if "section" in entry:
         section = normalize_section_code(out.text(entry, "section", what))
-        if section_codes and section not in section_codes:
+        if section and section_codes and section not in section_codes:
             hint = _suggest(section, sorted(section_codes))
             out.add(entry, "section", "unknown-section", f"{what}的章节「{section}」不在 sections 中", hint)
-    units = _written_units(entry, out, what)
+    written = _written_units(entry, out, what)
+    units = tuple(name for _, name in written)
     responsible: list[str] = []
-    for index, name in enumerate(units):
+    for index, name in written:
+        if directory is None:  # units.yaml unreadable: keep the names, judge nothing
+            if name not in responsible:
+                responsible.append(name)
+            continue
         expanded = directory.expand(name)
         if not expanded:
             out.add(
@@ -360,7 +456,7 @@ def _task(
                 responsible.append(unit)
     anchor = out.day(entry, "anchor", what)
     deadline = _deadline(entry, out, what, year, anchor)
-    progress = _progress(entry, out, what, directory, responsible)
+    progress = _progress(entry, out, what, directory, responsible) if directory is not None else {}
     verified = _verified(entry, out, what)
     task = Task(
         plan=plan_id,
@@ -382,23 +478,24 @@ def _task(
     return task
 
 
-def _written_units(entry: dict[Any, Any], out: Collector, what: str) -> tuple[str, ...]:
+def _written_units(entry: dict[Any, Any], out: Collector, what: str) -> list[tuple[int, str]]:
+    """责任单位 as written, each with its index in the file's list (for the line of a problem)."""
     value = entry.get("units")
     if value is None:
-        return ()
+        return []
     if isinstance(value, str):
         out.add(entry, "units", "wrong-type", f"{what}的 units 应是列表", "请每个单位一行：  - 就业培训科")
         value = [value]
     if not isinstance(value, list):
-        out.add(entry, "units", "wrong-type", f"{what}的 units 应是单位名的列表")
-        return ()
-    names: list[str] = []
+        out.add(entry, "units", "wrong-type", f"{what}的 units 应是单位名的列表", "请每个单位一行：  - 就业培训科")
+        return []
+    names: list[tuple[int, str]] = []
     for index, item in enumerate(value):
         if not isinstance(item, str) or not item.strip():
-            out.add(entry, f"units[{index}]", "wrong-type", f"{what}的第 {index + 1} 个责任单位应是单位名")
+            out.add(entry, f"units[{index}]", "wrong-type", f"{what}的第 {index + 1} 个责任单位应是单位名", "请写单位名、简称或单位组名")
             continue
-        names.append(item.strip())
-    return tuple(names)
+        names.append((index, item.strip()))
+    return names
 
 
 def _deadline(entry: dict[Any, Any], out: Collector, what: str, year: int, anchor: date | None) -> Deadline:
@@ -408,8 +505,23 @@ def _deadline(entry: dict[Any, Any], out: Collector, what: str, year: int, ancho
         value = None
     phrase = None if value is None else str(value)
     deadline = deadline_for_task(phrase, year, anchor)
-    if deadline.kind is DeadlineKind.UNDATED:
-        out.add(entry, "deadline", "bad-deadline", f"{what}的{deadline.note}", "请改写，可先用 gkplan date 试读")
+    if deadline.kind is DeadlineKind.UNDATED and year and phrase is not None:  # no year: bad-year says it once
+        reason, hint = deadline.note, ""
+        try:
+            resolve_deadline(phrase, year, anchor=anchor)
+        except DeadlineError as exc:  # the engine's own reason and accepted forms
+            reason, hint = exc.reason, exc.hint
+        hint = f"{hint}；可先用 gkplan date 试读" if hint else "请改写，可先用 gkplan date 试读"
+        out.add(entry, "deadline", "bad-deadline", f"{what}的时间节点「{phrase}」无法识别：{reason}", hint)
+    elif deadline.leftover:
+        out.add(
+            entry,
+            "deadline",
+            "deadline-leftover",
+            f"{what}的时间节点「{phrase}」中「{deadline.leftover}」未参与计算",
+            "请确认日期读得对（gkplan date 试读）；说明性文字可移到任务内容里",
+            Severity.WARNING,
+        )
     return deadline
 
 
@@ -439,8 +551,9 @@ def _progress(
             message = f"{what}的进展登记给了「{found.name}」，但它不是本任务的责任单位"
             out.add(raw, name, "not-responsible", message, "请删除该条或改为责任单位")
             continue
-        if isinstance(record, str):
-            record = {"status": record}
+        if isinstance(record, str):  # 就业培训科: done
+            here = position(raw, name)
+            record = {"status": record, LINES: {"": here, "status": here}}
         if not isinstance(record, dict):
             out.add(raw, name, "wrong-type", f"{what}「{name}」的进展应写 status/date/by/note")
             continue

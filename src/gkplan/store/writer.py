@@ -1,0 +1,340 @@
+"""Record one progress change in a plan file: locked, verified, atomic.
+
+``update_task`` holds a lock file next to the plan file (``.tasks.yaml.lock``) across
+read-modify-write, so two liaisons on a shared drive or a script in a loop never
+lose each other's updates. Under the lock it re-reads the file, finds the task's
+block (``yamltext.find_task_block``), judges the request against the task *as it is
+now* (``updates.plan_edit``), edits only the lines that change, and then proves the
+result: the new block, parsed with the safe reader, must equal the old block's data
+plus exactly the intended change, and every byte outside the block must be
+unchanged (for files under ``FULL_CHECK_BYTES`` the whole new document is re-parsed
+and compared as well). Only then is the file replaced atomically (temp file in the
+same folder, fsync, ``os.replace``, permission bits kept). Any refusal or failure
+leaves the file byte-for-byte as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import os
+import stat
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gkplan.errors import DataError, UsageError
+from gkplan.model import Group, Plan, Task
+from gkplan.store.build import PROGRESS_FIELDS, TASK_FIELDS, VERIFIED_FIELDS, build_plan
+from gkplan.store.reader import LINES, decode, display_path, fields, parse_text, read_bytes
+from gkplan.store.yamltext import Block, BlockEditor, detect_step, find_task_block, format_scalar, strip_positions
+from gkplan.updates import Edit, Request, plan_edit
+
+LOCK_TIMEOUT = 30.0  # seconds to wait for another gkplan writing the same file
+FULL_CHECK_BYTES = 256 * 1024  # below this, re-parsing the whole new file costs < 0.1 s
+BOM = b"\xef\xbb\xbf"
+
+PROGRESS_ORDERS = (TASK_FIELDS, None, PROGRESS_FIELDS)
+VERIFIED_ORDERS = (TASK_FIELDS, VERIFIED_FIELDS)
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateResult:
+    """What happened: the task before and after (as read from the file), and the edit."""
+
+    before: Task
+    after: Task
+    edit: Edit
+    changed: bool
+    path: Path
+    line: int  # where the task starts in the file
+    old_lines: int = 0  # lines of the task block before the edit
+    new_lines: int = 0  # … and after
+    written: bytes = b""  # the file's new bytes (empty when nothing changed)
+
+
+def plan_file(plan: Plan) -> Path:
+    """The file a loaded plan came from (its source path is relative to the working directory)."""
+    if plan.source is None:
+        raise DataError(f"计划「{plan.id}」没有记录来源文件，无法登记")
+    return Path(plan.source.path)
+
+
+def lock_path(path: Path) -> Path:
+    """The lock file: hidden, next to the data file, so every writer on a shared drive sees it."""
+    return path.with_name(f".{path.name}.lock")
+
+
+@contextlib.contextmanager
+def locked(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold the plan file's lock (cross-platform: flock on Unix, msvcrt on Windows)."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(lock_path(path)), timeout=timeout)
+    shown = display_path(path)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise DataError(
+            f"另一个 gkplan 正在修改此文件，等待 {timeout:.0f} 秒仍未结束",
+            where=shown,
+            hint=f"请稍后重试；若确认没有 gkplan 在运行，可删除 {lock_path(path).name}",
+        ) from None
+    except OSError as exc:
+        raise DataError(f"无法创建锁文件：{exc.strerror}", where=shown, hint="请检查该目录是否可写") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def update_task(
+    path: Path, plan: Plan, task_id: int, request: Request, key: str, *, timeout: float = LOCK_TIMEOUT
+) -> UpdateResult:
+    """Apply ``request`` to task ``task_id`` of ``plan`` stored in ``path``; see the module doc."""
+    path = path.resolve()  # write the real file, not over a symlink
+    shown = display_path(path)
+    with locked(path, timeout):
+        raw = read_bytes(path, shown)
+        before_stat = os.stat(path)
+        text, has_bom = decode(raw, shown)
+        block = find_task_block(text, task_id, shown)
+        old_item = _single_item(block.text, shown)
+        before = _build_task(old_item, plan, shown, task_id)
+        edit = plan_edit(before, request, plan.units, key)
+        unit_key = _progress_key(old_item, edit, plan, shown, block)
+        step = detect_step(text) or max(2, _item_step(old_item, block))
+        new_block = apply_edit(block, edit, unit_key, step=step, newline=_newline(text), shown=shown)
+        new_text = text[: block.start] + new_block + text[block.end :]
+        new_item = _single_item(new_block, shown)
+        old_data = strip_positions(old_item)
+        expected = expected_item(old_data, edit, unit_key)
+        _check_same(strip_positions(new_item), expected, old_data, shown, block)
+        if len(new_text) <= FULL_CHECK_BYTES:
+            _check_document(text, new_text, block, expected, shown)
+        after = _build_task(new_item, plan, shown, task_id)
+        changed = new_text != text
+        written = b""
+        if changed:
+            _refuse_if_touched(path, before_stat, shown)
+            written = (BOM if has_bom else b"") + new_text.encode("utf-8")
+            write_atomic(path, written)
+    return UpdateResult(
+        before,
+        after,
+        edit,
+        changed,
+        path,
+        block.line,
+        old_lines=block.text.count("\n"),
+        new_lines=new_block.count("\n"),
+        written=written,
+    )
+
+
+def apply_edit(block: Block, edit: Edit, unit_key: str | None, *, step: int, newline: str, shown: str) -> str:
+    """The block's new text with ``edit`` applied; only the lines that change differ."""
+    editor = BlockEditor(block.text, shown, step=step, newline=newline)
+    try:
+        if edit.clear_verified:
+            editor.remove_key("verified")
+        if edit.progress and unit_key is not None:
+            path = ("progress", unit_key)
+            for name, value in edit.progress:
+                if value is None:
+                    editor.remove_field(path, PROGRESS_ORDERS, name)
+                else:
+                    editor.set_field(path, PROGRESS_ORDERS, name, format_scalar(value))
+        if edit.verified is not None:
+            for name, value in edit.verified:
+                if value is None:
+                    editor.remove_field(("verified",), VERIFIED_ORDERS, name)
+                else:
+                    editor.set_field(("verified",), VERIFIED_ORDERS, name, format_scalar(value))
+    except ValueError:  # a lone surrogate (undecodable command-line bytes) cannot be stored in UTF-8
+        raise UsageError("说明或登记人中含有无法保存的字符", hint="请检查终端编码是否为 UTF-8") from None
+    return editor.text
+
+
+def expected_item(old: dict[Any, Any], edit: Edit, unit_key: str | None) -> dict[Any, Any]:
+    """The task's plain data after ``edit``, computed on data (not text) to check the text edit."""
+    item = copy.deepcopy(old)
+    if edit.clear_verified:
+        item.pop("verified", None)
+    if edit.progress and unit_key is not None:
+        progress = item.get("progress")
+        progress = progress if isinstance(progress, dict) else {}
+        entry = progress.get(unit_key)
+        entry = {"status": entry} if isinstance(entry, str) else entry if isinstance(entry, dict) else {}
+        _apply_fields(entry, edit.progress)
+        progress[unit_key] = entry
+        item["progress"] = progress
+    if edit.verified is not None:
+        verified = item.get("verified")
+        verified = verified if isinstance(verified, dict) else {}
+        _apply_fields(verified, edit.verified)
+        item["verified"] = verified
+    return item
+
+
+def _apply_fields(mapping: dict[Any, Any], changes: tuple[tuple[str, str | None], ...]) -> None:
+    for name, value in changes:
+        if value is None:
+            mapping.pop(name, None)
+        else:
+            mapping[name] = value
+
+
+def _single_item(block_text: str, shown: str) -> dict[Any, Any]:
+    data = parse_text(block_text, shown).data
+    if not (isinstance(data, list) and len(data) == 1 and isinstance(data[0], dict)):
+        raise DataError("任务块结构不对，未写入文件", where=shown, hint="请手工登记并报告此问题")
+    return data[0]
+
+
+def _build_task(item: dict[Any, Any], plan: Plan, shown: str, task_id: int) -> Task:
+    """The task as the model sees it, built from its block alone with the plan's units."""
+    document = {"plan": {"id": plan.id, "title": plan.title or plan.id, "year": plan.year}, "tasks": [item]}
+    built, _ = build_plan(document, shown, plan.units, default_id=plan.id)
+    if not built.tasks:
+        raise DataError(f"任务 {task_id} 的数据有误，无法登记", where=shown, hint="请运行 gkplan check 查看并修正")
+    return built.tasks[0]
+
+
+def _progress_key(item: dict[Any, Any], edit: Edit, plan: Plan, shown: str, block: Block) -> str | None:
+    """The key the unit's entry has in the file (a hand-written alias is kept), or the unit's name."""
+    if edit.unit is None:
+        return None
+    progress = item.get("progress")
+    if not isinstance(progress, dict):
+        return edit.unit
+    keys = []
+    for written in fields(progress):
+        found = plan.units.lookup(str(written))
+        if found is not None and not isinstance(found, Group) and found.name == edit.unit:
+            keys.append(written)
+    if len(keys) > 1:
+        lines = "、".join(str(block.line + progress[LINES][str(k)][0] - 1) for k in keys)
+        raise DataError(
+            f"「{edit.unit}」在 progress 中登记了 {len(keys)} 次（第 {lines} 行）",
+            where=shown,
+            hint="请先手工合并为一条",
+        )
+    return str(keys[0]) if keys else edit.unit
+
+
+def _item_step(item: dict[Any, Any], block: Block) -> int:
+    """Fallback indentation step: how far the task's keys sit right of its dash."""
+    return int(item[LINES][""][1]) - 1 - block.dash_col
+
+
+def _newline(text: str) -> str:
+    return "\r\n" if "\r\n" in text[:65536] else "\n"
+
+
+def _check_same(actual: Any, expected: Any, old: Any, shown: str, block: Block) -> None:
+    if not _same(actual, expected, old):
+        raise DataError(
+            "改写结果与预期不符，未写入文件（文件保持原样）",
+            where=f"{shown}:{block.line}",
+            hint="请按 README 的写法手工登记，并报告此问题",
+        )
+
+
+def _same(actual: Any, expected: Any, old: Any) -> bool:
+    """Equal data (types included), and the keys that were there before keep their order."""
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict) or actual != expected:
+            return False
+        before = old if isinstance(old, dict) else {}
+        if [k for k in actual if k in before] != [k for k in before if k in actual]:
+            return False
+        return all(_same(actual[k], expected[k], before.get(k)) for k in expected)
+    if isinstance(expected, list):
+        previous = old if isinstance(old, list) and len(old) == len(expected) else [None] * len(expected)
+        return (
+            isinstance(actual, list)
+            and len(actual) == len(expected)
+            and all(_same(a, e, o) for a, e, o in zip(actual, expected, previous, strict=True))
+        )
+    return bool(actual == expected and type(actual) is type(expected))
+
+
+def _check_document(old_text: str, new_text: str, block: Block, expected: dict[Any, Any], shown: str) -> None:
+    """Small files: re-parse the whole new document and compare it with the old one."""
+    old = parse_text(old_text, shown).data
+    new = parse_text(new_text, shown).data
+    tasks = old.get("tasks") if isinstance(old, dict) else None
+    last_line = block.line + block.text.count("\n")
+    index = next(
+        (
+            i
+            for i, item in enumerate(tasks or [])
+            if isinstance(item, dict) and block.line <= item[LINES][""][0] <= last_line
+        ),
+        None,
+    )
+    if index is None:
+        raise DataError(
+            "无法在整份文件中核对改动，未写入文件", where=f"{shown}:{block.line}", hint="请手工登记并报告此问题"
+        )
+    before = strip_positions(old)
+    wanted = copy.deepcopy(before)
+    wanted["tasks"][index] = expected
+    _check_same(strip_positions(new), wanted, before, shown, block)
+
+
+def _refuse_if_touched(path: Path, before: os.stat_result, shown: str) -> None:
+    """An editor that ignores our lock saved the file meanwhile: do not overwrite its work."""
+    now = os.stat(path)
+    if (now.st_mtime_ns, now.st_size) != (before.st_mtime_ns, before.st_size):
+        raise DataError("文件在登记过程中被其他程序修改，未写入", where=shown, hint="请保存编辑器中的改动后重试")
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temp file beside ``path``, fsync it, and rename it over ``path``."""
+    shown = display_path(path)
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        mode = 0o644
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise DataError(
+            f"无法在数据目录中创建临时文件：{exc.strerror}", where=shown, hint="请检查该目录是否可写"
+        ) from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise DataError(
+            f"写入失败，文件保持原样：{exc.strerror}",
+            where=shown,
+            hint="请检查磁盘空间和文件权限；Windows 上请先关闭占用该文件的程序",
+        ) from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable where the OS allows it (not on Windows)."""
+    if not hasattr(os, "O_DIRECTORY"):
+        return
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)

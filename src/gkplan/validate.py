@@ -1,0 +1,311 @@
+"""Every problem in a data folder, in one run: what ``gkplan check`` reports.
+
+The errors come from the loader every command uses (``store.load_workspace`` with
+``check=True``: the safe reader and the model builder); this module adds only the
+warnings a reviewer wants and a report does not need: a task without a deadline, a unit
+with no tasks, text that still carries PDF line-wrap artefacts, tasks naming sections
+the plan does not list, a unit written twice, a task copied without changing its content.
+
+A warning (never an error) can be silenced where it is known and accepted with a comment
+on its line or in the comment block right above it::
+
+    # 原表此栏空白。gkplan: ignore[missing-deadline]
+    deadline: null
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gkplan.errors import DataError, Problem, Severity
+from gkplan.model import Group, Plan, Task, Unit, UnitDirectory
+from gkplan.store import Workspace, load_workspace
+from gkplan.store.reader import Document, Position, display_path, position
+
+IGNORE = re.compile(r"#.*?gkplan:\s*ignore\[([\w\-, ]+)\]")
+
+# Characters of running Chinese text: ideographs, CJK and full-width punctuation, Chinese
+# quotes, dashes and ellipsis. Not digits or Latin letters: the source sets a space between
+# them and Chinese (在 8月, 至少 1 次), and that space is part of the faithful text.
+_CJK = (
+    "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # ideographs
+    "\u3001-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"  # CJK and full-width punctuation, not ０-９ Ａ-ｚ
+    "\u201c\u201d\u2018\u2019\u2014\u2026]"  # “” ‘’ — …
+)
+_GAP = re.compile(f"({_CJK})([ \\t\\r\\n\u3000]+)(?={_CJK})")
+_DOUBLED = re.compile("([，。、；：！？])(?=[，。、；：！？])")
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2028\u2029\u2060\ufeff\ue000-\uf8ff]")
+_PAGE_NUMBER = re.compile(r"(—\s*\d{1,3}\s*—|－\s*\d{1,3}\s*－|(?<!\S)-\s\d{1,3}\s-(?!\S))")
+_INVISIBLE_NAMES = {"\u00ad": "软连字符", "\u200b": "零宽空格", "\ufeff": "零宽不换行空格（BOM）", "\u2028": "行分隔符"}
+
+
+@dataclass(slots=True)
+class Validation:
+    """The outcome of checking one data folder."""
+
+    root: Path
+    problems: list[Problem] = field(default_factory=list)  # sorted by file, line, column
+    suppressed: list[Problem] = field(default_factory=list)  # warnings silenced by a comment
+    files: list[str] = field(default_factory=list)
+    plans: int = 0
+    tasks: int = 0
+    units: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+    def failed(self, *, strict: bool = False) -> bool:
+        """Errors fail; with ``strict``, warnings too."""
+        return bool(self.errors or (strict and self.warnings))
+
+
+def validate(root: Path) -> list[Problem]:
+    """Every problem of every data file under ``root``, sorted by file, line and column."""
+    return check_data(root).problems
+
+
+def check_data(root: Path) -> Validation:
+    """``validate`` with the counts and silenced warnings that ``gkplan check`` summarises."""
+    result = Validation(root)
+    try:
+        workspace = load_workspace(root, check=True)
+    except DataError as exc:  # no plan file at all: nothing else to look at
+        result.problems = [exc.as_problem(display_path(root))]
+        result.files = [display_path(root)]
+        return result
+    found = list(workspace.problems)
+    found += _lint(workspace)
+    for problem in found:
+        if problem.severity is Severity.WARNING and _ignored(problem, workspace.documents.get(problem.path)):
+            result.suppressed.append(problem)
+        else:
+            result.problems.append(problem)
+    result.problems.sort(key=lambda p: (p.path, p.line, p.col))
+    result.files = sorted(set(workspace.documents) | {p.path for p in found})
+    result.plans = len(workspace.plans)
+    result.tasks = len(workspace.tasks)
+    result.units = sum(len(d.units) for d in workspace.directories)
+    return result
+
+
+def _ignored(problem: Problem, document: Document | None) -> bool:
+    """A ``gkplan: ignore[code]`` comment on the problem's line or in the comments right above it."""
+    if document is None or not problem.line:
+        return False
+    lines = document.text.split("\n")
+    number = problem.line - 1
+    candidates = [lines[number]] if number < len(lines) else []
+    above = number - 1
+    while 0 <= above < len(lines) and lines[above].lstrip().startswith("#"):
+        candidates.append(lines[above])
+        above -= 1
+    for line in candidates:
+        for match in IGNORE.finditer(line):
+            if problem.code in {code.strip() for code in match.group(1).split(",")}:
+                return True
+    return False
+
+
+class _Linter:
+    """Warnings for one workspace; raw documents give the exact line of each field."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self.problems: list[Problem] = []
+
+    def warn(self, path: str, where: Position, code: str, message: str, hint: str) -> None:
+        self.problems.append(Problem(path, where[0], where[1], Severity.WARNING, code, message, hint))
+
+    def run(self) -> list[Problem]:
+        for plan in self.workspace.plans:
+            path = plan.source.path if plan.source else ""
+            document = self.workspace.documents.get(path)
+            data = document.data if document and isinstance(document.data, dict) else {}
+            self.plan(plan, path, data, document.text if document else "")
+        self.unused_units()
+        return self.problems
+
+    def plan(self, plan: Plan, path: str, data: dict[Any, Any], text: str) -> None:
+        lines = text.split("\n")
+        meta = data.get("plan")
+        if isinstance(meta, dict) and plan.title:
+            self.artefacts(path, lines, meta, "title", plan.title, "计划标题")
+        sections = data.get("sections")
+        raw_sections = {position(s): s for s in sections if isinstance(s, dict)} if isinstance(sections, list) else {}
+        for section in plan.sections:
+            raw = raw_sections.get((section.source.line, section.source.column)) if section.source else None
+            if raw is not None:
+                self.artefacts(path, lines, raw, "title", section.title, f"章节「{section.code}」的标题")
+        raw_tasks = data.get("tasks")
+        if isinstance(raw_tasks, list) and not raw_tasks:
+            self.warn(path, position(data, "tasks"), "no-tasks", "计划中没有任何任务", "请在 tasks: 下逐条列出任务（- id: …）")
+        entries = {position(e): e for e in raw_tasks if isinstance(e, dict)} if isinstance(raw_tasks, list) else {}
+        contents: dict[str, Task] = {}
+        section_warned = False
+        for task in plan.tasks:
+            entry = entries.get((task.source.line, task.source.column)) if task.source else None
+            if entry is None:
+                continue
+            what = f"任务 {task.id} "
+            self.deadline(path, plan, task, entry, what)
+            self.artefacts(path, lines, entry, "name", task.name, f"{what}的名称")
+            self.artefacts(path, lines, entry, "content", task.content, f"{what}的内容")
+            self.repeated_units(path, plan.units, entry, what)
+            if task.content:
+                first = contents.setdefault(task.content, task)
+                if first is not task:
+                    self.warn(
+                        path,
+                        position(entry, "content"),
+                        "duplicate-content",
+                        f"{what}的内容与任务 {first.id} 完全相同",
+                        "复制任务后忘了改内容？请对照原表核对",
+                    )
+            if task.section and not plan.sections and not section_warned:
+                section_warned = True
+                self.warn(
+                    path,
+                    position(entry, "section"),
+                    "no-sections",
+                    f"任务写了章节（如「{task.section}」），但计划没有 sections: 无从核对",
+                    "请在 sections: 下列出各章节的 code 和 title",
+                )
+            elif not task.section and plan.sections:
+                self.warn(path, position(entry), "missing-section", f"{what}没有写所属章节", "请补上 section: 一（一） 这样的编号")
+
+    def deadline(self, path: str, plan: Plan, task: Task, entry: dict[Any, Any], what: str) -> None:
+        phrase = task.deadline.phrase
+        written = entry.get("deadline")
+        if (phrase is not None and phrase.strip()) or (written is not None and not isinstance(written, str)):
+            return  # a phrase, or a value of the wrong type (the builder reported that)
+        where = position(entry, "deadline") if "deadline" in entry else position(entry)
+        year = f" {plan.year} 年底" if plan.year else "计划年度年底"
+        self.warn(
+            path,
+            where,
+            "missing-deadline",
+            f"{what}没有时间节点，gkplan 按{year}计",
+            "请补上 deadline（如 9月底前）；原表确实空白时，在上方注释里写 gkplan: ignore[missing-deadline]",
+        )
+
+    def artefacts(self, path: str, lines: list[str], entry: dict[Any, Any], key: str, value: str, what: str) -> None:
+        """Line-wrap and copy artefacts of the PDF in a text field, each at its own line and column."""
+        seen: Counter[str] = Counter()
+        for _, snippet, message in _artefacts(value):
+            seen[snippet] += 1
+            where, folded = _locate(lines, position(entry, key), snippet, seen[snippet])
+            if folded:  # the file has a line break there, which YAML read as a space
+                message = f"在「{snippet[0]}」和「{snippet[-1]}」之间断行（YAML 把换行读成了空格）"
+            self.warn(path, where, "pdf-artefact", f"{what}{message}", _ARTEFACT_HINT)
+
+    def repeated_units(self, path: str, directory: UnitDirectory, entry: dict[Any, Any], what: str) -> None:
+        raw = entry.get("units")
+        if not isinstance(raw, list) or not directory.units:
+            return
+        written: list[tuple[int, str, Unit | Group]] = []
+        for index, name in enumerate(raw):
+            found = directory.lookup(name) if isinstance(name, str) and name.strip() else None
+            if found is not None:
+                written.append((index, name.strip(), found))
+        for index, name, found in written:
+            for other_index, other_name, other in written:
+                if other_index == index:
+                    continue
+                if other is found and other_index < index:
+                    same = f"（与「{other_name}」是同一{'单位组' if isinstance(found, Group) else '单位'}）" if other_name != name else ""
+                    message = f"{what}的责任单位「{name}」重复{same}"
+                elif isinstance(found, Unit) and isinstance(other, Group) and found.name in other.members:
+                    message = f"{what}的责任单位「{name}」已包含在单位组「{other_name}」中"
+                else:
+                    continue
+                self.warn(path, position(entry, f"units[{index}]"), "repeated-unit", message, "请删去重复的一项")
+                break
+
+    def unused_units(self) -> None:
+        if self.workspace.errors:
+            return  # a file or task that could not be read hides whose tasks it held: say it once they are fixed
+        for directory in self.workspace.directories:
+            used = {unit for plan in self.workspace.plans if plan.units is directory for task in plan.tasks for unit in task.responsible}
+            for unit in directory.units.values():
+                if unit.name in used or unit.source is None:
+                    continue
+                self.warn(
+                    unit.source.path,
+                    (unit.source.line, unit.source.column),
+                    "unused-unit",
+                    f"单位「{unit.name}」没有任何任务",
+                    "单位已撤销或改名的，请从 units.yaml 删除；否则请检查任务的 units 是否漏写了它",
+                )
+
+
+_ARTEFACT_HINT = "多半是从 PDF 复制时留下的，请对照原文删去"
+
+
+def _artefacts(value: str) -> list[tuple[int, str, str]]:
+    """(offset, snippet as it appears in the value, what is wrong) for each artefact, in order."""
+    found: list[tuple[int, str, str]] = []
+    for match in _GAP.finditer(value):
+        gap = match.group(2)
+        kind = "换行" if "\n" in gap or "\r" in gap else "全角空格" if "\u3000" in gap else "空格"
+        after = value[match.end()]
+        found.append((match.start(), match.group(1) + gap + after, f"在「{match.group(1)}」和「{after}」之间有多余的{kind}"))
+    for match in _DOUBLED.finditer(value):
+        pair = value[match.start() : match.start() + 2]
+        found.append((match.start(), pair, f"有重复的标点「{pair}」"))
+    for match in _INVISIBLE.finditer(value):
+        char = match.group()
+        name = _INVISIBLE_NAMES.get(char, "私用区字符（PDF 字体残留）" if "\ue000" <= char <= "\uf8ff" else "不可见字符")
+        found.append((match.start(), char, f"含有{name} U+{ord(char):04X}"))
+    for match in _PAGE_NUMBER.finditer(value):
+        found.append((match.start(), match.group(), f"含有像是 PDF 页码的「{match.group().strip()}」"))
+    found.sort(key=lambda item: item[0])
+    return found
+
+
+def _locate(lines: list[str], key: Position, snippet: str, occurrence: int) -> tuple[Position, bool]:
+    """Where ``snippet`` of a value written at ``key`` sits in the file, and whether it is a
+    line break that YAML folded into the space of ``snippet``.
+
+    The value runs from the key to the next line indented no deeper than the key. A
+    plain or quoted value is searched for as written; a line break that YAML folded into
+    a space is found as a line ending in the character before it, followed by one starting
+    with the character after it. Falls back to the key.
+    """
+    line, col = key
+    if not line or line > len(lines):
+        return key, False
+    end = line
+    while end < len(lines) and (not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip(" ")) >= col):
+        end += 1
+    region = [(number, lines[number - 1]) for number in range(line, end + 1)]
+    remaining = occurrence
+    for number, text in region:
+        start = col - 1 if number == line else 0
+        at = text.find(snippet, start)
+        while at >= 0:
+            remaining -= 1
+            if remaining == 0:
+                return (number, at + 1), False
+            at = text.find(snippet, at + 1)
+    stripped = snippet.strip()
+    if len(stripped) >= 2 and snippet[1:-1].strip() == "":
+        before, after = snippet[0], snippet[-1]
+        for (number, text), (_, following) in itertools.pairwise(region):
+            head = text.rstrip()
+            if head.endswith(before) and following.lstrip().startswith(after):
+                return (number, len(head)), snippet[1:-1] == " "
+    return key, False
+
+
+def _lint(workspace: Workspace) -> list[Problem]:
+    return _Linter(workspace).run()

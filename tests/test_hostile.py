@@ -1,0 +1,289 @@
+"""Hostile and odd input: refused fast and cleanly by the one loader every command uses."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gkplan.errors import DataError
+from gkplan.store.reader import parse_text, read_document
+from gkplan.validate import validate
+from tests.conftest import SHIPPED_DATA, Runner
+
+BOMB = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]\n" for i in range(9)
+)  # ten levels of ten: 10^10 "lol" if anything expanded it
+
+COMMANDS = [("list",), ("overdue", "--today", "2022-10-08"), ("due",), ("show", "1"), ("units",), ("summary",)]
+
+
+def put(data_dir: Path, name: str, content: bytes | str) -> Path:
+    path = data_dir / name
+    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return path
+
+
+# ---- alias bombs and tags -----------------------------------------------------------------
+
+
+def test_billion_laughs_is_refused_at_once_in_little_memory(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.yaml"
+    path.write_text(BOMB, encoding="utf-8")
+    script = (
+        "import resource, sys, time\n"
+        "from pathlib import Path\n"
+        "from gkplan.errors import DataError\n"
+        "from gkplan.store.reader import read_document\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "start = time.perf_counter()\n"
+        "try:\n    read_document(Path(sys.argv[1]))\nexcept DataError as exc:\n    print(exc.code, exc.where)\n"
+        "print(time.perf_counter() - start, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=30, check=True)
+    refusal, figures = result.stdout.splitlines()
+    seconds, grown_mib = (float(x) for x in figures.split())
+    assert refusal.startswith("alias ")
+    assert refusal.endswith(":2:8")  # the first *a, in b's list
+    assert seconds < 1.0
+    assert grown_mib < 20
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("a: !!python/object/apply:os.system ['touch pwned']\n", "!!python/object/apply:os.system"),
+        ("a: !!python/name:os.system\n", "!!python/name:os.system"),
+        ("a: !!python/object:collections.OrderedDict {}\n", "!!python/object:collections.OrderedDict"),
+        ("a: !!binary aGVsbG8=\n", "!!binary"),
+        ("a: !!set {x, y}\n", "!!set"),
+        ("a: !custom thing\n", "!custom"),
+    ],
+)
+def test_tags_are_refused_and_nothing_runs(text: str, shown: str, tmp_path: Path) -> None:
+    with pytest.raises(DataError) as caught:
+        parse_text(text, "t.yaml")
+    assert caught.value.code == "tag"
+    assert f"不支持的 YAML 标签 {shown}" in caught.value.message
+    assert caught.value.where == "t.yaml:1:4"
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_merge_keys_are_refused() -> None:
+    with pytest.raises(DataError) as caught:
+        parse_text("a: {x: 1}\nb:\n  <<: {y: 2}\n", "t.yaml")
+    assert (caught.value.code, caught.value.where) == ("merge-key", "t.yaml:3:3")
+
+
+@pytest.mark.parametrize("text", ["a: !!int abc\n", "a: 0b_\n", "a: 0x_\n", "a: " + "1" * 5000 + "\n"])
+def test_odd_integers_stay_text(text: str) -> None:
+    document = parse_text(text, "t.yaml")
+    assert document.data["a"] == text[3:].strip().removeprefix("!!int ")
+
+
+# ---- size, not-a-file ---------------------------------------------------------------------
+
+
+def test_oversized_file_is_refused_without_reading_it(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    with path.open("wb") as handle:  # a sparse 4 GiB file: reading it would take long and fill memory
+        handle.truncate(4 * 1024**3)
+    start = time.perf_counter()
+    with pytest.raises(DataError) as caught:
+        read_document(path)
+    assert time.perf_counter() - start < 0.5
+    assert caught.value.code == "too-big"
+    assert "4096.0 MB" in caught.value.message
+    assert "GKPLAN_MAX_BYTES" in caught.value.hint
+
+
+def test_size_limit_comes_from_the_environment(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GKPLAN_MAX_BYTES", "4000")
+    assert validate(data_dir)[0].code == "too-big"
+    assert [Path(p.path).name for p in validate(data_dir)] == ["tasks.yaml"]  # units.yaml is under 4000 bytes
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs")
+def test_fifo_and_device_are_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo.yaml"
+    os.mkfifo(fifo)  # opening it for reading would block forever
+    with pytest.raises(DataError) as caught:
+        read_document(fifo)
+    assert caught.value.code == "not-a-file"
+    zero = tmp_path / "zero.yaml"
+    zero.symlink_to("/dev/zero")  # endless: a plain read() would never return
+    with pytest.raises(DataError) as caught:
+        read_document(zero)
+    assert caught.value.code == "not-a-file"
+
+
+# ---- encodings and line endings -----------------------------------------------------------
+
+
+def test_bom_and_crlf_are_accepted_by_check_and_reports(data_dir: Path, gkplan: Runner) -> None:
+    for name in ("tasks.yaml", "units.yaml"):
+        path = data_dir / name
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    check = gkplan("check")
+    assert check.exit_code == 0, check.stdout
+    assert check.stdout.startswith("检查通过")
+    assert gkplan("overdue", "--today", "2022-10-08").exit_code == 0
+    broken = data_dir / "tasks.yaml"
+    broken.write_bytes(broken.read_bytes().replace("就业培训科".encode(), "就业陪训科".encode(), 1))
+    shipped = (SHIPPED_DATA / "tasks.yaml").read_text(encoding="utf-8")
+    line = shipped[: shipped.index("      - 就业培训科")].count("\n") + 1
+    [problem] = validate(data_dir)
+    assert (problem.code, problem.line, problem.col) == ("unknown-unit", line, 9)  # as with LF and no BOM
+
+
+@pytest.mark.parametrize(
+    ("encode", "code", "words"),
+    [
+        (lambda s: s.encode("gbk"), "encoding", "GBK/GB18030"),
+        (lambda s: s.encode("gb18030"), "encoding", "GBK/GB18030"),
+        (lambda s: s.encode("utf-16"), "encoding", "UTF-16"),
+        (lambda s: s.encode("utf-16-le"), "encoding", "UTF-16"),
+        (lambda s: s.encode("big5", errors="replace"), "encoding", "不是 UTF-8"),
+    ],
+)
+def test_other_encodings_are_named_with_the_fix(encode: object, code: str, words: str, data_dir: Path) -> None:
+    tasks = data_dir / "tasks.yaml"
+    tasks.write_bytes(encode(tasks.read_text(encoding="utf-8")))  # type: ignore[operator]
+    [problem] = validate(data_dir)
+    assert problem.code == code
+    assert words in problem.message
+    assert "UTF-8" in problem.hint
+
+
+def test_binary_garbage(data_dir: Path) -> None:
+    put(data_dir, "tasks.yaml", random.Random(5).randbytes(4096))
+    [problem] = validate(data_dir)
+    assert problem.code in {"binary", "encoding", "control-char"}
+    assert "GBK" not in problem.message  # random bytes are not called Chinese text
+
+
+def test_control_characters_are_located() -> None:
+    with pytest.raises(DataError) as caught:
+        parse_text("a: 1\nb: 内容\x07\n", "t.yaml")
+    assert (caught.value.code, caught.value.where) == ("control-char", "t.yaml:2:6")
+
+
+# ---- shape: empty, list, scalar, deep ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        ("", "empty-file"),
+        ("# 只有注释\n", "empty-file"),
+        ("- id: 1\n- id: 2\n", "wrong-type"),
+        ("就是一段文字\n", "wrong-type"),
+        ("---\n...\n", "empty-file"),
+    ],
+)
+def test_empty_and_misshapen_plan_files(content: str, code: str, data_dir: Path) -> None:
+    put(data_dir, "tasks.yaml", content)
+    problems = validate(data_dir)
+    assert [(p.code, p.line) for p in problems] == [(code, 1)]
+
+
+DEEP = {
+    "flow sequences": "a: " + "[" * 100_000,
+    "closed flow sequences": "a: " + "[" * 3000 + "]" * 3000 + "\n",
+    "flow mappings": "a: " + "{a: " * 50_000,
+    "block sequences": "- " * 50_000 + "x\n",
+    "indentation": "".join(" " * i + f"k{i}:\n" for i in range(2000)),
+}
+
+
+@pytest.mark.parametrize("text", DEEP.values(), ids=DEEP.keys())
+def test_deep_nesting_fails_cleanly(text: str) -> None:
+    with pytest.raises(DataError) as caught:
+        parse_text(text, "t.yaml")
+    assert caught.value.code in {"too-deep", "yaml-syntax"}
+    assert caught.value.where.startswith("t.yaml:")
+
+
+@pytest.mark.parametrize("text", DEEP.values(), ids=DEEP.keys())
+def test_deep_nesting_with_the_pure_python_parser(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import yaml
+
+    monkeypatch.delattr(yaml, "CSafeLoader")  # a machine without libyaml
+    with pytest.raises(DataError) as caught:
+        parse_text(text, "t.yaml")
+    assert caught.value.code in {"too-deep", "yaml-syntax"}
+
+
+def test_moderate_nesting_and_many_brackets_still_load() -> None:
+    nested = parse_text("a: " + "[" * 30 + "]" * 30 + "\n", "t.yaml").data["a"]
+    for _ in range(29):
+        nested = nested[0]
+    assert nested == []
+    many = "a: [" + ", ".join("[1]" for _ in range(2000)) + "]\n"
+    assert len(parse_text(many, "t.yaml").data["a"]) == 2000
+
+
+# ---- every command is protected, not only check ----------------------------------------
+
+
+HOSTILE = {
+    "bomb": BOMB,
+    "python tag": "plan: !!python/object/apply:os.system ['echo hi']\n",
+    "gbk": "plan:\n  title: 测试\n".encode("gbk"),
+    "deep": "a: " + "[" * 100_000,
+    "syntax": "plan:\n  title: [\n",
+}
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=[c[0] for c in COMMANDS])
+@pytest.mark.parametrize("content", HOSTILE.values(), ids=HOSTILE.keys())
+def test_every_command_refuses_hostile_files_cleanly(
+    command: tuple[str, ...], content: str | bytes, data_dir: Path, gkplan: Runner
+) -> None:
+    put(data_dir, "tasks.yaml", content)
+    result = gkplan(*command)
+    assert result.exit_code == 3
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith("gkplan: 错误：")
+    assert "tasks.yaml:" in line
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("content", HOSTILE.values(), ids=HOSTILE.keys())
+def test_check_reports_hostile_files_and_goes_on(content: str | bytes, data_dir: Path, gkplan: Runner) -> None:
+    put(data_dir, "tasks.yaml", content)
+    units = data_dir / "units.yaml"
+    units.write_text(units.read_text(encoding="utf-8") + "  局机关全体: {members: [人才科]}\n", encoding="utf-8")
+    result = gkplan("check", "--format", "json")
+    assert result.exit_code == 1
+    records = json.loads(result.stdout)
+    assert [Path(r["path"]).name for r in records] == ["tasks.yaml", "units.yaml"]
+    assert records[1]["code"] == "unknown-member"
+    assert result.stderr == ""
+
+
+# ---- property: the reader never fails with anything but DataError -------------------------
+
+YAMLISH = st.text(alphabet=st.sampled_from(list("ab:- \n\t'\"[]{}&*!#|>%@`,?\\0123\u4e2d\u6587\ufeff\x00\x07")), max_size=60)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(YAMLISH)
+def test_parse_text_raises_only_data_error(text: str) -> None:
+    refusal: DataError | None = None
+    try:
+        parse_text(text, "t.yaml")
+    except DataError as exc:
+        refusal = exc
+    if refusal is not None:
+        assert refusal.code
+        assert refusal.where.startswith("t.yaml")

@@ -1,0 +1,289 @@
+"""Writing progress into YAML text: only changed lines differ, the file's form is kept, failures write nothing."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+import stat
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from filelock import FileLock
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gkplan.errors import DataError, GkplanError
+from gkplan.store import load_workspace
+from gkplan.store import writer as writer_module
+from gkplan.store.reader import parse_text
+from gkplan.store.writer import lock_path, update_task
+from gkplan.store.yamltext import double_quoted, format_scalar, strip_positions
+from gkplan.updates import Action, Request
+from tests.conftest import SHIPPED_DATA
+
+HEADER = """\
+# 测试计划：注释、4 格缩进、各种写法
+plan:
+    id: "2022"        # 计划编号
+    title: 测试计划
+    year: 2022
+
+tasks:
+    # 第一项
+    -   id: 1
+        name: 甲   # 名称后的注释
+        content: '单引号内容'
+        units: [局办公室, 就业培训科]
+        deadline: 9月底前
+        progress:
+            办公室: done
+            就业培训科: {status: doing, note: '在办'}
+        verified: true   # 旧写法
+
+    # 第二项
+    -   id: 2
+        name: 乙
+        content: |
+            多行内容
+            # 这一行不是注释
+        units:
+        -   局属各单位
+        deadline: 全年
+        progress:
+          就业促进中心:
+            status: blocked    # 等待
+            note: >
+              折叠
+              文本
+"""
+
+
+def make_data(folder: Path, text: str | bytes) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(SHIPPED_DATA / "units.yaml", folder / "units.yaml")
+    path = folder / "tasks.yaml"
+    if isinstance(text, str):
+        path.write_bytes(text.encode("utf-8"))
+    else:
+        path.write_bytes(text)
+    return path
+
+
+def run(path: Path, task_id: int, action: Action, **fields: object) -> writer_module.UpdateResult:
+    workspace = load_workspace(path.parent)
+    plan = workspace.plans[0]
+    request = Request(action, **fields)  # type: ignore[arg-type]
+    return update_task(path, plan, task_id, request, str(task_id))
+
+
+def data_of(path: Path) -> object:
+    raw = path.read_bytes().removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    return strip_positions(parse_text(raw, "t").data)
+
+
+def changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
+    diff = list(difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0))
+    removed = [line[1:] for line in diff if line.startswith("-") and not line.startswith("---")]
+    added = [line[1:] for line in diff if line.startswith("+") and not line.startswith("+++")]
+    return removed, added
+
+
+# --- form of the file is kept ---------------------------------------------------------------
+
+
+def test_comments_quotes_and_four_space_indentation_are_kept(tmp_path: Path) -> None:
+    path = make_data(tmp_path / "data", HEADER)
+    result = run(path, 2, Action.START, unit="高服中心", day=date(2022, 10, 3), by="张三")
+    assert result.changed
+    removed, added = changed_lines(HEADER, path.read_text(encoding="utf-8"))
+    assert removed == []
+    # the new entry follows its siblings' 2-space step inside this hand-indented progress block
+    assert added == [
+        "          高服中心:",
+        "            status: doing",
+        "            date: 2022-10-03",
+        "            by: 张三",
+    ]
+
+
+def test_short_and_flow_forms_are_rewritten_only_where_touched(tmp_path: Path) -> None:
+    path = make_data(tmp_path / "data", HEADER)
+    run(path, 1, Action.DONE, unit="就业培训科", day=date(2022, 10, 2))
+    text = path.read_text(encoding="utf-8")
+    removed, added = changed_lines(HEADER, text)
+    assert removed == ["            就业培训科: {status: doing, note: '在办'}"]
+    assert added == ["            就业培训科:", "                status: done", "                date: 2022-10-02"]
+    assert "            办公室: done\n" in text  # the other unit's short form is left alone
+    assert "verified: true   # 旧写法" in text  # every unit is done now, so 核销 stands
+
+
+def test_reopen_withdraws_verified_and_keeps_the_alias_key(tmp_path: Path) -> None:
+    path = make_data(tmp_path / "data", HEADER)
+    result = run(path, 1, Action.REOPEN, unit="局办公室", day=date(2022, 10, 1))
+    assert result.edit.clear_verified
+    removed, added = changed_lines(HEADER, path.read_text(encoding="utf-8"))
+    assert removed == ["            办公室: done", "        verified: true   # 旧写法"]
+    assert added == ["            办公室:", "                status: todo", "                date: 2022-10-01"]
+
+
+def test_replacing_a_value_keeps_its_trailing_comment_and_a_folded_note_goes_whole(tmp_path: Path) -> None:
+    path = make_data(tmp_path / "data", HEADER)
+    result = run(path, 2, Action.DONE, unit="就业促进中心", day=date(2022, 10, 3), note="x")
+    removed, added = changed_lines(HEADER, path.read_text(encoding="utf-8"))
+    assert removed == [
+        "            status: blocked    # 等待",
+        "            note: >",
+        "              折叠",
+        "              文本",
+    ]
+    assert added == ["            status: done    # 等待", "            date: 2022-10-03", "            note: x"]
+    assert result.after.unit_status("就业促进中心").value == "done"
+    assert result.after.progress["就业促进中心"].note == "x"
+
+
+def test_crlf_and_bom_are_kept(tmp_path: Path) -> None:
+    text = (SHIPPED_DATA / "tasks.yaml").read_text(encoding="utf-8").replace("\n", "\r\n")
+    path = make_data(tmp_path / "data", b"\xef\xbb\xbf" + text.encode("utf-8"))
+    run(path, 2, Action.DONE, unit="就业培训科", day=date(2022, 9, 20), note="备注")
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert raw.count(b"\n") == raw.count(b"\r\n")
+    assert b"    progress:\r\n      \xe5" in raw
+    body = raw[3:].decode("utf-8")
+    removed, added = changed_lines(text, body)
+    assert removed == []
+    assert len(added) == 5
+
+
+def test_a_file_without_final_newline_stays_without(tmp_path: Path) -> None:
+    text = (
+        'plan: {id: "x", title: t, year: 2022}\ntasks:\n'
+        "- id: 7\n  name: 丙\n  content: c\n  units: [就业培训科]\n  deadline: 全年"
+    )
+    path = make_data(tmp_path / "data", text)
+    run(path, 7, Action.DONE, day=date(2022, 1, 2))
+    new = path.read_text(encoding="utf-8")
+    assert new == text + "\n  progress:\n    就业培训科:\n      status: done\n      date: 2022-01-02"
+    run(path, 7, Action.VERIFY, day=date(2022, 1, 3), by="局办公室")
+    assert path.read_text(encoding="utf-8").endswith("  verified:\n    date: 2022-01-03\n    by: 局办公室")
+
+
+def test_permission_bits_are_kept(tmp_path: Path) -> None:
+    if sys.platform == "win32":
+        pytest.skip("POSIX permission bits")
+    path = make_data(tmp_path / "data", (SHIPPED_DATA / "tasks.yaml").read_text(encoding="utf-8"))
+    path.chmod(0o640)
+    run(path, 2, Action.START, unit="就业培训科", day=date(2022, 9, 1))
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+
+
+# --- safety --------------------------------------------------------------------------------
+
+
+def test_a_wrong_edit_is_caught_by_the_check_and_nothing_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = make_data(tmp_path / "data", (SHIPPED_DATA / "tasks.yaml").read_text(encoding="utf-8"))
+    before = path.read_bytes()
+    real = writer_module.apply_edit
+
+    def sloppy(*args: object, **kwargs: object) -> str:
+        return real(*args, **kwargs).replace("name: 加强历史公文转化公开", "name: 改错了")  # type: ignore[arg-type]
+
+    monkeypatch.setattr(writer_module, "apply_edit", sloppy)
+    with pytest.raises(DataError, match="与预期不符"):
+        run(path, 2, Action.DONE, unit="就业培训科", day=date(2022, 9, 20))
+    assert path.read_bytes() == before
+
+
+def test_a_failed_rename_leaves_the_file_and_no_temp_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = make_data(tmp_path / "data", (SHIPPED_DATA / "tasks.yaml").read_text(encoding="utf-8"))
+    before = path.read_bytes()
+
+    def no_rename(src: str, dst: str) -> None:
+        raise PermissionError(13, "被占用")
+
+    monkeypatch.setattr(os, "replace", no_rename)
+    with pytest.raises(DataError, match="写入失败，文件保持原样"):
+        run(path, 2, Action.DONE, unit="就业培训科", day=date(2022, 9, 20))
+    assert path.read_bytes() == before
+    leftovers = sorted(p.name for p in path.parent.iterdir() if p.name != lock_path(path).name)
+    assert leftovers == ["tasks.yaml", "units.yaml"]
+
+
+def test_a_held_lock_makes_the_update_wait_then_refuse(tmp_path: Path) -> None:
+    path = make_data(tmp_path / "data", (SHIPPED_DATA / "tasks.yaml").read_text(encoding="utf-8"))
+    before = path.read_bytes()
+    workspace = load_workspace(path.parent)
+    with FileLock(str(lock_path(path))), pytest.raises(DataError, match="另一个 gkplan 正在修改此文件"):
+        update_task(path, workspace.plans[0], 2, Request(Action.DONE, unit="就业培训科"), "2", timeout=0.2)
+    assert path.read_bytes() == before
+
+
+def test_duplicate_ids_are_refused(tmp_path: Path) -> None:
+    text = (SHIPPED_DATA / "tasks.yaml").read_text(encoding="utf-8").replace("  - id: 3\n", "  - id: 2\n")
+    path = make_data(tmp_path / "data", text)
+    workspace = load_workspace(path.parent)
+    with pytest.raises(GkplanError, match="出现多次"):
+        update_task(path, workspace.plans[0], 2, Request(Action.DONE, unit="就业培训科"), "2")
+    assert path.read_text(encoding="utf-8") == text
+
+
+# --- scalars -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ("已完成认定", "已完成认定"),
+        ("2022-09-20", "2022-09-20"),
+        ("yes", '"yes"'),
+        ("No", '"No"'),
+        ("null", '"null"'),
+        ("123", '"123"'),
+        ("1.5", '"1.5"'),
+        ("a: b", '"a: b"'),
+        ("见 #3", '"见 #3"'),
+        ("a#b", "a#b"),
+        ("- 列表样", '"- 列表样"'),
+        ("@张三", '"@张三"'),
+        (" 前后空格 ", '" 前后空格 "'),
+        ("两行\n文字", '"两行\\n文字"'),
+        ('引号"和\\', '"引号\\"和\\\\"'),
+        ("", '""'),
+    ],
+)
+def test_format_scalar_quotes_only_what_needs_it(value: str, written: str) -> None:
+    assert format_scalar(value) == written
+
+
+@given(st.text())
+def test_any_text_reads_back_exactly(value: str) -> None:
+    data = parse_text(f"note: {format_scalar(value)}\n", "t").data
+    assert data["note"] == value
+
+
+def test_lone_surrogates_are_refused() -> None:
+    with pytest.raises(ValueError, match="surrogate"):
+        double_quoted("a\udc80")
+
+
+@pytest.fixture(scope="module")
+def shared_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    shipped = (SHIPPED_DATA / "tasks.yaml").read_text(encoding="utf-8")
+    return make_data(tmp_path_factory.mktemp("notes") / "data", shipped)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(note=st.text(min_size=1))
+def test_random_notes_round_trip_through_write_and_read(shared_plan: Path, note: str) -> None:
+    run(shared_plan, 20, Action.BLOCK, unit="就业培训科", day=date(2022, 9, 1), note=note)
+    data = data_of(shared_plan)
+    assert isinstance(data, dict)
+    task = next(t for t in data["tasks"] if t["id"] == 20)
+    assert task["progress"]["就业培训科"]["note"] == note
+    model = load_workspace(shared_plan.parent).plans[0]
+    assert next(t for t in model.tasks if t.id == 20).progress["就业培训科"].note == note.strip()
