@@ -36,6 +36,7 @@ class Workspace:
     directories: list[UnitDirectory] = field(default_factory=list)  # one per units.yaml read
     documents: dict[str, Document] = field(default_factory=dict)  # by shown path; only with check=True
     settings: Settings = field(default_factory=Settings)  # settings.yaml of the data root
+    settings_problems: list[Problem] = field(default_factory=list)  # also in ``problems`` with check=True
 
     @property
     def qualified(self) -> bool:
@@ -259,13 +260,23 @@ def load_workspace(root: Path, plans: tuple[str, ...] = (), *, check: bool = Fal
         workspace.problems.extend(problems)
         workspace.plans.append(plan)
     _check_plan_ids(workspace)
-    from gkplan.store.settings import load_settings
-
-    workspace.settings, problems = load_settings(root)
-    workspace.problems.extend(problems)
+    _load_settings(workspace, keep)
     if plans:
         workspace.plans = select_plans(workspace.plans, plans)
     return workspace
+
+
+def _load_settings(workspace: Workspace, keep: dict[str, Document] | None) -> None:
+    """``settings.yaml``: its problems are kept aside, so commands that do not colour
+    lights (start, done…) still work; reports refuse them (``cli.office_rules``)."""
+    from gkplan.store.settings import SETTINGS_FILE, load_settings
+
+    try:
+        workspace.settings, workspace.settings_problems = load_settings(workspace.root, keep=keep)
+    except DataError as exc:
+        workspace.settings_problems = [exc.as_problem(display_path(workspace.root / SETTINGS_FILE))]
+    if keep is not None:
+        workspace.problems.extend(workspace.settings_problems)
 
 
 def _check_plan_ids(workspace: Workspace) -> None:

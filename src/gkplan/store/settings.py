@@ -1,9 +1,11 @@
 """``settings.yaml``: the office's report rules, read with the same safe reader as the plans.
 
 The file is optional; each key is optional. A bad value is a located ``Problem``
-(file, line, fix) and that key keeps its default, so one typo never stops the
-weekly report. Parsed settings go through the same content-keyed cache as plans,
-so a warm run does not import the YAML parser for them either.
+(file, line, fix). ``gkplan check`` lists them with the other problems; a report
+refuses to run on them (see ``cli.office_rules``), since a report drawn with the
+default rules instead of the office's own would show the meeting the wrong lights.
+Parsed settings go through the same content-keyed cache as plans, so a warm run
+does not import the YAML parser for them either.
 """
 
 from __future__ import annotations
@@ -14,26 +16,31 @@ from typing import Any
 from gkplan.errors import Problem, Severity
 from gkplan.settings import SCHEME_CHOICES, Scheme, Settings
 from gkplan.store import cache
-from gkplan.store.reader import decode, display_path, parse_text, read_bytes
+from gkplan.store.reader import Document, decode, display_path, parse_text, read_bytes
 
 SETTINGS_FILE = "settings.yaml"
 SETTINGS_FIELDS = ("warn_days", "lights", "stale_weeks", "remind_days")
 _LIMITS = {"warn_days": 366, "stale_weeks": 52, "remind_days": 366}
 
 
-def load_settings(root: Path) -> tuple[Settings, list[Problem]]:
-    """The settings in ``root`` (defaults when there is no file) and the problems found."""
+def load_settings(root: Path, *, keep: dict[str, Document] | None = None) -> tuple[Settings, list[Problem]]:
+    """The settings in ``root`` (defaults when there is no file) and the problems found.
+
+    Raises ``DataError`` when the file cannot be read at all (bad encoding, YAML
+    syntax). With ``keep`` (``gkplan check``) the parsed document is kept there.
+    """
     path = root / SETTINGS_FILE
     if not path.is_file():
         return Settings(), []
     shown = display_path(path)
     raw = read_bytes(path, shown)
     key = cache.cache_key("settings", shown, raw)
-    packed = cache.load("settings", key)
-    if packed is not None:
+    if keep is None and (packed := cache.load("settings", key)) is not None:
         return _unpack(packed)
     text, has_bom = decode(raw, shown)
-    document = parse_text(text, shown, has_bom=has_bom)
+    document = parse_text(text, shown, has_bom=has_bom, newline="\r\n" if "\r\n" in text else "\n")
+    if keep is not None:
+        keep[document.path] = document
     settings, problems = build_settings(document.data, shown)
     problems = document.problems + problems
     if not any(p.severity is Severity.ERROR for p in problems):
@@ -84,8 +91,8 @@ def _number(data: dict[Any, Any], name: str, default: int, out: Any) -> int:
             data,
             name,
             "bad-setting",
-            f"{name} 应是 0 到 {limit} 的整数（现为 {value!r}），已按默认值 {default} 计",
-            f"例如 {name}: {default}",
+            f"{name} 应是 0 到 {limit} 的整数（现为「{value}」）",
+            f"例如 {name}: {default}（不写则默认 {default}）",
         )
         return default
     return value
