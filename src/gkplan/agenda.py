@@ -1,9 +1,12 @@
 """Deadlines as calendar events (for ``gkplan ics``): which tasks, which day, a stable UID. Pure.
 
-One all-day event per task deadline (with ``--unit``: per that unit's part).
-UIDs depend only on the plan id, the task id and the unit, never on the text
-or the date, so re-importing the file after a change updates the events already
-in a calendar instead of adding copies.
+One all-day event per task deadline (with ``--unit``: per that unit's part); a
+recurring task (每季度末…) gets one event per due day the deadline engine gives
+(``deadlines.occurrences``), rather than an RRULE that could not say "the 31st,
+or the month's last day" the way the engine does. UIDs depend only on the plan
+id, the task id, the unit (and the period of a recurring deadline), never on the
+text or the date, so re-importing the file after a change updates the events
+already in a calendar instead of adding copies.
 """
 
 from __future__ import annotations
@@ -13,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from gkplan.deadlines import month_end
-from gkplan.model import DeadlineKind, Plan, Recurrence, Task
+from gkplan.deadlines import Occurrence, occurrences
+from gkplan.model import Plan, Task
 from gkplan.query import EVERYONE, Row, Scope, rows_for, sort_rows
 
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/gkplan/gkplan/ics")
@@ -26,8 +29,9 @@ class Event:
     day: date  # the (first) due day, an all-day event
     row: Row
     remind_days: int | None  # None: no reminder (the part is finished)
-    rule: Recurrence | None = None  # a recurring deadline repeats until ``until``
-    until: date | None = None
+    occurrence: Occurrence | None = None  # one period of a recurring deadline
+    number: int = 0  # which period (1-based) of ``total``
+    total: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,18 +43,12 @@ class Agenda:
     qualified: bool = False
 
 
-def event_uid(task: Task, scope: Scope = EVERYONE) -> str:
-    """Stable across runs, edits and machines: plan id + task id (+ the unit or group)."""
+def event_uid(task: Task, scope: Scope = EVERYONE, period: date | None = None) -> str:
+    """Stable across runs, edits and machines: plan id + task id (+ the unit or group, + the period)."""
     key = f"{task.plan}\x1f{task.id}\x1f{scope.name or ''}"
+    if period is not None:
+        key += f"\x1f{period.isoformat()}"
     return f"{uuid.uuid5(_NAMESPACE, key)}@gkplan"
-
-
-def first_due(start: date, rule: Recurrence) -> date:
-    """The first due day of a recurring rule whose periods begin on ``start``."""
-    month_index = start.month - 1 + rule.every_months - 1
-    year, month = start.year + month_index // 12, month_index % 12 + 1
-    last = month_end(year, month)
-    return last if rule.day is None else last.replace(day=min(rule.day, last.day))
 
 
 def build_agenda(
@@ -68,12 +66,13 @@ def build_agenda(
     for row in rows:
         deadline = row.task.deadline
         remind = None if row.status.finished else remind_days
-        uid = event_uid(row.task, scope)
-        if deadline.kind is DeadlineKind.RECURRING and deadline.rule and deadline.start and deadline.due:
-            day = first_due(deadline.start, deadline.rule)
-            events.append(Event(uid, day, row, remind, deadline.rule, deadline.due))
+        periods = occurrences(deadline)
+        if periods:
+            for number, period in enumerate(periods, start=1):
+                uid = event_uid(row.task, scope, period.start)
+                events.append(Event(uid, period.due, row, remind, period, number, len(periods)))
         elif deadline.due is not None:
-            events.append(Event(uid, deadline.due, row, remind))
+            events.append(Event(event_uid(row.task, scope), deadline.due, row, remind))
         else:
             skipped.append(row)
     titles = sorted({plan.title for plan in plans})

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from gkplan.model import Plan, Task
-from gkplan.query import EVERYONE, Scope, bureau_of
+from gkplan.model import DeadlineKind, Plan, Task
+from gkplan.query import EVERYONE, Scope, bureau_of, evaluate
 
 
 class Outcome(StrEnum):
@@ -72,9 +72,18 @@ class UnitReview:
 
 
 def judge(task: Task, unit: str, today: date) -> ReviewItem:
-    """How one unit's part of one task stands at the year-end check."""
+    """How one unit's part of one task stands at the year-end check.
+
+    A recurring duty (每季度末…) is unfinished when the unit missed its latest
+    passed occurrence (the same rule as ``query.evaluate``), judged from that day.
+    """
     due = task.deadline.due
     entry = task.progress.get(unit)
+    if task.deadline.kind is DeadlineKind.RECURRING and not task.unit_status(unit).finished:
+        row = evaluate(task, today, Scope(unit, (unit,)))
+        if row.overdue and row.due is not None:
+            return ReviewItem(task, Outcome.UNFINISHED, row.due, None, (today - row.due).days)
+        return ReviewItem(task, Outcome.OPEN, row.due)
     if task.unit_status(unit).finished:
         finished_on = entry.date if entry else None
         if finished_on is None:

@@ -20,7 +20,8 @@ REMIND_AT = time(9, 0)  # the reminder goes off at 09:00, N days before the dead
 def summary_text(event: Event, qualified: bool) -> str:
     task = event.row.task
     mark = "【已完成】" if event.row.status.finished else "【截止】"
-    return f"{mark}{task.name}（任务 {task.key(qualified)}）"
+    which = f"，第 {event.number}/{event.total} 次" if event.total > 1 else ""
+    return f"{mark}{task.name}（任务 {task.key(qualified)}{which}）"
 
 
 def description_text(event: Event, qualified: bool) -> str:
@@ -31,10 +32,10 @@ def description_text(event: Event, qualified: bool) -> str:
     if tuple(row.units) != tuple(task.units):
         lines.append(f"本日程对应：{units_text(row.units)}")
     lines.append(f"时间节点：{deadline_text(task)}（{task.deadline.kind.label}）")
-    if event.rule is not None:
-        lines.append(f"周期：{event.rule.text or '重复'}，至 {event.until.isoformat() if event.until else ''}")
-    else:
-        lines.append(f"截止日期：{event.day.isoformat()}")
+    if event.occurrence is not None:
+        period = f"{event.occurrence.start.isoformat()} 至 {event.day.isoformat()}"
+        lines.append(f"本期：{period}（第 {event.number}/{event.total} 次）")
+    lines.append(f"截止日期：{event.day.isoformat()}")
     if task.deadline.note and task.deadline.kind in (DeadlineKind.MISSING, DeadlineKind.RELATIVE):
         lines.append(f"说明：{task.deadline.note}")
     lines.append(f"状态：{row.status.label}")
@@ -68,12 +69,6 @@ def render_ics(agenda: Agenda, today: date) -> bytes:
         item.add("description", description_text(event, agenda.qualified))
         item.add("categories", ["政务公开"])
         item.add("transp", "TRANSPARENT")
-        if event.rule is not None:
-            rule: dict[str, object] = {"freq": "monthly", "interval": event.rule.every_months}
-            rule["bymonthday"] = event.rule.day if event.rule.day is not None else -1
-            if event.until is not None:
-                rule["until"] = event.until
-            item.add("rrule", rule)
         if event.remind_days is not None:
             alarm = Alarm()
             alarm.add("action", "DISPLAY")
