@@ -269,7 +269,7 @@ def unit_chart(lines: Sequence[UnitLine], scheme: Scheme, warn_days: int) -> str
     width = label_w + bar_w + right_w
     height = top + row_h * len(lines) + 8
     out = [
-        f'<figure><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'<figure><svg viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="chart-title" style="font-family:inherit">',
         '<title id="chart-title">各单位任务完成情况</title>',
     ]

@@ -84,7 +84,7 @@ def read_history(root: Path, since: date | str, keep: list[str] | None = None) -
         if base is None:
             return History(label, reason=f"{label} 之前数据目录还没有提交记录，无从比较")
         commits = _commits(_git(top, "log", f"--format={_FORMAT}", f"{base.rev}..HEAD", "--", pathspec))
-        dirty = bool(_git(top, "status", "--porcelain", "-z", "--untracked-files=all", "--", pathspec).strip())
+        dirty = _dirty(_git(top, "status", "--porcelain", "-z", "--untracked-files=all", "--", pathspec), relative)
     except _GitFailed as exc:
         return History(label, reason=f"无法读取修改历史：{exc}")
     try:
@@ -96,6 +96,26 @@ def read_history(root: Path, since: date | str, keep: list[str] | None = None) -
     if keep is not None:
         plans = [plan for plan in plans if plan.id in keep]
     return History(label, base, tuple(commits), dirty, tuple(plans))
+
+
+def _dirty(status: bytes, root: PurePosixPath) -> bool:
+    """Uncommitted changes to files the loader reads (not the writer's lock files, not notes)."""
+    paths = []
+    for entry in status.decode("utf-8", "replace").split("\0"):
+        if len(entry) > 3 and entry[2] == " ":  # "XY path"
+            paths.append(PurePosixPath(entry[3:]))
+        elif entry:  # the source of a rename follows its entry, bare
+            paths.append(PurePosixPath(entry))
+    return any(path.suffix in (".yaml", ".yml") and _visible(path, root) for path in paths)
+
+
+def _visible(path: PurePosixPath, root: PurePosixPath) -> bool:
+    """Like ``store.plan_files``: names starting with ``.`` or ``_`` are not data."""
+    try:
+        inside = path.relative_to(root).parts if str(root) != "." else path.parts
+    except ValueError:
+        return False
+    return not any(part.startswith((".", "_")) for part in inside)
 
 
 def _base(top: Path, since: date | str, pathspec: str) -> Commit | None:
@@ -148,11 +168,7 @@ def plan_files_in(paths: list[PurePosixPath], root: PurePosixPath) -> list[tuple
     """Like ``store.plan_files`` but over a list of paths (a commit's tree) instead of a folder."""
     from gkplan.store import NOT_PLANS, UNITS_FILE
 
-    def visible(path: PurePosixPath) -> bool:
-        inside = path.relative_to(root).parts if str(root) != "." else path.parts
-        return not any(part.startswith((".", "_")) for part in inside)
-
-    files = [p for p in paths if visible(p)]
+    files = [p for p in paths if _visible(p, root)]
     units = {p.parent for p in files if p.name == UNITS_FILE}
     found = []
     for path in sorted(files, key=lambda p: (len(p.parts), str(p))):
