@@ -669,8 +669,13 @@ class ReviewFormat(StrEnum):
     JSON = "json"
 
 
-_SUFFIX_FORMATS = {".md": ReportFormat.MD, ".markdown": ReportFormat.MD, ".html": ReportFormat.HTML, ".htm": ReportFormat.HTML}
-_SUFFIX_FORMATS[".xlsx"] = ReportFormat.XLSX
+_SUFFIX_FORMATS = {
+    ".md": ReportFormat.MD,
+    ".markdown": ReportFormat.MD,
+    ".html": ReportFormat.HTML,
+    ".htm": ReportFormat.HTML,
+    ".xlsx": ReportFormat.XLSX,
+}
 OutputOption = Annotated[
     Path | None,
     typer.Option("--output", "-o", help="写入文件（先写临时文件再改名，不会留下半个文件）；不写则输出到屏幕", show_default=False),
@@ -717,7 +722,10 @@ def emit(content: str | bytes, output: Path | None) -> None:
     data = content.encode("utf-8") if isinstance(content, str) else content
     if output is None:
         sys.stdout.flush()
-        sys.stdout.buffer.write(data) if hasattr(sys.stdout, "buffer") else sys.stdout.write(data.decode("utf-8"))
+        if hasattr(sys.stdout, "buffer"):  # bytes as they are: an .ics keeps its CRLF line ends
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.write(data.decode("utf-8"))
         sys.stdout.flush()
         return
     from gkplan.store.output import write_output
