@@ -10,7 +10,8 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -81,7 +82,12 @@ UnitOption = Annotated[
     str | None,
     typer.Option("--unit", "-u", help="只看某单位（单位名、简称或单位组），如 就业培训科", show_default=False),
 ]
-WarnOption = Annotated[int, typer.Option("--warn-days", min=0, help="黄灯预警：距截止日不超过多少天")]
+WarnOption = Annotated[
+    int | None,
+    typer.Option(
+        "--warn-days", min=0, help="黄灯预警：距截止日不超过多少天；默认取 settings.yaml 的 warn_days，没有则 14", show_default=False
+    ),
+]
 
 
 def parse_day(text: str, what: str) -> date:
@@ -155,7 +161,7 @@ def list_tasks(
     plan: PlanOption = None,
     today: TodayOption = None,
     fmt: FormatOption = Format.TABLE,
-    warn_days: WarnOption = query.DEFAULT_WARN_DAYS,
+    warn_days: WarnOption = None,
 ) -> None:
     """列出任务，按截止日期排序；--unit 时显示该单位自己的状态。"""
     day = resolve_today(today)
@@ -168,11 +174,12 @@ def list_tasks(
     )
     workspace = load(data, plan)
     scope = query.resolve_scope(workspace.plans, unit)
-    rows = query.rows_for(workspace.tasks, day, scope, warn_days)
+    rules = office_rules(workspace, warn_days)
+    rows = query.rows_for(workspace.tasks, day, scope, rules.warn_days, stale_weeks=rules.stale_weeks)
     rows = query.sort_rows(query.apply_filters(rows, filters, workspace.plans))
     from gkplan.render.views import count_line, print_tasks
 
-    print_tasks(Output.for_stream(), rows, fmt, qualified=workspace.qualified, summary=count_line(rows))
+    print_tasks(Output.for_stream(), rows, fmt, qualified=workspace.qualified, summary=count_line(rows), scheme=rules.scheme)
 
 
 @command("overdue")
@@ -182,14 +189,15 @@ def overdue(
     plan: PlanOption = None,
     today: TodayOption = None,
     fmt: FormatOption = Format.TABLE,
-    warn_days: WarnOption = query.DEFAULT_WARN_DAYS,
+    warn_days: WarnOption = None,
 ) -> None:
     """逾期任务：截止日期早于今天且未完成（今天到期的不算逾期），并列出未完成的单位。"""
     day = resolve_today(today)
     workspace = load(data, plan)
     scope = query.resolve_scope(workspace.plans, unit)
     candidates = query.due_before(workspace.tasks, day)
-    rows = query.sort_rows(query.overdue(query.rows_for(candidates, day, scope, warn_days)))
+    rules = office_rules(workspace, warn_days)
+    rows = query.sort_rows(query.overdue(query.rows_for(candidates, day, scope, rules.warn_days)))
     from gkplan.render.views import print_tasks
 
     print_tasks(
@@ -200,24 +208,37 @@ def overdue(
         late_view=True,
         summary=f"截至 {day.isoformat()}，逾期 {len(rows)} 项。",
         empty=f"截至 {day.isoformat()}，没有逾期任务。",
+        scheme=rules.scheme,
     )
 
 
 @command("due")
 def due(
-    within: Annotated[int, typer.Option("--within", "-w", min=0, help="今天起多少天内到期")] = query.DEFAULT_WARN_DAYS,
+    within: Annotated[
+        int | None,
+        typer.Option(
+            "--within",
+            "-w",
+            min=0,
+            help="今天起多少天内到期；默认同黄灯预警天数（settings.yaml 的 warn_days，没有则 14）",
+            show_default=False,
+        ),
+    ] = None,
     unit: UnitOption = None,
     data: DataOption = None,
     plan: PlanOption = None,
     today: TodayOption = None,
     fmt: FormatOption = Format.TABLE,
-    warn_days: WarnOption = query.DEFAULT_WARN_DAYS,
+    warn_days: WarnOption = None,
 ) -> None:
     """即将到期：截止日期在今天到今天+N天之间、尚未完成的任务。"""
     day = resolve_today(today)
     workspace = load(data, plan)
     scope = query.resolve_scope(workspace.plans, unit)
-    rows = query.sort_rows(query.due_within(query.rows_for(workspace.tasks, day, scope, warn_days), day, within))
+    rules = office_rules(workspace, warn_days)
+    rows = query.rows_for(workspace.tasks, day, scope, rules.warn_days, stale_weeks=rules.stale_weeks)
+    within = rules.warn_days if within is None else within
+    rows = query.sort_rows(query.due_within(rows, day, within))
     from gkplan.render.views import print_tasks
 
     print_tasks(
@@ -227,6 +248,7 @@ def due(
         qualified=workspace.qualified,
         summary=f"{day.isoformat()} 起 {within} 天内到期 {len(rows)} 项。",
         empty=f"{day.isoformat()} 起 {within} 天内没有到期的任务。",
+        scheme=rules.scheme,
     )
 
 
@@ -237,16 +259,17 @@ def show(
     plan: PlanOption = None,
     today: TodayOption = None,
     fmt: FormatOption = Format.TABLE,
-    warn_days: WarnOption = query.DEFAULT_WARN_DAYS,
+    warn_days: WarnOption = None,
 ) -> None:
     """查看一个任务的全部信息：章节、展开后的责任单位、日期、剩余或逾期天数、各单位进展。"""
     day = resolve_today(today)
     workspace = load(data, plan)
     task = query.find_task(workspace.plans, task_id)
-    row = query.evaluate(task, day, query.EVERYONE, warn_days)
+    rules = office_rules(workspace, warn_days)
+    row = query.evaluate(task, day, query.EVERYONE, rules.warn_days, stale_weeks=rules.stale_weeks)
     from gkplan.render.views import print_show
 
-    print_show(Output.for_stream(), workspace.plan_of(task), row, fmt, workspace.qualified)
+    print_show(Output.for_stream(), workspace.plan_of(task), row, fmt, workspace.qualified, rules.scheme)
 
 
 @command("units")
@@ -270,14 +293,15 @@ def summary(
     plan: PlanOption = None,
     today: TodayOption = None,
     fmt: FormatOption = Format.TABLE,
-    warn_days: WarnOption = query.DEFAULT_WARN_DAYS,
+    warn_days: WarnOption = None,
 ) -> None:
     """每个单位一行：任务数、已完成、逾期、即将到期、完成率。"""
     day = resolve_today(today)
     workspace = load(data, plan)
     from gkplan.render.views import print_summary
 
-    print_summary(Output.for_stream(), query.summarize(workspace.plans, day, warn_days), fmt, warn_days)
+    rules = office_rules(workspace, warn_days)
+    print_summary(Output.for_stream(), query.summarize(workspace.plans, day, rules.warn_days), fmt, rules.warn_days, rules.scheme)
 
 
 # --- Recording progress (登记进展): start / done / block / reopen / verify / note ---------------
@@ -627,6 +651,198 @@ def check(
     print_check(sys.stdout, result, fmt, strict=strict)
     if result.failed(strict=strict):
         raise typer.Exit(code=int(ExitCode.PROBLEMS))
+
+
+# --- reports for the meeting and for leaders: report, ics, review (issue 6) -------------------
+
+
+class ReportFormat(StrEnum):
+    TABLE = "table"
+    MD = "md"
+    HTML = "html"
+    XLSX = "xlsx"
+
+
+class ReviewFormat(StrEnum):
+    TABLE = "table"
+    MD = "md"
+    JSON = "json"
+
+
+_SUFFIX_FORMATS = {
+    ".md": ReportFormat.MD,
+    ".markdown": ReportFormat.MD,
+    ".html": ReportFormat.HTML,
+    ".htm": ReportFormat.HTML,
+    ".xlsx": ReportFormat.XLSX,
+}
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="写入文件（先写临时文件再改名，不会留下半个文件）；不写则输出到屏幕", show_default=False),
+]
+StaleOption = Annotated[
+    int | None,
+    typer.Option(
+        "--stale-weeks",
+        min=0,
+        help="持续性任务（全年）某单位几周没有登记进展即亮黄灯；0 为不提示；默认取 settings.yaml",
+        show_default=False,
+    ),
+]
+
+
+def office_rules(workspace: Any, warn_days: int | None = None, stale_weeks: int | None = None, remind_days: int | None = None) -> Any:
+    """The data folder's settings.yaml, with command-line options winning.
+
+    A settings.yaml with errors stops the report (exit 3): lights drawn by the
+    default rules instead of the office's own would mislead the meeting.
+    """
+    from gkplan.errors import DataError
+
+    errors = [p for p in workspace.settings_problems if p.severity is Severity.ERROR]
+    if errors:
+        first = errors[0]
+        count = f"（共 {len(errors)} 处错误，gkplan check 可列出全部）" if len(errors) > 1 else ""
+        raise DataError(f"报表规则文件有误：{first.message}{count}", where=first.where, hint=first.hint, code=first.code)
+    return workspace.settings.with_overrides(warn_days=warn_days, stale_weeks=stale_weeks, remind_days=remind_days)
+
+
+def parse_since(text: str | None, today: date) -> date | str:
+    """``--since``: a date (the last commit before it), else a git revision; default a week ago."""
+    if text is None or not text.strip():
+        return today - timedelta(days=7)
+    try:
+        return parse_day(text, "--since")
+    except UsageError:
+        return text.strip()
+
+
+def emit(content: str | bytes, output: Path | None) -> None:
+    """To ``-o FILE`` atomically, else to stdout."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    if output is None:
+        sys.stdout.flush()
+        if hasattr(sys.stdout, "buffer"):  # bytes as they are: an .ics keeps its CRLF line ends
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.write(data.decode("utf-8"))
+        sys.stdout.flush()
+        return
+    from gkplan.store.output import write_output
+
+    write_output(output, data)
+    print(f"gkplan: 已写入 {output}（{len(data):,} 字节）", file=sys.stderr)
+
+
+@command("report")
+def report(
+    unit: UnitOption = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="“上次例会以来”从何时算起：日期（取该日之前数据的最后一次提交）或 git 版本（提交号、标签、HEAD~3）；默认 7 天前",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        ReportFormat | None,
+        typer.Option("--format", "-f", help="table、md、html、xlsx；默认按 -o 的扩展名，否则 table", show_default=False),
+    ] = None,
+    output: OutputOption = None,
+    data: DataOption = None,
+    plan: PlanOption = None,
+    today: TodayOption = None,
+    warn_days: WarnOption = None,
+    stale_weeks: StaleOption = None,
+) -> None:
+    """例会报告：概况、逾期、即将到期、各单位红黄绿灯，以及上次例会以来的变化（读 git 历史）。"""
+    day = resolve_today(today)
+    fmt = fmt or (_SUFFIX_FORMATS.get(output.suffix.lower(), ReportFormat.TABLE) if output else ReportFormat.TABLE)
+    if fmt is ReportFormat.XLSX and output is None:
+        raise UsageError("xlsx 格式需要用 -o 指定文件", hint="例如 gkplan report -o 例会报告.xlsx")
+    since_value = parse_since(since, day)
+    workspace = load(data, plan)
+    scope = query.resolve_scope(workspace.plans, unit)
+    from gkplan.report import build_report
+    from gkplan.store.history import read_history
+
+    history = read_history(workspace.root, since_value, keep=[p.id for p in workspace.plans] if plan else None)
+    rules = office_rules(workspace, warn_days, stale_weeks)
+    result = build_report(workspace.plans, day, rules, scope, history, qualified=workspace.qualified)
+    if fmt is ReportFormat.TABLE and output is None:
+        from gkplan.render.report_text import render_table
+
+        render_table(result, Output.for_stream())
+        return
+    emit(render_report(result, fmt), output)
+
+
+def render_report(result: Any, fmt: ReportFormat) -> str | bytes:
+    if fmt is ReportFormat.HTML:
+        from gkplan.render.report_html import render_html
+
+        return render_html(result)
+    if fmt is ReportFormat.XLSX:
+        from gkplan.render.report_xlsx import render_xlsx
+
+        return render_xlsx(result)
+    from gkplan.render.report_text import render_markdown, render_table
+
+    if fmt is ReportFormat.MD:
+        return render_markdown(result)
+    import io
+
+    buffer = io.StringIO()
+    render_table(result, Output(buffer))
+    return buffer.getvalue()
+
+
+@command("ics")
+def ics(
+    unit: UnitOption = None,
+    output: OutputOption = None,
+    remind_days: Annotated[
+        int | None,
+        typer.Option(
+            "--remind-days", min=0, help="提前几天提醒（当天 9:00）；默认取 settings.yaml 的 remind_days，没有则 7", show_default=False
+        ),
+    ] = None,
+    data: DataOption = None,
+    plan: PlanOption = None,
+    today: TodayOption = None,
+) -> None:
+    """日历文件（iCalendar .ics）：每项任务的截止日一个全天日程，带提醒；重新导入会更新而不重复。"""
+    day = resolve_today(today)
+    workspace = load(data, plan)
+    scope = query.resolve_scope(workspace.plans, unit)
+    from gkplan.agenda import build_agenda
+    from gkplan.render.ics import render_ics
+
+    rules = office_rules(workspace, remind_days=remind_days)
+    agenda = build_agenda(workspace.plans, day, rules.remind_days, scope, qualified=workspace.qualified)
+    if agenda.skipped:
+        keys = "、".join(row.task.key(workspace.qualified) for row in agenda.skipped)
+        print(f"gkplan: 跳过 {len(agenda.skipped)} 项没有确定日期的任务（无法定日或等待触发）：{keys}", file=sys.stderr)
+    emit(render_ics(agenda, day), output)
+
+
+@command("review")
+def review(
+    unit: UnitOption = None,
+    fmt: Annotated[ReviewFormat, typer.Option("--format", "-f", help="输出格式：table、md、json")] = ReviewFormat.TABLE,
+    data: DataOption = None,
+    plan: PlanOption = None,
+    today: TodayOption = None,
+) -> None:
+    """回头看：各单位按时完成、逾期完成、逾期未完成和未到期的任务，用于年底逐项核查。"""
+    day = resolve_today(today)
+    workspace = load(data, plan)
+    scope = query.resolve_scope(workspace.plans, unit)
+    from gkplan.render.review import print_review
+    from gkplan.review import review as review_units
+
+    print_review(Output.for_stream(), review_units(workspace.plans, day, scope), fmt.value, day, workspace.qualified)
 
 
 def main() -> None:

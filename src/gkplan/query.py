@@ -65,6 +65,7 @@ class Row:
     overdue: bool
     late_units: tuple[str, ...]  # units in scope whose part is late
     light: Light
+    stale_units: tuple[str, ...] = ()  # units in scope with no progress on a continuing duty for too long
 
     @property
     def kind(self) -> DeadlineKind:
@@ -93,8 +94,20 @@ def resolve_scope(plans: Sequence[Plan], name: str | None) -> Scope:
     return Scope(found.name, tuple(members))
 
 
-def evaluate(task: Task, today: date, scope: Scope = EVERYONE, warn_days: int = DEFAULT_WARN_DAYS) -> Row:
-    """How ``task`` stands on ``today`` for the units in ``scope``."""
+def evaluate(
+    task: Task,
+    today: date,
+    scope: Scope = EVERYONE,
+    warn_days: int = DEFAULT_WARN_DAYS,
+    *,
+    stale_weeks: int = 0,
+) -> Row:
+    """How ``task`` stands on ``today`` for the units in ``scope``.
+
+    Red: a unit in scope is late. Yellow: due within ``warn_days``, or (with
+    ``stale_weeks``) a continuing duty some unit has not touched for that long,
+    since a 全年 task's year-end date says nothing about whether anyone works on it.
+    """
     units = task.responsible if scope.everyone else tuple(u for u in task.responsible if u in scope.units)
     status = task.status_of(units) if units else task.status
     due = due_as_of(task.deadline, today)
@@ -108,17 +121,45 @@ def evaluate(task: Task, today: date, scope: Scope = EVERYONE, warn_days: int = 
     elif due is not None and due < today and task.verified is None:
         late = tuple(u for u in units if not task.unit_status(u).finished)
     days_left = (due - today).days if due else None
+    stale = stale_units(task, units, today, stale_weeks) if stale_weeks else ()
     if status.finished:
         light = Light.DONE
     elif days_left is None:
         light = Light.NONE
     elif late:
         light = Light.RED
-    elif days_left <= warn_days:
+    elif days_left <= warn_days or stale:
         light = Light.YELLOW
     else:
         light = Light.GREEN
-    return Row(task, units, status, due, days_left, bool(late), late, light)
+    return Row(task, units, status, due, days_left, bool(late), late, light, stale)
+
+
+def last_progress(task: Task, unit: str) -> date | None:
+    """The date of a unit's latest dated progress record on a task (``None``: none dated)."""
+    entry = task.progress.get(unit)
+    return entry.date if entry else None
+
+
+def stale_units(task: Task, units: tuple[str, ...], today: date, weeks: int) -> tuple[str, ...]:
+    """Units of a continuing duty (全年) with no dated progress for ``weeks`` weeks.
+
+    Counted from the unit's latest dated record, or from the start of the duty
+    (1 January of the plan year) when it has none; a record without a date is no
+    evidence of when anyone last worked on it. Finished units are never stale.
+    """
+    deadline = task.deadline
+    if weeks <= 0 or deadline.kind is not DeadlineKind.ONGOING or deadline.start is None:
+        return ()
+    limit = weeks * 7
+    result = []
+    for unit in units:
+        if task.unit_status(unit).finished:
+            continue
+        since = last_progress(task, unit) or deadline.start
+        if (today - since).days >= limit:
+            result.append(unit)
+    return tuple(result)
 
 
 def missed_occurrence(task: Task, unit: str, occurrence: Occurrence) -> bool:
@@ -140,11 +181,13 @@ def rows_for(
     today: date,
     scope: Scope = EVERYONE,
     warn_days: int = DEFAULT_WARN_DAYS,
+    *,
+    stale_weeks: int = 0,
 ) -> list[Row]:
     """Evaluate every task the scope has a part in."""
     wanted = set(scope.units)
     return [
-        evaluate(task, today, scope, warn_days)
+        evaluate(task, today, scope, warn_days, stale_weeks=stale_weeks)
         for task in tasks
         if scope.everyone or wanted.intersection(task.responsible)
     ]

@@ -11,6 +11,7 @@ from typing import Any
 from gkplan.model import DeadlineKind, Plan, Task
 from gkplan.query import Light, Row, UnitSummary
 from gkplan.render.grid import Grid, Output, markdown_lines, print_grid, write_csv
+from gkplan.settings import Scheme, swatch
 
 
 class Format(StrEnum):
@@ -20,7 +21,7 @@ class Format(StrEnum):
     MD = "md"
 
 
-LIGHT_STYLES = {
+LIGHT_STYLES = {  # the default scheme's styles; settings.swatch() knows every scheme
     Light.RED: "bold red",
     Light.YELLOW: "yellow",
     Light.GREEN: "green",
@@ -64,6 +65,8 @@ def days_text(row: Row) -> str:
         return "已过期"  # past due, but every unit in scope has finished its part
     if row.days_left == 0:
         return "今天到期"
+    if row.stale_units:  # yellow because nobody has recorded progress on a continuing duty
+        return f"剩 {row.days_left} 天，久无进展"
     return f"剩 {row.days_left} 天"
 
 
@@ -107,14 +110,15 @@ def task_object(row: Row, qualified: bool = False) -> dict[str, Any]:
     }
 
 
-def task_grid(rows: Sequence[Row], qualified: bool, *, late_view: bool = False) -> Grid:
+def task_grid(rows: Sequence[Row], qualified: bool, *, late_view: bool = False, scheme: Scheme = Scheme.RED_YELLOW_GREEN) -> Grid:
     headers = ["灯", "序号", "任务名称", "未完成单位" if late_view else "责任单位", "时间节点", "类型", "截止日期", "状态", "剩余"]
     grid = Grid(headers, wrap=(2, 3))
     for row in rows:
         task = row.task
+        look = swatch(row.light, scheme)
         grid.add(
             [
-                row.light.label,
+                look.label,
                 task.key(qualified),
                 task.name,
                 late_units_text(row) if late_view else units_text(task.units),
@@ -124,7 +128,7 @@ def task_grid(rows: Sequence[Row], qualified: bool, *, late_view: bool = False) 
                 row.status.label,
                 days_text(row),
             ],
-            LIGHT_STYLES[row.light],
+            look.style,
         )
     return grid
 
@@ -154,6 +158,7 @@ def print_tasks(
     late_view: bool = False,
     summary: str = "",
     empty: str = "没有符合条件的任务。",
+    scheme: Scheme = Scheme.RED_YELLOW_GREEN,
 ) -> None:
     """``list``, ``overdue`` and ``due``: one line per task."""
     if fmt is Format.JSON:
@@ -167,7 +172,7 @@ def print_tasks(
             [[_csv_cell(obj[name]) for name in TASK_FIELDS] for obj in objects],
         )
         return
-    grid = task_grid(rows, qualified, late_view=late_view)
+    grid = task_grid(rows, qualified, late_view=late_view, scheme=scheme)
     notes = deadline_notes(rows, qualified)
     if fmt is Format.MD:
         lines = markdown_lines(grid) if rows else [empty]
@@ -200,7 +205,7 @@ def count_line(rows: Sequence[Row]) -> str:
     return f"共 {len(rows)} 项：逾期 {late}，已完成 {done}。"
 
 
-def print_show(out: Output, plan: Plan, row: Row, fmt: Format, qualified: bool) -> None:
+def print_show(out: Output, plan: Plan, row: Row, fmt: Format, qualified: bool, scheme: Scheme = Scheme.RED_YELLOW_GREEN) -> None:
     """Everything about one task."""
     task = row.task
     progress: list[dict[str, Any]] = [
@@ -246,7 +251,7 @@ def print_show(out: Output, plan: Plan, row: Row, fmt: Format, qualified: bool) 
     fields.append(("日期", _dates_text(row)))
     if task.anchor:
         fields.append(("起算日", task.anchor.isoformat()))
-    fields.append(("状态", f"{row.status.label}（{row.light.label}）· {days_text(row)}"))
+    fields.append(("状态", f"{row.status.label}（{swatch(row.light, scheme).label}）· {days_text(row)}"))
     if task.deadline.note:
         fields.append(("说明", task.deadline.note))
     if task.verified:
@@ -329,7 +334,13 @@ def print_units(out: Output, plans: Sequence[Plan], counts: dict[str, int], fmt:
     print_grid(out, group_grid)
 
 
-def print_summary(out: Output, summaries: Sequence[UnitSummary], fmt: Format, soon_days: int) -> None:
+def print_summary(
+    out: Output,
+    summaries: Sequence[UnitSummary],
+    fmt: Format,
+    soon_days: int,
+    scheme: Scheme = Scheme.RED_YELLOW_GREEN,
+) -> None:
     """``summary``: one row per unit."""
     objects = [
         {
@@ -359,7 +370,8 @@ def print_summary(out: Output, summaries: Sequence[UnitSummary], fmt: Format, so
         if s.tasks and s.done == s.tasks:
             light = Light.DONE
         cells = [s.unit, s.kind, str(s.tasks), str(s.done), str(s.overdue), str(s.due_soon), f"{s.percent:.0f}%"]
-        grid.add([light.label, *([s.bureau] if several else []), *cells], LIGHT_STYLES[light])
+        look = swatch(light, scheme)
+        grid.add([look.label, *([s.bureau] if several else []), *cells], look.style)
     if fmt is Format.MD:
         out.write("\n".join(markdown_lines(grid)))
         return

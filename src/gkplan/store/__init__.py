@@ -16,6 +16,7 @@ from typing import Any
 
 from gkplan.errors import DataError, Problem, Severity
 from gkplan.model import Plan, Source, Task, UnitDirectory
+from gkplan.settings import Settings
 from gkplan.store import cache
 from gkplan.store.reader import Document, decode, display_path, parse_text, read_bytes
 
@@ -34,6 +35,8 @@ class Workspace:
     problems: list[Problem] = field(default_factory=list)
     directories: list[UnitDirectory] = field(default_factory=list)  # one per units.yaml read
     documents: dict[str, Document] = field(default_factory=dict)  # by shown path; only with check=True
+    settings: Settings = field(default_factory=Settings)  # settings.yaml of the data root
+    settings_problems: list[Problem] = field(default_factory=list)  # also in ``problems`` with check=True
 
     @property
     def qualified(self) -> bool:
@@ -123,14 +126,21 @@ def load_units(path: Path, *, keep: dict[str, Document] | None = None) -> tuple[
     With ``keep`` (``gkplan check``) the file is always parsed and its document kept
     there: the checks need the text, comments and exact columns.
     """
-    from gkplan.store.compact import pack_units, unpack_units
-
     shown = display_path(path)
     raw = read_bytes(path, shown)
+    directory, problems = units_from_bytes(raw, shown, keep=keep)
+    return directory, problems, raw
+
+
+def units_from_bytes(
+    raw: bytes, shown: str, *, keep: dict[str, Document] | None = None
+) -> tuple[UnitDirectory, list[Problem]]:
+    """The content of a ``units.yaml`` (also an old version from git) -> the unit directory."""
+    from gkplan.store.compact import pack_units, unpack_units
+
     key = cache.cache_key("units", shown, raw)
     if keep is None and (packed := cache.load("units", key)) is not None:
-        directory, problems = unpack_units(packed)
-        return directory, problems, raw
+        return unpack_units(packed)
     from gkplan.store.build import build_units
 
     document = _parse(raw, shown)
@@ -140,7 +150,7 @@ def load_units(path: Path, *, keep: dict[str, Document] | None = None) -> tuple[
     problems = document.problems + problems
     if not _has_errors(problems):
         cache.save("units", key, pack_units(directory, problems))
-    return directory, problems, raw
+    return directory, problems
 
 
 def load_plan(
@@ -156,10 +166,23 @@ def load_plan(
     ``units_ok=False``: the units could not be read, so unit names are not checked
     (one problem about units.yaml, not one per task).
     """
+    shown = display_path(path)
+    return plan_from_bytes(read_bytes(path, shown), shown, path.name, directory, units_raw, units_ok=units_ok, keep=keep)
+
+
+def plan_from_bytes(
+    raw: bytes,
+    shown: str,
+    name: str,
+    directory: UnitDirectory,
+    units_raw: bytes,
+    *,
+    units_ok: bool = True,
+    keep: dict[str, Document] | None = None,
+) -> tuple[Plan, list[Problem]]:
+    """The content of one plan file (also an old version from git) -> the plan; ``name`` is its file name."""
     from gkplan.store.compact import pack_plan, unpack_plan
 
-    shown = display_path(path)
-    raw = read_bytes(path, shown)
     key = cache.cache_key("plan", shown, raw, units_raw)
     if keep is None and units_ok and (packed := cache.load("plans", key)) is not None:
         return unpack_plan(packed, directory)
@@ -168,7 +191,7 @@ def load_plan(
     document = _parse(raw, shown)
     if keep is not None:
         keep[document.path] = document
-    default_id = "" if path.name == TASKS_FILE else path.stem
+    default_id = "" if name == TASKS_FILE else Path(name).stem
     plan, problems = build_plan(document.data, document.path, directory, default_id=default_id, units_ok=units_ok)
     problems = document.problems + problems
     if units_ok and not _has_errors(problems):
@@ -237,9 +260,23 @@ def load_workspace(root: Path, plans: tuple[str, ...] = (), *, check: bool = Fal
         workspace.problems.extend(problems)
         workspace.plans.append(plan)
     _check_plan_ids(workspace)
+    _load_settings(workspace, keep)
     if plans:
         workspace.plans = select_plans(workspace.plans, plans)
     return workspace
+
+
+def _load_settings(workspace: Workspace, keep: dict[str, Document] | None) -> None:
+    """``settings.yaml``: its problems are kept aside, so commands that do not colour
+    lights (start, done…) still work; reports refuse them (``cli.office_rules``)."""
+    from gkplan.store.settings import SETTINGS_FILE, load_settings
+
+    try:
+        workspace.settings, workspace.settings_problems = load_settings(workspace.root, keep=keep)
+    except DataError as exc:
+        workspace.settings_problems = [exc.as_problem(display_path(workspace.root / SETTINGS_FILE))]
+    if keep is not None:
+        workspace.problems.extend(workspace.settings_problems)
 
 
 def _check_plan_ids(workspace: Workspace) -> None:

@@ -1,0 +1,393 @@
+"""The weekly meeting report as plain data: figures, late and due-soon lists, units, what changed.
+
+Pure: plans, today, settings and (optionally) the data as of an earlier commit
+come in; a ``Report`` comes out. ``store.history`` reads git; ``render.report_*``
+lay the report out as a terminal table, Markdown, HTML or Excel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from gkplan.model import Plan, Status, Task
+from gkplan.query import EVERYONE, Light, Row, Scope, bureau_of, due_within, evaluate, rows_for, sort_rows
+from gkplan.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    """One git commit that touched the data."""
+
+    rev: str
+    short: str
+    when: datetime
+    author: str
+    subject: str
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """The data as it was at an earlier commit, or why that is not known (``reason``)."""
+
+    since: str  # what the user asked for: a date or a revision, as typed
+    base: Commit | None = None
+    commits: tuple[Commit, ...] = ()  # commits after ``base`` that touched the data, newest first
+    dirty: bool = False  # the working tree has uncommitted changes to the data (they count)
+    plans: tuple[Plan, ...] = ()
+    reason: str = ""  # set when there is no usable history
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    """A unit's status on a task moved (``unit`` empty: the office's 核销 was given or taken back)."""
+
+    task: Task
+    unit: str
+    before: Status
+    after: Status
+    date: date | None = None
+    by: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class NoteChange:
+    """A new or changed note on a unit's progress (``unit`` empty: on the 核销)."""
+
+    task: Task
+    unit: str
+    note: str
+    before: str = ""
+    date: date | None = None
+    by: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    name: str  # the YAML key: name, content, section, units, deadline, anchor
+    before: str
+    after: str
+
+
+FIELD_LABELS = {
+    "name": "任务名称",
+    "content": "任务内容",
+    "section": "章节",
+    "units": "责任单位",
+    "deadline": "时间节点",
+    "anchor": "起算日",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PlanEdit:
+    """A task added, removed or changed, or a whole plan added or removed."""
+
+    kind: str  # "added", "removed", "changed", "plan-added", "plan-removed"
+    key: str  # task key (2, or 2022:2), or the plan id for plan-level edits
+    name: str  # task name, or plan title
+    fields: tuple[FieldChange, ...] = ()
+
+
+EDIT_LABELS = {
+    "added": "新增任务",
+    "removed": "删除任务",
+    "changed": "修改任务",
+    "plan-added": "新增计划",
+    "plan-removed": "删除计划",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What moved between ``history.base`` and the working tree."""
+
+    history: History
+    statuses: tuple[StatusChange, ...] = ()
+    notes: tuple[NoteChange, ...] = ()
+    edits: tuple[PlanEdit, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.statuses or self.notes or self.edits)
+
+
+@dataclass(frozen=True, slots=True)
+class Headline:
+    tasks: int
+    done: int  # finished, verified included
+    verified: int
+    late: int
+    due_soon: int
+    blocked: int
+    stale: int
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.done / self.tasks if self.tasks else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class UnitLine:
+    """One unit's line in the per-unit table; every count is of the unit's own part."""
+
+    unit: str
+    kind: str
+    bureau: str
+    tasks: int
+    done: int
+    verified: int
+    late: int
+    due_soon: int
+    stale: int
+    blocked: int
+    light: Light
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.done / self.tasks if self.tasks else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    title: str
+    plans: tuple[Plan, ...]
+    today: date
+    scope: Scope
+    settings: Settings
+    qualified: bool
+    headline: Headline
+    rows: tuple[Row, ...]  # every task in scope, by due date
+    late: tuple[Row, ...]  # most days late first
+    due_soon: tuple[Row, ...]
+    blocked: tuple[Row, ...]
+    stale: tuple[Row, ...]
+    units: tuple[UnitLine, ...]
+    changes: Changes | None = None
+    history_note: str = ""  # why "since last meeting" is missing, or a caveat about it
+    several_bureaus: bool = False
+    notes: tuple[str, ...] = field(default_factory=tuple)  # footnotes: assumed deadlines etc.
+
+    @property
+    def scope_name(self) -> str:
+        return self.scope.name or "全部单位"
+
+
+def build_report(
+    plans: Sequence[Plan],
+    today: date,
+    settings: Settings,
+    scope: Scope = EVERYONE,
+    history: History | None = None,
+    *,
+    qualified: bool = False,
+) -> Report:
+    """Everything the weekly meeting looks at, for ``scope``, as of ``today``."""
+    tasks = [task for plan in plans for task in plan.tasks]
+    rows = sort_rows(rows_for(tasks, today, scope, settings.warn_days, stale_weeks=settings.stale_weeks))
+    late = [row for row in rows if row.overdue]
+    soon = due_within(rows, today, settings.warn_days)
+    blocked = [row for row in rows if any(row.task.unit_status(u) is Status.BLOCKED for u in row.units)]
+    stale = [row for row in rows if row.stale_units and not row.overdue]
+    headline = Headline(
+        tasks=len(rows),
+        done=sum(row.status.finished for row in rows),
+        verified=sum(row.status is Status.VERIFIED for row in rows),
+        late=len(late),
+        due_soon=len(soon),
+        blocked=len(blocked),
+        stale=len(stale),
+    )
+    units = unit_lines(plans, today, settings, scope)
+    changes: Changes | None = None
+    note = ""
+    if history is not None:
+        if history.base is None:
+            note = history.reason
+        else:
+            changes = compare(plans, history, scope, qualified=qualified)
+    return Report(
+        title=_title(plans),
+        plans=tuple(plans),
+        today=today,
+        scope=scope,
+        settings=settings,
+        qualified=qualified,
+        headline=headline,
+        rows=tuple(rows),
+        late=tuple(late),
+        due_soon=tuple(soon),
+        blocked=tuple(blocked),
+        stale=tuple(stale),
+        units=tuple(units),
+        changes=changes,
+        history_note=note,
+        several_bureaus=len({line.bureau for line in units}) > 1,
+        notes=tuple(_deadline_notes(rows, qualified)),
+    )
+
+
+def _title(plans: Sequence[Plan]) -> str:
+    if len(plans) == 1:
+        return plans[0].title
+    years = sorted({plan.year for plan in plans if plan.year})
+    return "工作要点" + (f"（{'、'.join(str(y) for y in years)}）" if years else "")
+
+
+def _deadline_notes(rows: Sequence[Row], qualified: bool) -> list[str]:
+    seen: list[str] = []
+    for row in rows:
+        note = row.task.deadline.note
+        if note:
+            text = f"任务 {row.task.key(qualified)}：{note}"
+            if text not in seen:
+                seen.append(text)
+    return seen
+
+
+def unit_light(late: int, due_soon: int, stale: int, done: int, tasks: int) -> Light:
+    """A unit's light: red when any part is late, yellow when any is due soon or stale."""
+    if late:
+        return Light.RED
+    if due_soon or stale:
+        return Light.YELLOW
+    if tasks and done == tasks:
+        return Light.DONE
+    return Light.GREEN if tasks else Light.NONE
+
+
+def unit_lines(plans: Sequence[Plan], today: date, settings: Settings, scope: Scope = EVERYONE) -> list[UnitLine]:
+    """One line per unit (per bureau) that has a part in a task, in the order units.yaml lists them."""
+    order: list[tuple[str, str]] = []
+    kinds: dict[tuple[str, str], str] = {}
+    tallies: dict[tuple[str, str], list[int]] = {}  # tasks, done, verified, late, soon, stale, blocked
+    wanted = set(scope.units)
+    for plan in plans:
+        bureau = bureau_of(plan)
+        for entry in plan.units.units.values():
+            if scope.everyone or entry.name in wanted:
+                kinds.setdefault((bureau, entry.name), entry.kind)
+                if (bureau, entry.name) not in order:
+                    order.append((bureau, entry.name))
+        for task in plan.tasks:
+            for name in task.responsible:
+                if not (scope.everyone or name in wanted):
+                    continue
+                row = evaluate(task, today, Scope(name, (name,)), settings.warn_days, stale_weeks=settings.stale_weeks)
+                key = (bureau, name)
+                if key not in order:
+                    order.append(key)
+                tally = tallies.setdefault(key, [0] * 7)
+                tally[0] += 1
+                tally[1] += row.status.finished
+                tally[2] += task.verified is not None and row.status.finished
+                tally[3] += row.overdue
+                tally[4] += not row.status.finished and row.days_left is not None and 0 <= row.days_left <= settings.warn_days
+                tally[5] += bool(row.stale_units) and not row.overdue
+                tally[6] += row.status is Status.BLOCKED
+    lines = []
+    for bureau, unit in order:
+        tasks, done, verified, late, soon, stale, blocked = tallies.get((bureau, unit), [0] * 7)
+        if not tasks:
+            continue  # a unit with no part in these plans has nothing to show at a meeting
+        light = unit_light(late, soon, stale, done, tasks)
+        lines.append(UnitLine(unit, kinds.get((bureau, unit), ""), bureau, tasks, done, verified, late, soon, stale, blocked, light))
+    return lines
+
+
+# --- since last meeting ---------------------------------------------------------------------
+
+
+def compare(plans: Sequence[Plan], history: History, scope: Scope = EVERYONE, *, qualified: bool = False) -> Changes:
+    """Status changes, notes and plan edits between ``history.plans`` and ``plans``."""
+    old_plans = {plan.id: plan for plan in history.plans}
+    new_plans = {plan.id: plan for plan in plans}
+    statuses: list[StatusChange] = []
+    notes: list[NoteChange] = []
+    edits: list[PlanEdit] = []
+    wanted = set(scope.units)
+
+    def in_scope(*tasks: Task | None) -> bool:
+        return scope.everyone or any(t is not None and wanted.intersection(t.responsible) for t in tasks)
+
+    for plan_id, plan in new_plans.items():
+        old_plan = old_plans.get(plan_id)
+        if old_plan is None:
+            if scope.everyone or any(in_scope(t) for t in plan.tasks):
+                edits.append(PlanEdit("plan-added", plan_id, plan.title))
+            continue
+        old_tasks = {task.id: task for task in old_plan.tasks}
+        for task in plan.tasks:
+            old = old_tasks.pop(task.id, None)
+            if not in_scope(task, old):
+                continue
+            if old is None:
+                edits.append(PlanEdit("added", task.key(qualified), task.name))
+                continue
+            changed = _field_changes(old, task)
+            if changed:
+                edits.append(PlanEdit("changed", task.key(qualified), task.name, changed))
+            statuses.extend(_status_changes(old, task, scope))
+            notes.extend(_note_changes(old, task, scope))
+        for old in old_tasks.values():
+            if in_scope(old):
+                edits.append(PlanEdit("removed", old.key(qualified), old.name))
+    for plan_id, old_plan in old_plans.items():
+        if plan_id not in new_plans and (scope.everyone or any(in_scope(t) for t in old_plan.tasks)):
+            edits.append(PlanEdit("plan-removed", plan_id, old_plan.title))
+    return Changes(history, tuple(statuses), tuple(notes), tuple(edits))
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, tuple):
+        return "、".join(str(v) for v in value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _field_changes(old: Task, new: Task) -> tuple[FieldChange, ...]:
+    pairs = [
+        ("name", old.name, new.name),
+        ("content", old.content, new.content),
+        ("section", old.section, new.section),
+        ("units", old.units, new.units),
+        ("deadline", old.deadline.phrase, new.deadline.phrase),
+        ("anchor", old.anchor, new.anchor),
+    ]
+    return tuple(FieldChange(name, _text(before), _text(after)) for name, before, after in pairs if before != after)
+
+
+def _status_changes(old: Task, new: Task, scope: Scope) -> list[StatusChange]:
+    result = []
+    units = [u for u in new.responsible if scope.everyone or u in scope.units]
+    for unit in units:
+        before, after = old.unit_status(unit), new.unit_status(unit)
+        if before is not after:
+            entry = new.progress.get(unit)
+            result.append(StatusChange(new, unit, before, after, entry.date if entry else None, entry.by if entry else ""))
+    if (old.verified is None) != (new.verified is None):
+        after = Status.VERIFIED if new.verified else new.status
+        before = Status.VERIFIED if old.verified else old.status
+        v = new.verified
+        result.append(StatusChange(new, "", before, after, v.date if v else None, v.by if v else ""))
+    return result
+
+
+def _note_changes(old: Task, new: Task, scope: Scope) -> list[NoteChange]:
+    result = []
+    for unit in new.responsible:
+        if not (scope.everyone or unit in scope.units):
+            continue
+        entry = new.progress.get(unit)
+        before = old.progress[unit].note if unit in old.progress else ""
+        if entry and entry.note and entry.note != before:
+            result.append(NoteChange(new, unit, entry.note, before, entry.date, entry.by))
+    if new.verified and new.verified.note:
+        before = old.verified.note if old.verified else ""
+        if new.verified.note != before:
+            result.append(NoteChange(new, "", new.verified.note, before, new.verified.date, new.verified.by))
+    return result

@@ -1,0 +1,122 @@
+"""回头看: per unit, which parts were finished on time, finished late, or not finished. Pure.
+
+The plan asks the office to check the year's plan item by item (逐项核查核销).
+A unit's part is judged by its own progress record: its ``done`` date against
+the task's due date. ``today`` decides what is "not finished" (already past
+due) rather than merely "not yet due".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from gkplan.model import DeadlineKind, Plan, Task
+from gkplan.query import EVERYONE, Scope, bureau_of, evaluate
+
+
+class Outcome(StrEnum):
+    ON_TIME = "on_time"
+    LATE = "late"  # finished after the due date
+    DONE_UNDATED = "done_undated"  # finished, but no date recorded: cannot say whether on time
+    UNFINISHED = "unfinished"  # past due and not finished
+    OPEN = "open"  # not finished, not yet due (or no date to judge by)
+
+    @property
+    def label(self) -> str:
+        return OUTCOME_LABELS[self]
+
+
+OUTCOME_LABELS = {
+    Outcome.ON_TIME: "按时完成",
+    Outcome.LATE: "逾期完成",
+    Outcome.DONE_UNDATED: "已完成（未登记日期）",
+    Outcome.UNFINISHED: "逾期未完成",
+    Outcome.OPEN: "未到期",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewItem:
+    task: Task
+    outcome: Outcome
+    due: date | None
+    finished_on: date | None = None
+    days_late: int = 0  # finished late by, or overdue by (unfinished)
+
+
+@dataclass(frozen=True, slots=True)
+class UnitReview:
+    unit: str
+    kind: str
+    bureau: str
+    items: tuple[ReviewItem, ...]
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for item in self.items if item.outcome is outcome)
+
+    def of(self, outcome: Outcome) -> list[ReviewItem]:
+        return [item for item in self.items if item.outcome is outcome]
+
+    @property
+    def finished(self) -> int:
+        return self.count(Outcome.ON_TIME) + self.count(Outcome.LATE) + self.count(Outcome.DONE_UNDATED)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """On time among the parts that could be judged (finished, or past due)."""
+        judged = len(self.items) - self.count(Outcome.OPEN) - self.count(Outcome.DONE_UNDATED)
+        return 100.0 * self.count(Outcome.ON_TIME) / judged if judged else None
+
+
+def judge(task: Task, unit: str, today: date) -> ReviewItem:
+    """How one unit's part of one task stands at the year-end check.
+
+    A recurring duty (每季度末…) is unfinished when the unit missed its latest
+    passed occurrence (the same rule as ``query.evaluate``), judged from that day.
+    """
+    due = task.deadline.due
+    entry = task.progress.get(unit)
+    if task.deadline.kind is DeadlineKind.RECURRING and not task.unit_status(unit).finished:
+        row = evaluate(task, today, Scope(unit, (unit,)))
+        if row.overdue and row.due is not None:
+            return ReviewItem(task, Outcome.UNFINISHED, row.due, None, (today - row.due).days)
+        return ReviewItem(task, Outcome.OPEN, row.due)
+    if task.unit_status(unit).finished:
+        finished_on = entry.date if entry else None
+        if finished_on is None:
+            return ReviewItem(task, Outcome.DONE_UNDATED, due)
+        if due is None or finished_on <= due:
+            return ReviewItem(task, Outcome.ON_TIME, due, finished_on)
+        return ReviewItem(task, Outcome.LATE, due, finished_on, (finished_on - due).days)
+    if due is not None and due < today:
+        return ReviewItem(task, Outcome.UNFINISHED, due, None, (today - due).days)
+    return ReviewItem(task, Outcome.OPEN, due)
+
+
+def review(plans: Sequence[Plan], today: date, scope: Scope = EVERYONE) -> list[UnitReview]:
+    """One entry per unit (in units.yaml order) with each of its parts judged, by due date."""
+    wanted = set(scope.units)
+    order: list[tuple[str, str]] = []
+    kinds: dict[tuple[str, str], str] = {}
+    items: dict[tuple[str, str], list[ReviewItem]] = {}
+    for plan in plans:
+        bureau = bureau_of(plan)
+        for entry in plan.units.units.values():
+            kinds.setdefault((bureau, entry.name), entry.kind)
+        tasks = sorted(plan.tasks, key=lambda t: (t.deadline.due is None, t.deadline.due or date.max, t.id))
+        for unit in [*plan.units.units, *(u for t in tasks for u in t.responsible)]:
+            if (scope.everyone or unit in wanted) and (bureau, unit) not in order:
+                order.append((bureau, unit))
+        for task in tasks:
+            for unit in task.responsible:
+                if scope.everyone or unit in wanted:
+                    items.setdefault((bureau, unit), []).append(judge(task, unit, today))
+    return [
+        UnitReview(unit, kinds.get((bureau, unit), ""), bureau, tuple(items[(bureau, unit)]))
+        for bureau, unit in order
+        if items.get((bureau, unit))
+    ]
+
