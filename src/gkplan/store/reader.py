@@ -23,6 +23,7 @@ Every refusal is a ``DataError`` with ``where="file:line:col"``, a ``hint`` and 
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import re
@@ -65,9 +66,15 @@ def max_bytes() -> int:
 def display_path(path: Path) -> str:
     """The path as users should see it: relative to the working directory when inside it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(path.resolve().relative_to(_resolved(os.getcwd())))
     except ValueError:
         return str(path)
+
+
+@functools.lru_cache(maxsize=8)
+def _resolved(folder: str) -> Path:
+    """The working directory, resolved once per run (not once per file of 600)."""
+    return Path(folder).resolve()
 
 
 def _at(shown: str, line: int = 0, col: int = 0) -> str:
