@@ -19,6 +19,7 @@ Standard library only, so it can time any gkplan install (``--gkplan PATH``).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -43,6 +44,7 @@ TODAY = "2022-10-08"  # the README's example day: a few months of the 2022 plan 
 COLUMNS = "120"
 COMMANDS = ("list", "overdue", "summary", "check", "done", "done-seq")
 NA = "n/a (command not available)"
+GNU_TIME = "/usr/bin/time" if Path("/usr/bin/time").is_file() and sys.platform.startswith("linux") else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,15 +102,26 @@ class Runner:
         return {**self.base_env, **extra}
 
     def run(self, argv: Sequence[str], env: dict[str, str], cwd: Path | None = None) -> Sample:
-        """One timed process; stdout to a file, stderr kept."""
-        out_path, err_path = self.scratch / "stdout", self.scratch / "stderr"
+        """One timed process; stdout to a file, stderr kept.
+
+        Peak memory comes from GNU time (``/usr/bin/time -f %M``) where it exists: on Linux a
+        child's ``ru_maxrss`` also counts the pages it shared with this runner before ``exec``,
+        and the runner holds 20,000 tasks, so ``wait4`` alone reports the runner's size for
+        every command. GNU time adds its own fork/exec (about a millisecond) to every figure,
+        the baselines' included.
+        """
+        out_path, err_path, rss_path = self.scratch / "stdout", self.scratch / "stderr", self.scratch / "maxrss"
+        rss_path.unlink(missing_ok=True)
+        command = [GNU_TIME, "-f", "%M", "-o", str(rss_path), *map(str, argv)] if GNU_TIME else list(argv)
         with open(out_path, "wb") as out, open(err_path, "wb") as err:
             started = time.perf_counter()
-            proc = subprocess.Popen(list(argv), stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env, cwd=cwd or self.scratch)
+            proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env, cwd=cwd or self.scratch)
             _, status, usage = os.wait4(proc.pid, 0)
             seconds = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
         rss = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)  # bytes on macOS, KiB on Linux
+        with contextlib.suppress(OSError, ValueError, IndexError):  # no GNU time: keep wait4's figure
+            rss = int(rss_path.read_text().split()[-1]) / 1024  # KiB
         error = err_path.read_text(encoding="utf-8", errors="replace").strip()
         if self.verbose:
             print(f"    {seconds:7.3f} s {rss:6.1f} MB rc={proc.returncode} {' '.join(map(str, argv))[:110]}", file=sys.stderr)
