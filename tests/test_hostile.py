@@ -222,6 +222,62 @@ def test_deep_nesting_with_the_pure_python_parser(text: str, monkeypatch: pytest
     assert caught.value.code in {"too-deep", "yaml-syntax"}
 
 
+# ---- the same rules with libyaml and with PyYAML's pure-Python parser ----------------------
+
+EITHER_PARSER = {
+    "plain data": "a: 2022-05-25\nb: '12'\nc: 12\nd: yes\ne: ~\nf: 1.5\ng: 0x1f\nh: [x, {y: 1}]\ni: !!str 5\nj: ! 7\n",
+    "duplicate key": "a: 1\nb: 2\na: 3\n",
+    "alias": "a: &x [1, 2]\nb: *x\n",
+    "undefined alias": "a: 1\nb: *nowhere\n",
+    "duplicate anchor": "a: &x 1\nb: &x 2\n",
+    "alias bomb": BOMB,
+    "python tag": "a: !!python/object/apply:os.system ['echo hi']\n",
+    "custom tag on a list": "a: !custom [1]\n",
+    "merge key": "a: {x: 1}\nb:\n  <<: {y: 2}\n",
+    "reserved key": "a:\n  __lines__: 1\n",
+    "list as a key": "? [a, b]\n: 1\n",
+    "second document": "a: 1\n---\nb: 2\n",
+    "too deep": "a: " + "[" * 70 + "]" * 70 + "\n",
+    "too deep after a tag": "a: !custom x\nb: " + "[" * 70 + "]" * 70 + "\n",
+}
+
+
+def outcome(text: str) -> tuple[object, ...]:
+    try:
+        document = parse_text(text, "t.yaml")
+    except DataError as exc:
+        return ("refused", exc.code, exc.where, exc.message)
+    return ("read", document.data, [(p.line, p.col, p.code, p.message) for p in document.problems])
+
+
+@pytest.mark.parametrize("text", EITHER_PARSER.values(), ids=EITHER_PARSER.keys())
+def test_same_data_and_refusals_without_libyaml(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import yaml
+
+    with_libyaml = outcome(text)
+    monkeypatch.delattr(yaml, "CSafeLoader")  # a machine without libyaml: PyYAML's own parser
+    assert outcome(text) == with_libyaml
+
+
+def test_shipped_files_read_the_same_without_libyaml(monkeypatch: pytest.MonkeyPatch) -> None:
+    import yaml
+
+    texts = [(SHIPPED_DATA / name).read_text(encoding="utf-8") for name in ("tasks.yaml", "units.yaml")]
+    with_libyaml = [outcome(text) for text in texts]
+    assert with_libyaml[0][0] == "read"
+    monkeypatch.delattr(yaml, "CSafeLoader")
+    assert [outcome(text) for text in texts] == with_libyaml
+
+
+def test_the_fault_to_fix_first_is_reported() -> None:
+    """Several faults in one file: nesting, then syntax and anchors in file order, then the data's own refusals."""
+    assert outcome("a: !custom x\nb: [\n")[1:3] == ("yaml-syntax", "t.yaml:3:1")  # a syntax error wins over an earlier tag
+    assert outcome("a: !custom x\nb: " + "[" * 70 + "]" * 70 + "\n")[1:3] == ("too-deep", "t.yaml:2:67")
+    assert outcome("a: &x 1\nb: *x\nc: &y 1\nd: &y 2\n")[1:3] == ("alias", "t.yaml:4:4")  # duplicate anchor before alias use
+    refusal = outcome("a: &x 1\nb: &x 2\n")
+    assert refusal[1:] == ("alias", "t.yaml:2:4", "不支持 YAML 锚点和别名：锚点 &x 重复（第 1 行已有）")
+
+
 def test_moderate_nesting_and_many_brackets_still_load() -> None:
     nested = parse_text("a: " + "[" * 30 + "]" * 30 + "\n", "t.yaml").data["a"]
     for _ in range(29):

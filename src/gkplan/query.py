@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -88,6 +87,8 @@ def resolve_scope(plans: Sequence[Plan], name: str | None) -> Scope:
                 members.append(unit)
     if found is None:
         known = sorted({n for plan in plans for n in plan.units.known_names()})
+        import difflib  # only for a name that is not found: not worth its import on every run
+
         close = tuple(difflib.get_close_matches(name.strip(), known, n=3, cutoff=0.3))
         hint = "" if close else "用 gkplan units 查看全部单位"
         raise NotFoundError(f"没有名为「{name.strip()}」的单位或单位组", suggestions=close, hint=hint)

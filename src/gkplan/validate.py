@@ -25,7 +25,7 @@ from typing import Any
 from gkplan.errors import DataError, Problem, Severity
 from gkplan.model import Group, Plan, Task, Unit, UnitDirectory
 from gkplan.store import Workspace, load_workspace
-from gkplan.store.reader import Document, Position, display_path, position
+from gkplan.store.reader import Position, display_path, position
 
 IGNORE = re.compile(r"#.*?gkplan:\s*ignore\[([\w\-, ]+)\]")
 
@@ -85,8 +85,12 @@ def check_data(root: Path) -> Validation:
         return result
     found = list(workspace.problems)
     found += _lint(workspace)
+    lines: dict[str, list[str]] = {}  # split once per file: a 20,000-task file has hundreds of warnings
     for problem in found:
-        if problem.severity is Severity.WARNING and _ignored(problem, workspace.documents.get(problem.path)):
+        document = workspace.documents.get(problem.path)
+        if document is not None and problem.path not in lines:
+            lines[problem.path] = document.text.split("\n")
+        if problem.severity is Severity.WARNING and _ignored(problem, lines.get(problem.path)):
             result.suppressed.append(problem)
         else:
             result.problems.append(problem)
@@ -98,11 +102,10 @@ def check_data(root: Path) -> Validation:
     return result
 
 
-def _ignored(problem: Problem, document: Document | None) -> bool:
+def _ignored(problem: Problem, lines: list[str] | None) -> bool:
     """A ``gkplan: ignore[code]`` comment on the problem's line or in the comments right above it."""
-    if document is None or not problem.line:
+    if lines is None or not problem.line:
         return False
-    lines = document.text.split("\n")
     number = problem.line - 1
     candidates = [lines[number]] if number < len(lines) else []
     above = number - 1

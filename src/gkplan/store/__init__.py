@@ -347,6 +347,8 @@ def remember_update(workspace: Workspace, plan: Plan, result: Any) -> None:
         return replace(source, line=source.line + delta) if source.line >= old_end else source
 
     def shift(task: Task, offset: int = 0) -> Task:
+        if not offset and (delta == 0 or (task.source is not None and task.source.line < first)):
+            return task  # its block lies wholly before the edited one (or nothing moved): every line stays
         return replace(
             task,
             source=moved(task.source, offset),

@@ -83,10 +83,21 @@ def pack_plan(plan: Plan, problems: list[Problem]) -> tuple[Any, ...]:
     return (path, meta, sections, tasks, pack_problems(problems))
 
 
+_EXPANSIONS: dict[int, tuple[UnitDirectory, dict[tuple[str, ...], tuple[str, ...]]]] = {}
+
+
+def _expansions(directory: UnitDirectory) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Written units -> responsible units, shared by every plan under one ``units.yaml`` (a bureau's 30 plans)."""
+    entry = _EXPANSIONS.get(id(directory))
+    if entry is None or entry[0] is not directory:  # the directory is kept in the entry, so its id is never reused
+        entry = _EXPANSIONS[id(directory)] = (directory, {})
+    return entry[1]
+
+
 def unpack_plan(packed: tuple[Any, ...], directory: UnitDirectory) -> tuple[Plan, list[Problem]]:
     path, meta, sections, tasks, problems = packed
     plan_id, title, year, doc_number, issuer, issued = meta
-    expanded: dict[tuple[str, ...], tuple[str, ...]] = {}
+    expanded = _expansions(directory)
 
     def responsible(units: tuple[str, ...]) -> tuple[str, ...]:
         found = expanded.get(units)

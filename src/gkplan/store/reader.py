@@ -11,15 +11,20 @@ Safety, for every command (a pull request may carry a hostile file):
 - only regular files, at most ``GKPLAN_MAX_BYTES``, and never more than that is read;
 - UTF-8 only (a BOM is fine); UTF-16, GBK/GB18030, binary and control characters are
   refused with the line and the fix;
-- nesting is bounded before the composer runs (libyaml's composer recurses in C);
-- libyaml (or PyYAML's pure-Python parser) only composes nodes; nothing is constructed
-  from tags, and aliases are refused, which stops "billion laughs" before any expansion.
+- libyaml (or, where it is missing, PyYAML's pure-Python parser) only produces parser
+  events; ``_EventReader`` turns them into plain data itself. No node graph, no
+  constructor: nothing is built from tags, and aliases are refused when they are met,
+  which stops "billion laughs" before any expansion;
+- nesting is counted as the events arrive (nothing recurses) and refused past ``MAX_DEPTH``;
+- both parsers go through the same code, so the rules and messages are the same either way.
 
 Every refusal is a ``DataError`` with ``where="file:line:col"``, a ``hint`` and a ``code``.
 """
 
 from __future__ import annotations
 
+import functools
+import gc
 import os
 import re
 import stat
@@ -37,9 +42,6 @@ Position = tuple[int, int]
 _YAML = "tag:yaml.org,2002:"
 # Characters YAML forbids (and a NUL that says "binary"); tab, LF, CR and NEL are fine.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
-_BRACKETS = re.compile(r"[\[\]{}]")
-# A line starting with this many indentation columns (spaces, "- ", "? ") might nest deeper than MAX_DEPTH.
-_DEEP_INDENT = re.compile(r"^[ \-?:]{" + str(MAX_DEPTH // 2) + ",}", re.M)
 
 
 @dataclass(slots=True)
@@ -64,9 +66,15 @@ def max_bytes() -> int:
 def display_path(path: Path) -> str:
     """The path as users should see it: relative to the working directory when inside it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(path.resolve().relative_to(_resolved(os.getcwd())))
     except ValueError:
         return str(path)
+
+
+@functools.lru_cache(maxsize=8)
+def _resolved(folder: str) -> Path:
+    """The working directory, resolved once per run (not once per file of 600)."""
+    return Path(folder).resolve()
 
 
 def _at(shown: str, line: int = 0, col: int = 0) -> str:
@@ -195,67 +203,21 @@ def parse_text(text: str, shown: str, *, has_bom: bool = False, newline: str = "
             code="control-char",
         )
     loader_class = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
-    _check_depth(text, shown, loader_class)
+    document = Document(shown, None, has_bom=has_bom, newline=newline, text=text)
+    loader = loader_class(text)
+    collecting = gc.isenabled()
+    gc.disable()  # the reader builds only acyclic dicts and lists: cycle collection during it is pure cost (a quarter of the time)
     try:
-        loader = loader_class(text)
-        try:
-            node = loader.get_single_node()
-        finally:
-            loader.dispose()
+        document.data = _EventReader(shown, text, document.problems, loader).read()
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, text, shown) from None
     except yaml.YAMLError as exc:  # ReaderError and the like, without a mark
         raise DataError(f"YAML 格式错误：{exc}", where=shown, hint=_SYNTAX_HINT, code="yaml-syntax") from None
-    except RecursionError:  # the pure-Python composer, should _check_depth ever let one through
-        raise DataError("YAML 嵌套过深", where=shown, hint="请检查括号是否成对、缩进是否正确", code="too-deep") from None
-    document = Document(shown, None, has_bom=has_bom, newline=newline, text=text)
-    if node is not None:
-        document.data = _Converter(shown, text, document.problems).convert(node, 0)
-    return document
-
-
-def _check_depth(text: str, shown: str, loader_class: Any) -> None:
-    """Refuse nesting deeper than ``MAX_DEPTH`` before the composer can recurse on it.
-
-    PyYAML's composer recurses once per level (in C for libyaml, where a deep enough file
-    could overflow the stack on builds whose libyaml has no nesting limit). A cheap bound
-    first: flow nesting is at most the running count of unclosed brackets, block nesting
-    grows with indentation. Only when that bound is too high are the parser's events,
-    which come from a loop without recursion, counted exactly.
-    """
-    if text.count("[") + text.count("{") > MAX_DEPTH:
-        depth = peak = 0
-        for bracket in _BRACKETS.findall(text):
-            depth = depth + 1 if bracket in "[{" else max(depth - 1, 0)
-            peak = max(peak, depth)
-        flow = peak
-    else:
-        flow = 0
-    if flow <= MAX_DEPTH // 2 and not _DEEP_INDENT.search(text):
-        return
-    import yaml
-
-    loader = loader_class(text)
-    depth = 0
-    try:
-        while loader.check_event():
-            event = loader.get_event()
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    mark = event.start_mark
-                    raise DataError(
-                        f"YAML 嵌套过深（超过 {MAX_DEPTH} 层）",
-                        where=_at(shown, mark.line + 1, mark.column + 1) if mark else shown,
-                        hint="gkplan 的数据最多嵌套几层：请检查括号是否成对、缩进是否正确",
-                        code="too-deep",
-                    )
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                depth -= 1
-    except yaml.YAMLError:
-        return  # a syntax error: the real parse reports it with its context
     finally:
         loader.dispose()
+        if collecting:
+            gc.enable()
+    return document
 
 
 _SYNTAX_HINT = "请检查缩进（只能用空格）、冒号后的空格、引号和括号是否成对"
@@ -340,124 +302,299 @@ def _tab_in_indent(text: str, line: int) -> int:
     return indent.find("\t") + 1
 
 
-class _Converter:
-    """Turn composed nodes into plain data with positions; refuse what the format does not use."""
+_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP, _MERGE, _MAP, _SEQ = (
+    _YAML + name for name in ("str", "int", "float", "bool", "null", "timestamp", "merge", "map", "seq")
+)
+_NO_KEY: Any = object()  # a mapping frame waiting for its next key
+_ALIAS_HINT = "请把被引用的内容直接写出来（gkplan 不展开别名，这也挡住了“十亿笑声”式的别名炸弹）"
 
-    def __init__(self, shown: str, text: str, problems: list[Problem]) -> None:
+
+class _EventReader:
+    """The parser's events straight to plain data with positions; refuse what the format does not use.
+
+    No node graph is composed (that is where most of PyYAML's time and memory went:
+    about four times slower, and a tree of node objects as big as the file), and
+    nothing recurses: nesting is counted as the events arrive, so a deep file is
+    refused at its 65th level with either parser. Plain scalars are typed with the
+    loader's own implicit resolvers, exactly as ``SafeLoader`` would type them.
+
+    A file with several faults reports the one the user would fix first, in this order:
+    nesting too deep; then syntax errors, undefined aliases, duplicate anchors and a
+    second document, whichever comes first in the file; then the first refusal of the
+    data itself (tags, aliases, merge keys, odd keys). A refusal therefore does not stop
+    the reading: the rest of the stream is still parsed (``_drain``) before it is raised.
+    """
+
+    def __init__(self, shown: str, text: str, problems: list[Problem], loader: Any) -> None:
         self.shown = shown
         self.text = text
         self.problems = problems
-        self.seen: set[int] = set()
+        self.loader = loader
+        self.anchors: dict[str, tuple[Any, bool]] = {}  # name -> (start mark, is a scalar)
+        self.documents = 0
+        self.root_mark: Any = None
+        self.failure: DataError | None = None  # the first refusal of the data
+        self.composer_error: Exception | None = None  # what PyYAML's composer would have raised
 
-    def fail(self, node: Any, message: str, hint: str, code: str, mark: Any = None) -> DataError:
-        mark = mark or node.start_mark
-        return DataError(message, where=_at(self.shown, mark.line + 1, mark.column + 1), hint=hint, code=code)
+    def where(self, mark: Any) -> str:
+        return _at(self.shown, mark.line + 1, mark.column + 1)
 
-    def convert(self, node: Any, depth: int) -> Any:
-        if depth > MAX_DEPTH:
-            raise self.fail(node, f"YAML 嵌套过深（超过 {MAX_DEPTH} 层）", "gkplan 的数据最多嵌套几层，请检查缩进", "too-deep")
-        if id(node) in self.seen:
-            raise self._alias(node)
-        self.seen.add(id(node))
-        tag: str = node.tag
-        if node.id == "scalar":
-            return self.scalar(node, tag)
-        if node.id == "sequence":
-            if tag != _YAML + "seq":
-                raise self._bad_tag(node, tag)
-            return self.sequence(node, depth)
-        if tag != _YAML + "map":
-            raise self._bad_tag(node, tag)
-        return self.mapping(node, depth)
+    def read(self) -> Any:
+        from yaml import events
+        from yaml.nodes import ScalarNode
 
-    def _alias(self, node: Any) -> DataError:
-        """A node met twice was reached through an alias: point at the alias, name the anchor."""
-        mark = node.start_mark
-        lines = self.text.split("\n")
-        anchor_line = lines[mark.line] if mark.line < len(lines) else ""
-        found = re.match(r"&([^\s,\[\]{}]+)", anchor_line[mark.column :])
-        hint = "请把被引用的内容直接写出来（gkplan 不展开别名，这也挡住了“十亿笑声”式的别名炸弹）"
-        if not found:
-            return self.fail(node, "不支持 YAML 锚点和别名（&名称 / *名称）", hint, "alias")
-        name = found.group(1)
-        use = re.compile(r"(?<![\w*&])\*" + re.escape(name) + r"(?=[\s,\]}]|$)")
-        for number in range(mark.line, len(lines)):
-            start = mark.column + len(name) + 1 if number == mark.line else 0
-            hit = use.search(lines[number], start)
-            if hit:
-                return DataError(
-                    f"不支持 YAML 别名：*{name} 引用了第 {mark.line + 1} 行的锚点 &{name}",
-                    where=_at(self.shown, number + 1, hit.start() + 1),
-                    hint=hint,
-                    code="alias",
-                )
-        return self.fail(node, f"不支持 YAML 锚点和别名（&{name}）", hint, "alias")
+        scalar_event, alias_event = events.ScalarEvent, events.AliasEvent
+        mapping_start, mapping_end = events.MappingStartEvent, events.MappingEndEvent
+        sequence_start, sequence_end = events.SequenceStartEvent, events.SequenceEndEvent
+        document_start, stream_end = events.DocumentStartEvent, events.StreamEndEvent
+        loader = self.loader
+        get_event = loader.get_event
+        resolvers = loader.yaml_implicit_resolvers
+        # the fast path below is Resolver.resolve for a loader with neither of these (SafeLoader, CSafeLoader)
+        generic = bool(resolvers.get(None)) or bool(getattr(loader, "yaml_path_resolvers", None))
+        stack: list[list[Any]] = []  # [dict, lines, key or _NO_KEY, key position] or [list, item positions, None, None]
+        root: Any = None
 
-    def _bad_tag(self, node: Any, tag: str) -> DataError:
-        shown = tag.replace(_YAML, "!!")
-        return self.fail(node, f"不支持的 YAML 标签 {shown}", "请删除标签，只写普通的文字、数字和列表（gkplan 不按标签创建对象）", "tag")
-
-    def scalar(self, node: Any, tag: str) -> Any:
-        value: str = node.value
-        if tag == _YAML + "str" or tag == _YAML + "timestamp":
-            return value  # dates are checked by the model builder
-        if tag == _YAML + "int":
-            try:
-                return _to_int(value)
-            except ValueError:  # "0b_", "!!int abc", more digits than Python converts: keep the text
-                return value
-        if tag == _YAML + "null":
-            return None
-        if tag == _YAML + "bool":
-            return value.lower() in ("yes", "true", "on", "y")
-        if tag == _YAML + "float":
-            try:
-                return float(value.replace("_", ""))
-            except ValueError:
-                return value
-        raise self._bad_tag(node, tag)
-
-    def sequence(self, node: Any, depth: int) -> list[Any]:
-        return [self.convert(item, depth + 1) for item in node.value]
-
-    def mapping(self, node: Any, depth: int) -> dict[Any, Any]:
-        mark = node.start_mark
-        lines: dict[str, Position] = {"": (mark.line + 1, mark.column + 1)}
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            if key_node.id != "scalar":
-                raise self.fail(key_node, "键必须是简单文字", "请检查该行的冒号和缩进；值里含有「: 」时请加引号", "yaml-syntax")
-            key_mark = key_node.start_mark
-            if key_node.tag == _YAML + "merge":
-                raise self.fail(key_node, "不支持 YAML 合并键（<<）", "请把内容直接写出来", "merge-key")
-            key = self.convert(key_node, depth + 1)
-            if not isinstance(key, (str, int)) or isinstance(key, bool):
-                key = str(key_node.value)
-            if key == LINES:
-                raise self.fail(key_node, f"{LINES} 是保留字，不能作为键", "请改名", "reserved-key")
-            position = (key_mark.line + 1, key_mark.column + 1)
-            if key in result:
-                first = lines[str(key)]
-                self.problems.append(
-                    Problem(
-                        self.shown,
-                        position[0],
-                        position[1],
-                        Severity.ERROR,
-                        "duplicate-key",
-                        f"键「{key}」重复（第 {first[0]} 行已有），YAML 只会保留后一个",
-                        "请删除或合并重复的键",
+        while True:
+            event = get_event()
+            kind = type(event)
+            if kind is scalar_event:
+                mark = event.start_mark
+                if event.anchor is not None and not self._anchor(event, True):
+                    return self._drain(len(stack))
+                value = event.value
+                tag = event.tag
+                if tag is None or tag == "!":
+                    if not event.implicit[0]:
+                        tag = _STR
+                    elif generic:
+                        tag = loader.resolve(ScalarNode, value, event.implicit)
+                    else:
+                        tag = _STR
+                        for candidate, regexp in resolvers.get(value[0] if value else "", ()):
+                            if regexp.match(value):
+                                tag = candidate
+                                break
+                frame = stack[-1] if stack else None
+                is_key = frame is not None and frame[2] is _NO_KEY
+                if is_key and tag == _MERGE:
+                    self.failure = DataError(
+                        "不支持 YAML 合并键（<<）", where=self.where(mark), hint="请把内容直接写出来", code="merge-key"
                     )
-                )
-            value = self.convert(value_node, depth + 1)
-            result[key] = value
-            lines[str(key)] = position
-            if isinstance(value, list):
-                for index, item_node in enumerate(value_node.value):
-                    item_mark = item_node.start_mark
-                    lines[f"{key}[{index}]"] = (item_mark.line + 1, item_mark.column + 1)
-        result[LINES] = lines
-        return result
+                    return self._drain(len(stack))
+                data: Any
+                if tag in (_STR, _TIMESTAMP):
+                    data = value  # dates are checked by the model builder
+                elif tag == _INT:
+                    try:
+                        data = _to_int(value)
+                    except ValueError:  # "0b_", "!!int abc", more digits than Python converts: keep the text
+                        data = value
+                elif tag == _NULL:
+                    data = None
+                elif tag == _BOOL:
+                    data = value.lower() in ("yes", "true", "on", "y")
+                elif tag == _FLOAT:
+                    try:
+                        data = float(value.replace("_", ""))
+                    except ValueError:
+                        data = value
+                else:
+                    self.failure = self._bad_tag(mark, tag)
+                    return self._drain(len(stack))
+                if frame is None:
+                    root = data
+                    if self.root_mark is None:
+                        self.root_mark = mark
+                elif is_key:
+                    if not isinstance(data, (str, int)) or isinstance(data, bool):
+                        data = str(value)
+                    if data == LINES:
+                        self.failure = DataError(
+                            f"{LINES} 是保留字，不能作为键", where=self.where(mark), hint="请改名", code="reserved-key"
+                        )
+                        return self._drain(len(stack))
+                    position = (mark.line + 1, mark.column + 1)
+                    if data in frame[0]:
+                        self._duplicate(data, position, frame[1])
+                    frame[2] = data
+                    frame[3] = position
+                elif type(frame[0]) is list:
+                    frame[0].append(data)
+                    frame[1].append((mark.line + 1, mark.column + 1))
+                else:
+                    key = frame[2]
+                    frame[0][key] = data
+                    frame[1][str(key)] = frame[3]
+                    frame[2] = _NO_KEY
+            elif kind is mapping_end or kind is sequence_end:
+                done = stack.pop()
+                container = done[0]
+                if kind is mapping_end:
+                    container[LINES] = done[1]
+                if not stack:
+                    root = container
+                    continue
+                frame = stack[-1]
+                if type(frame[0]) is list:
+                    frame[0].append(container)
+                    continue
+                key = frame[2]
+                skey = str(key)
+                frame[0][key] = container
+                lines = frame[1]
+                lines[skey] = frame[3]
+                if kind is sequence_end:
+                    for index, item in enumerate(done[1]):
+                        lines[f"{skey}[{index}]"] = item
+                frame[2] = _NO_KEY
+            elif kind is mapping_start or kind is sequence_start:
+                mark = event.start_mark
+                if len(stack) >= MAX_DEPTH:
+                    raise self._too_deep(mark)
+                if event.anchor is not None and not self._anchor(event, False):
+                    return self._drain(len(stack) + 1)
+                frame = stack[-1] if stack else None
+                if frame is not None and frame[2] is _NO_KEY:
+                    self.failure = self._complex_key(mark)
+                    return self._drain(len(stack) + 1)
+                expected = _MAP if kind is mapping_start else _SEQ
+                if event.tag not in (None, "!", expected):
+                    self.failure = self._bad_tag(mark, event.tag)
+                    return self._drain(len(stack) + 1)
+                if frame is None:
+                    if self.root_mark is None:
+                        self.root_mark = mark
+                elif type(frame[0]) is list:
+                    frame[1].append((mark.line + 1, mark.column + 1))
+                if kind is mapping_start:
+                    stack.append([{}, {"": (mark.line + 1, mark.column + 1)}, _NO_KEY, None])
+                else:
+                    stack.append([[], [], None, None])
+            elif kind is alias_event:
+                self._alias(event, stack)
+                return self._drain(len(stack))
+            elif kind is document_start:
+                self.documents += 1
+                if self.documents > 1:
+                    self._second_document(event)
+                    return self._drain(len(stack))
+            elif kind is stream_end or event is None:
+                return root
+
+    def _drain(self, depth: int) -> Any:
+        """After a refusal: parse the rest for the faults that come first (see the class), then raise."""
+        from yaml import YAMLError, events
+
+        starts = (events.MappingStartEvent, events.SequenceStartEvent)
+        ends = (events.MappingEndEvent, events.SequenceEndEvent)
+        get_event = self.loader.get_event
+        try:
+            while True:
+                event = get_event()
+                if event is None or isinstance(event, events.StreamEndEvent):
+                    break
+                if isinstance(event, starts):
+                    depth += 1
+                    if depth > MAX_DEPTH:
+                        raise self._too_deep(event.start_mark)
+                elif isinstance(event, ends):
+                    depth -= 1
+                if self.composer_error is not None:
+                    continue  # PyYAML's composer stops at its first error; only nesting is still counted
+                if isinstance(event, events.AliasEvent):
+                    if event.anchor not in self.anchors:
+                        self._alias(event, [])
+                elif isinstance(event, events.DocumentStartEvent):
+                    self.documents += 1
+                    if self.documents > 1:
+                        self._second_document(event)
+                elif getattr(event, "anchor", None) is not None:
+                    self._anchor(event, isinstance(event, events.ScalarEvent))
+        except YAMLError:
+            if self.composer_error is None:
+                raise
+        raise self.composer_error or self.failure or DataError("YAML 读取失败", where=self.shown, code="yaml-syntax")
+
+    def _anchor(self, event: Any, scalar: bool) -> bool:
+        """Remember an anchor; a second one of the same name is refused, as PyYAML's composer does."""
+        name = event.anchor
+        first = self.anchors.get(name)
+        if first is None:
+            self.anchors[name] = (event.start_mark, scalar)
+            return True
+        self.composer_error = DataError(
+            f"不支持 YAML 锚点和别名：锚点 &{name} 重复（第 {first[0].line + 1} 行已有）",
+            where=self.where(event.start_mark),
+            hint=_ALIAS_HINT,
+            code="alias",
+        )
+        return False
+
+    def _alias(self, event: Any, stack: list[list[Any]]) -> None:
+        """An alias is refused: an undefined one as PyYAML's composer refuses it, a defined one here."""
+        from yaml.composer import ComposerError
+
+        name = event.anchor
+        anchor = self.anchors.get(name)
+        if anchor is None:
+            if self.composer_error is None:
+                self.composer_error = ComposerError(None, None, f"found undefined alias {name!r}", event.start_mark)
+            return
+        anchor_mark, scalar = anchor
+        frame = stack[-1] if stack else None
+        if frame is not None and frame[2] is _NO_KEY and not scalar:
+            self.failure = self._complex_key(anchor_mark)  # the composer would have put the anchored mapping here
+            return
+        self.failure = DataError(
+            f"不支持 YAML 别名：*{name} 引用了第 {anchor_mark.line + 1} 行的锚点 &{name}",
+            where=self.where(event.start_mark),
+            hint=_ALIAS_HINT,
+            code="alias",
+        )
+
+    def _second_document(self, event: Any) -> None:
+        from yaml.composer import ComposerError
+
+        if self.composer_error is None:
+            self.composer_error = ComposerError(
+                "expected a single document in the stream", self.root_mark, "but found another document", event.start_mark
+            )
+
+    def _duplicate(self, key: Any, position: Position, lines: dict[str, Position]) -> None:
+        first = lines[str(key)]
+        self.problems.append(
+            Problem(
+                self.shown,
+                position[0],
+                position[1],
+                Severity.ERROR,
+                "duplicate-key",
+                f"键「{key}」重复（第 {first[0]} 行已有），YAML 只会保留后一个",
+                "请删除或合并重复的键",
+            )
+        )
+
+    def _too_deep(self, mark: Any) -> DataError:
+        return DataError(
+            f"YAML 嵌套过深（超过 {MAX_DEPTH} 层）",
+            where=self.where(mark) if mark else self.shown,
+            hint="gkplan 的数据最多嵌套几层：请检查括号是否成对、缩进是否正确",
+            code="too-deep",
+        )
+
+    def _complex_key(self, mark: Any) -> DataError:
+        hint = "请检查该行的冒号和缩进；值里含有「: 」时请加引号"
+        return DataError("键必须是简单文字", where=self.where(mark), hint=hint, code="yaml-syntax")
+
+    def _bad_tag(self, mark: Any, tag: str) -> DataError:
+        shown = tag.replace(_YAML, "!!")
+        return DataError(
+            f"不支持的 YAML 标签 {shown}",
+            where=self.where(mark),
+            hint="请删除标签，只写普通的文字、数字和列表（gkplan 不按标签创建对象）",
+            code="tag",
+        )
 
 
 def _to_int(text: str) -> int:
