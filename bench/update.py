@@ -93,8 +93,8 @@ def make_plan(count: int, seed: int = 2022) -> str:
 
 def unit_of(data: Path, task_id: int) -> str:
     """A responsible unit of the task (read from the task's block only: cheap on any file size)."""
-    from gkplan.store.writer import _build_task, _single_item  # noqa: PLC0415
-    from gkplan.store.yamltext import find_task_block  # noqa: PLC0415
+    from gkplan.store.writer import _build_task, _single_item
+    from gkplan.store.yamltext import find_task_block
 
     text = (data / "tasks.yaml").read_text(encoding="utf-8")
     item = _single_item(find_task_block(text, task_id, "bench").text, "bench")
