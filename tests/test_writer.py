@@ -232,6 +232,23 @@ def test_duplicate_ids_are_refused(tmp_path: Path) -> None:
     assert path.read_text(encoding="utf-8") == text
 
 
+@pytest.mark.parametrize("spelling", ["0x2", "+2", "02", "2 # again"])
+def test_a_duplicate_id_spelled_another_way_is_still_found(tmp_path: Path, spelling: str) -> None:
+    text = (SHIPPED_DATA / "tasks.yaml").read_text(encoding="utf-8").replace("  - id: 3\n", f"  - id: {spelling}\n")
+    path = make_data(tmp_path / "data", text)
+    workspace = load_workspace(path.parent)
+    with pytest.raises(GkplanError, match="出现多次"):
+        update_task(path, workspace.plans[0], 2, Request(Action.DONE, unit="就业培训科"), "2")
+    assert path.read_text(encoding="utf-8") == text
+
+
+def test_ids_that_only_start_alike_are_other_tasks(tmp_path: Path) -> None:
+    path = make_data(tmp_path / "data", (SHIPPED_DATA / "tasks.yaml").read_text(encoding="utf-8"))
+    workspace = load_workspace(path.parent)
+    result = update_task(path, workspace.plans[0], 2, Request(Action.DONE, unit="就业培训科"), "2")  # 20–29 start with 2
+    assert result.line == next(t.source.line for t in workspace.plans[0].tasks if t.id == 2 and t.source)
+
+
 # --- scalars -------------------------------------------------------------------------------
 
 
