@@ -147,3 +147,47 @@ def test_an_update_leaves_a_correct_warm_cache(data_dir: Path, monkeypatch: pyte
     assert task[14].progress["高服中心"].note == "等待答复"
     assert task[20].source is not None
     assert task[20].source.line > 247  # moved down by the lines added above it
+
+
+def test_the_refreshed_cache_keeps_warnings_below_the_edit_at_their_new_lines(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gkplan.store import remember_update
+    from gkplan.store.writer import plan_file, update_task
+    from gkplan.updates import Action, Request
+
+    path = data_dir / "tasks.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    deadline: 10月底前\n", "    deadline: 10月底前完成报送\n", 1), encoding="utf-8")
+    workspace = load_workspace(data_dir)
+    assert [p.code for p in workspace.problems] == ["deadline-leftover"]  # a warning on task 20, below task 2
+    plan = workspace.plans[0]
+    result = update_task(plan_file(plan), plan, 2, Request(Action.DONE, unit="就业培训科", note="已认定"), "2")
+    remember_update(plan, result)
+    cached = load_workspace(data_dir)
+    monkeypatch.setenv("GKPLAN_NO_CACHE", "1")
+    fresh = load_workspace(data_dir)
+    assert cached.plans == fresh.plans
+    assert cached.problems == fresh.problems
+    assert cached.problems[0].line > workspace.problems[0].line  # moved down by the progress lines added above
+
+
+def test_an_update_made_in_between_is_not_lost_from_the_cache(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two liaisons: B loads, A records and writes, then B writes. B's cache entry must hold A's change too."""
+    from gkplan.store import remember_update
+    from gkplan.store.writer import plan_file, update_task
+    from gkplan.updates import Action, Request
+
+    stale = load_workspace(data_dir).plans[0]  # B has loaded
+    a_plan = load_workspace(data_dir).plans[0]
+    a_result = update_task(plan_file(a_plan), a_plan, 14, Request(Action.BLOCK, unit="高服中心", note="等待答复"), "14")
+    remember_update(a_plan, a_result)  # A is done
+    b_result = update_task(plan_file(stale), stale, 2, Request(Action.DONE, unit="就业培训科"), "2")
+    remember_update(stale, b_result)
+    cached = load_workspace(data_dir)
+    monkeypatch.setenv("GKPLAN_NO_CACHE", "1")
+    fresh = load_workspace(data_dir)
+    assert cached.plans == fresh.plans
+    task = {t.id: t for t in cached.tasks}
+    assert task[14].progress["高服中心"].note == "等待答复"
+    assert task[2].progress["就业培训科"].status.value == "done"

@@ -378,7 +378,7 @@ def record(
         by="" if kind is updates.Action.NOTE else resolve_user(by, workspace.root),
     )
     result = update_task(plan_file(plan), plan, task.id, request, key)
-    remember_update(workspace, plan, result)
+    remember_update(plan, result)
     print(updates.describe(result.before, result.after, result.edit, request, key, changed=result.changed))
 
 

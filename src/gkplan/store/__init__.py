@@ -311,24 +311,23 @@ def select_plans(plans: list[Plan], wanted: tuple[str, ...]) -> list[Plan]:
     return chosen
 
 
-def remember_update(workspace: Workspace, plan: Plan, result: Any) -> None:
+def remember_update(plan: Plan, result: Any) -> None:
     """After a progress update, cache the new file's content without parsing it again.
 
     The writer proved that the new file is the old one with one task block
-    replaced (every other byte unchanged, the new block parsed and checked), so
-    the new plan is the old plan with that task rebuilt from its block and the
-    lines after it shifted. Done only for a plan that loaded without problems;
-    otherwise the next run simply parses the file again.
+    replaced (every other byte unchanged, the new block parsed and checked). So
+    the cache entry of the bytes it edited (read under the lock: another
+    liaison's update in between is not lost), with that task rebuilt from its
+    block and the lines after it shifted, is the entry of the new bytes. When
+    the old bytes have no clean entry, the next run simply parses the file.
     """
     from dataclasses import replace
 
-    from gkplan.store.compact import pack_plan
+    from gkplan.store.compact import patch_plan
 
-    if not result.written or plan.source is None:
+    if not result.written or not result.original or plan.source is None:
         return
     shown = plan.source.path
-    if any(p.path == shown for p in workspace.problems):
-        return
     units_source = plan.units.source
     if units_source is None:
         return
@@ -336,29 +335,23 @@ def remember_update(workspace: Workspace, plan: Plan, result: Any) -> None:
         units_raw = Path(units_source.path).read_bytes()
     except OSError:
         return
-    first, old_end = result.line, result.line + result.old_lines  # lines >= old_end move
-    delta = result.new_lines - result.old_lines
+    old = cache.load("plans", cache.cache_key("plan", shown, result.original, units_raw))
+    if old is None:
+        return
+    offset = result.line - 1  # the writer built the task from its block alone: line 1 = ``result.line``
 
-    def moved(source: Source | None, offset: int = 0) -> Source | None:
-        if source is None:
-            return None
-        if offset:
-            return replace(source, path=shown, line=source.line + offset)
-        return replace(source, line=source.line + delta) if source.line >= old_end else source
+    def moved(source: Source | None) -> Source | None:
+        return None if source is None else replace(source, path=shown, line=source.line + offset)
 
-    def shift(task: Task, offset: int = 0) -> Task:
-        if not offset and (delta == 0 or (task.source is not None and task.source.line < first)):
-            return task  # its block lies wholly before the edited one (or nothing moved): every line stays
-        return replace(
-            task,
-            source=moved(task.source, offset),
-            progress={u: replace(p, source=moved(p.source, offset)) for u, p in task.progress.items()},
-            verified=replace(task.verified, source=moved(task.verified.source, offset)) if task.verified else None,
-        )
-
-    after = shift(result.after, first - 1)  # the writer built it from the block alone: line 1 = ``first``
-    tasks = tuple(after if t.id == after.id else shift(t) for t in plan.tasks)
-    sections = tuple(replace(s, source=moved(s.source)) for s in plan.sections)
-    new_plan = replace(plan, tasks=tasks, sections=sections)
-    key = cache.cache_key("plan", shown, result.written, units_raw)
-    cache.save("plans", key, pack_plan(new_plan, []))
+    task = result.after
+    after = replace(
+        task,
+        source=moved(task.source),
+        progress={u: replace(p, source=moved(p.source)) for u, p in task.progress.items()},
+        verified=replace(task.verified, source=moved(task.verified.source)) if task.verified else None,
+    )
+    patched = patch_plan(
+        old, after, result.line, result.line + result.old_lines, result.new_lines - result.old_lines
+    )
+    if patched is not None:
+        cache.save("plans", cache.cache_key("plan", shown, result.written, units_raw), patched)

@@ -53,6 +53,7 @@ class UpdateResult:
     old_lines: int = 0  # lines of the task block before the edit
     new_lines: int = 0  # … and after
     written: bytes = b""  # the file's new bytes (empty when nothing changed)
+    original: bytes = b""  # the bytes the edit was made on, read under the lock
 
 
 def plan_file(plan: Plan) -> Path:
@@ -131,6 +132,7 @@ def update_task(
         old_lines=block.text.count("\n"),
         new_lines=new_block.count("\n"),
         written=written,
+        original=raw,
     )
 
 

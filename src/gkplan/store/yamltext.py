@@ -174,17 +174,21 @@ _REGION_END = re.compile(r"^(?:---|\.\.\.|[^ \t\r\n#\-]|-(?![ \t\r\n]))", re.M)
 _GAP = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\r?\n)*")
 
 
-def _id_lines(task_id: int) -> re.Pattern[str]:
-    """The ``id:`` lines (item start or inside the item) that may hold ``task_id``.
+_LINE_BEFORE_ID = re.compile(r"( *)(- +)?")
 
-    Those are its plain decimal form and every other spelling of an integer
-    (``0x…``, ``1_000``, ``+5``, ``05``…), rare and checked by value below, so a
-    duplicate written oddly is still found. On a 20,000-task file this skips the
-    Python-level check of 20,000 id lines.
+
+def _id_values(task_id: int) -> re.Pattern[str]:
+    """``id: value`` where the value may be ``task_id``; the caller checks what precedes it on the line.
+
+    Values kept: its plain decimal form and every other spelling of an integer
+    (``0x…``, ``1_000``, ``+5``, ``05``…), rare and checked by value, so a
+    duplicate written oddly is still found. Starting with the literal ``id`` lets
+    the regex engine skip ahead: on a 20,000-task file 8 ms instead of 0.13 s
+    for a ``^``-anchored scan that stops at every line.
     """
     odd = r"(?![1-9][0-9]*[ \t]*(?:#[^\n]*?)?\r?$)[-+]?[0-9][0-9a-fA-FxXoObB_:]*"
     plain = str(task_id) if task_id > 0 else r"(?!)"
-    return re.compile(rf"^( *)(- +)?id[ \t]*:[ \t]*({plain}|{odd})[ \t]*(?:#[^\n]*?)?\r?$", re.M)
+    return re.compile(rf"id[ \t]*:[ \t]*({plain}|{odd})[ \t]*(?:#[^\n]*?)?\r?$", re.M)
 
 
 def find_task_block(text: str, task_id: int, shown: str) -> Block:
@@ -203,13 +207,16 @@ def find_task_block(text: str, task_id: int, shown: str) -> Block:
     block_end = re.compile(rf"^ {{0,{dash_col}}}[^ \t\r\n#]", re.M)
     found: list[Block] = []
     failure: DataError | None = None
-    for match in _id_lines(task_id).finditer(text, first.start(), region_end):
+    for value in _id_values(task_id).finditer(text, first.start(), region_end):
+        line_start = text.rfind("\n", 0, value.start()) + 1
+        match = _LINE_BEFORE_ID.fullmatch(text, line_start, value.start())
+        if match is None:  # "id:" inside a longer key or a value, not the id key
+            continue
         try:
-            if _to_int(match.group(3)) != task_id:
+            if _to_int(value.group(1)) != task_id:
                 continue
         except ValueError:
             continue
-        line_start = match.start()
         if match.group(2) and len(match.group(1)) == dash_col:
             start = line_start
         else:
