@@ -111,11 +111,11 @@ def resolve_today(option: str | None) -> date:
     return date.today()
 
 
-def load(data: str | None, plans: list[str] | None = None) -> Any:
+def load(data: str | None, plans: list[str] | None = None, *, packed: dict[str, Any] | None = None) -> Any:
     """Load the workspace (``--plan``: only those plans) and say on stderr when the data has problems."""
     from gkplan.store import find_data_dir, load_workspace
 
-    workspace = load_workspace(find_data_dir(data), tuple(plans or ()))
+    workspace = load_workspace(find_data_dir(data), tuple(plans or ()), packed=packed)
     errors = [p for p in workspace.problems if p.severity is Severity.ERROR]
     if errors:
         print(f"gkplan: 警告：数据有 {len(errors)} 处错误，报表可能不完整；首个：{errors[0]}", file=sys.stderr)
@@ -365,7 +365,8 @@ def record(
 
     now = resolve_today(today)
     day = parse_day(when, "--date") if when else now
-    workspace = load(data)
+    packed: dict[str, Any] = {}  # the cache entries read, patched after the write instead of read again
+    workspace = load(data, packed=packed)
     task = query.find_task(workspace.plans, task_id)
     plan = workspace.plan_of(task)
     key = task.key(workspace.qualified)
@@ -378,7 +379,7 @@ def record(
         by="" if kind is updates.Action.NOTE else resolve_user(by, workspace.root),
     )
     result = update_task(plan_file(plan), plan, task.id, request, key)
-    remember_update(plan, result)
+    remember_update(plan, result, packed)
     print(updates.describe(result.before, result.after, result.edit, request, key, changed=result.changed))
 
 

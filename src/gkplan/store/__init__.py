@@ -160,6 +160,7 @@ def load_plan(
     *,
     units_ok: bool = True,
     keep: dict[str, Document] | None = None,
+    packed: dict[str, Any] | None = None,
 ) -> tuple[Plan, list[Problem]]:
     """One plan file, from the cache when this content (and its units.yaml) was seen before.
 
@@ -167,7 +168,9 @@ def load_plan(
     (one problem about units.yaml, not one per task).
     """
     shown = display_path(path)
-    return plan_from_bytes(read_bytes(path, shown), shown, path.name, directory, units_raw, units_ok=units_ok, keep=keep)
+    return plan_from_bytes(
+        read_bytes(path, shown), shown, path.name, directory, units_raw, units_ok=units_ok, keep=keep, packed=packed
+    )
 
 
 def plan_from_bytes(
@@ -179,13 +182,20 @@ def plan_from_bytes(
     *,
     units_ok: bool = True,
     keep: dict[str, Document] | None = None,
+    packed: dict[str, Any] | None = None,
 ) -> tuple[Plan, list[Problem]]:
-    """The content of one plan file (also an old version from git) -> the plan; ``name`` is its file name."""
+    """The content of one plan file (also an old version from git) -> the plan; ``name`` is its file name.
+
+    ``packed`` collects the cache entries read, by key, for an update to patch
+    (``remember_update``) without reading them again.
+    """
     from gkplan.store.compact import pack_plan, unpack_plan
 
     key = cache.cache_key("plan", shown, raw, units_raw)
-    if keep is None and units_ok and (packed := cache.load("plans", key)) is not None:
-        return unpack_plan(packed, directory)
+    if keep is None and units_ok and (entry := cache.load("plans", key)) is not None:
+        if packed is not None:
+            packed[key] = entry
+        return unpack_plan(entry, directory)
     from gkplan.store.build import build_plan
 
     document = _parse(raw, shown)
@@ -195,11 +205,16 @@ def plan_from_bytes(
     plan, problems = build_plan(document.data, document.path, directory, default_id=default_id, units_ok=units_ok)
     problems = document.problems + problems
     if units_ok and not _has_errors(problems):
-        cache.save("plans", key, pack_plan(plan, problems))
+        entry = pack_plan(plan, problems)
+        cache.save("plans", key, entry)
+        if packed is not None:
+            packed[key] = entry
     return plan, problems
 
 
-def load_workspace(root: Path, plans: tuple[str, ...] = (), *, check: bool = False) -> Workspace:
+def load_workspace(
+    root: Path, plans: tuple[str, ...] = (), *, check: bool = False, packed: dict[str, Any] | None = None
+) -> Workspace:
     """Load every plan under ``root`` (or only those whose id is in ``plans``).
 
     Raises ``DataError`` only when a file cannot be used at all. ``check=True`` is for
@@ -252,7 +267,9 @@ def load_workspace(root: Path, plans: tuple[str, ...] = (), *, check: bool = Fal
         directory, units_raw = loaded or (UnitDirectory(), b"")
         try:
             plan, problems = load_plan(
-                plan_path, directory, units_raw, units_ok=loaded is not None and bool(directory.units), keep=keep
+                plan_path, directory, units_raw, units_ok=loaded is not None and bool(directory.units),
+                keep=keep,
+                packed=packed,
             )
         except DataError as exc:
             unusable(exc, display_path(plan_path))
@@ -311,7 +328,7 @@ def select_plans(plans: list[Plan], wanted: tuple[str, ...]) -> list[Plan]:
     return chosen
 
 
-def remember_update(plan: Plan, result: Any) -> None:
+def remember_update(plan: Plan, result: Any, packed: dict[str, Any] | None = None) -> None:
     """After a progress update, cache the new file's content without parsing it again.
 
     The writer proved that the new file is the old one with one task block
@@ -335,7 +352,8 @@ def remember_update(plan: Plan, result: Any) -> None:
         units_raw = Path(units_source.path).read_bytes()
     except OSError:
         return
-    old = cache.load("plans", cache.cache_key("plan", shown, result.original, units_raw))
+    old_key = cache.cache_key("plan", shown, result.original, units_raw)
+    old = (packed or {}).get(old_key) or cache.load("plans", old_key)  # read at load time, if those bytes were loaded
     if old is None:
         return
     offset = result.line - 1  # the writer built the task from its block alone: line 1 = ``result.line``
