@@ -383,60 +383,28 @@ def record(
     print(updates.describe(result.before, result.after, result.edit, request, key, changed=result.changed))
 
 
-@command("start")
-def start(
-    task_id: TaskArgument,
-    unit: ProgressUnitOption = None,
-    when: DateOption = None,
-    note: NoteOption = None,
-    by: ByOption = None,
-    data: DataOption = None,
-    today: TodayOption = None,
-) -> None:
-    """登记某单位已开始这项任务（进行中）。"""
-    record("start", task_id, unit=unit, when=when, note=note, by=by, data=data, today=today)
+def progress_command(action: str, summary: str) -> None:
+    """Register ``gkplan ACTION``: one unit's status change, all four with the same options."""
+
+    def run(
+        task_id: TaskArgument,
+        unit: ProgressUnitOption = None,
+        when: DateOption = None,
+        note: NoteOption = None,
+        by: ByOption = None,
+        data: DataOption = None,
+        today: TodayOption = None,
+    ) -> None:
+        record(action, task_id, unit=unit, when=when, note=note, by=by, data=data, today=today)
+
+    run.__doc__ = summary
+    command(action)(run)
 
 
-@command("done")
-def done(
-    task_id: TaskArgument,
-    unit: ProgressUnitOption = None,
-    when: DateOption = None,
-    note: NoteOption = None,
-    by: ByOption = None,
-    data: DataOption = None,
-    today: TodayOption = None,
-) -> None:
-    """登记某单位已完成自己的部分；全部责任单位完成后任务即为已完成。"""
-    record("done", task_id, unit=unit, when=when, note=note, by=by, data=data, today=today)
-
-
-@command("block")
-def block(
-    task_id: TaskArgument,
-    unit: ProgressUnitOption = None,
-    when: DateOption = None,
-    note: NoteOption = None,
-    by: ByOption = None,
-    data: DataOption = None,
-    today: TodayOption = None,
-) -> None:
-    """登记某单位受阻（建议用 --note 写明原因）。"""
-    record("block", task_id, unit=unit, when=when, note=note, by=by, data=data, today=today)
-
-
-@command("reopen")
-def reopen(
-    task_id: TaskArgument,
-    unit: ProgressUnitOption = None,
-    when: DateOption = None,
-    note: NoteOption = None,
-    by: ByOption = None,
-    data: DataOption = None,
-    today: TodayOption = None,
-) -> None:
-    """把某单位改回未开始；任务如已核销，核销记录一并撤销。"""
-    record("reopen", task_id, unit=unit, when=when, note=note, by=by, data=data, today=today)
+progress_command("start", "登记某单位已开始这项任务（进行中）。")
+progress_command("done", "登记某单位已完成自己的部分；全部责任单位完成后任务即为已完成。")
+progress_command("block", "登记某单位受阻（建议用 --note 写明原因）。")
+progress_command("reopen", "把某单位改回未开始；任务如已核销，核销记录一并撤销。")
 
 
 @command("verify")
