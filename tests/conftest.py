@@ -16,6 +16,16 @@ SHIPPED_DATA = REPO / "data"
 EXAMPLES = REPO / "examples"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
+# Three units and the two groups: enough for a hand-written plan in a store or check test.
+SMALL_UNITS = """units:
+  局办公室: {kind: 局机关科室, aliases: [办公室]}
+  就业培训科: {kind: 局机关科室}
+  就业促进中心: {kind: 局属单位}
+groups:
+  局机关各科室: {kind: 局机关科室}
+  局属各单位: {kind: 局属单位}
+"""
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ from current output")

@@ -11,17 +11,10 @@ import pytest
 from gkplan.errors import Severity
 from gkplan.validate import check_data, validate
 from tests.conftest import REPO, Runner
+from tests.conftest import SMALL_UNITS as UNITS
 
 README = REPO / "README.md"
 
-UNITS = """units:
-  局办公室: {kind: 局机关科室, aliases: [办公室]}
-  就业培训科: {kind: 局机关科室}
-  就业促进中心: {kind: 局属单位}
-groups:
-  局机关各科室: {kind: 局机关科室}
-  局属各单位: {kind: 局属单位}
-"""
 
 HEAD = """plan:
   title: 测试计划

@@ -10,15 +10,7 @@ from gkplan.errors import DataError, Severity
 from gkplan.store import load_workspace, plan_files
 from gkplan.store.reader import LINES, fields, parse_text, position, read_document
 from tests.conftest import SHIPPED_DATA
-
-UNITS = """units:
-  局办公室: {kind: 局机关科室, aliases: [办公室]}
-  就业培训科: {kind: 局机关科室}
-  就业促进中心: {kind: 局属单位}
-groups:
-  局机关各科室: {kind: 局机关科室}
-  局属各单位: {kind: 局属单位}
-"""
+from tests.conftest import SMALL_UNITS as UNITS
 
 PLAN = """plan:
   title: 测试计划
