@@ -149,9 +149,7 @@ def test_an_update_leaves_a_correct_warm_cache(data_dir: Path, monkeypatch: pyte
     assert task[20].source.line > 247  # moved down by the lines added above it
 
 
-def test_the_refreshed_cache_keeps_warnings_below_the_edit_at_their_new_lines(
-    data_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_refreshed_cache_keeps_warnings_below_the_edit_at_their_new_lines(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from gkplan.store import remember_update
     from gkplan.store.writer import plan_file, update_task
     from gkplan.updates import Action, Request

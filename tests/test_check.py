@@ -236,8 +236,10 @@ def test_unit_without_tasks(tmp_path: Path) -> None:
 
 
 def test_pdf_artefacts_are_located_and_digit_spacing_is_not_flagged(tmp_path: Path) -> None:
-    text = HEAD + task(1).replace("content: 内容1。", "content: 在 8月开展 1次活动，，并作 为重点。") + task(2).replace(
-        "    content: 内容2。\n", "    content: 加强政务公开工作\n      统筹。进一步\u200b优化\n"
+    text = (
+        HEAD
+        + task(1).replace("content: 内容1。", "content: 在 8月开展 1次活动，，并作 为重点。")
+        + task(2).replace("    content: 内容2。\n", "    content: 加强政务公开工作\n      统筹。进一步\u200b优化\n")
     )
     root = write(tmp_path / "data", text)
     problems = [p for p in validate(root) if p.code == "pdf-artefact"]

@@ -56,9 +56,7 @@ class CaseTable:
     def __init__(self) -> None:
         self.cases: dict[tuple[str, int, date | None], Case] = {}
 
-    def add(
-        self, phrase: str, year: int, kind: DeadlineKind, start: date | None, due: date | None, **extra: object
-    ) -> None:
+    def add(self, phrase: str, year: int, kind: DeadlineKind, start: date | None, due: date | None, **extra: object) -> None:
         case = Case(phrase, year, kind, start, due, **extra)  # type: ignore[arg-type]
         key = (phrase, year, case.anchor)
         if key in self.cases:
@@ -200,9 +198,7 @@ add(
 )
 add("每月底", 2025, RECURRING, D(2025, 1, 1), D(2025, 12, 31), rule=Recurrence(1, None, "每月底"), note="共 12 次")
 add("每月上旬", 2022, RECURRING, D(2022, 1, 1), D(2022, 12, 10), rule=Recurrence(1, 10, "每月上旬"), note="共 12 次")
-add(
-    "每月31日前", 2022, RECURRING, D(2022, 1, 1), D(2022, 12, 31), rule=Recurrence(1, 31, "每月31日前"), note="按月末计"
-)
+add("每月31日前", 2022, RECURRING, D(2022, 1, 1), D(2022, 12, 31), rule=Recurrence(1, 31, "每月31日前"), note="按月末计")
 add("每季度", 2022, RECURRING, D(2022, 1, 1), D(2022, 12, 31), rule=Recurrence(3, None, "每季度"), note="共 4 次")
 add(
     "每季度末",
@@ -531,14 +527,10 @@ def test_due_is_never_before_start(phrase: str, year: int, anchor: date | None) 
         assert got.start <= got.due
 
 
-GRAMMAR_ALPHABET = (
-    "0123456789０９一二三十〇两年月日号底末前后内起至到-—～上中下旬半季度第每按个工作全长期持续常态化定出台的，。、 Q"
-)
+GRAMMAR_ALPHABET = "0123456789０９一二三十〇两年月日号底末前后内起至到-—～上中下旬半季度第每按个工作全长期持续常态化定出台的，。、 Q"
 
 
-@given(
-    st.one_of(st.text(max_size=30), st.text(alphabet=GRAMMAR_ALPHABET, max_size=20)), st.integers(1800, 2200), ANCHORS
-)
+@given(st.one_of(st.text(max_size=30), st.text(alphabet=GRAMMAR_ALPHABET, max_size=20)), st.integers(1800, 2200), ANCHORS)
 def test_parsing_raises_nothing_but_deadline_error(text: str, year: int, anchor: date | None) -> None:
     try:
         got = resolve_deadline(text, year, anchor=anchor)
@@ -550,9 +542,7 @@ def test_parsing_raises_nothing_but_deadline_error(text: str, year: int, anchor:
     assert task.kind is got.kind
 
 
-AROUND = st.tuples(
-    st.sampled_from(["", " ", "（", "“", "【"]), st.sampled_from(["", "完成", "。", "；", " 完成。", "）", "！"])
-)
+AROUND = st.tuples(st.sampled_from(["", " ", "（", "“", "【"]), st.sampled_from(["", "完成", "。", "；", " 完成。", "）", "！"]))
 
 
 @given(st.sampled_from(VALID_PHRASES), st.sampled_from([2022, 2023, 2024, 2025]), AROUND)

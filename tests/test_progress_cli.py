@@ -63,8 +63,18 @@ def test_done_one_unit_prints_one_line_and_writes_a_small_diff(
 
 def test_by_note_and_date_are_recorded_and_shown(gkplan: Runner) -> None:
     result = gkplan(
-        "done", "2", "--unit", "就业培训科", "--date", "2022-09-20", "--by", "张三", "--note", "已完成认定",
-        "--today", "2022-10-08",
+        "done",
+        "2",
+        "--unit",
+        "就业培训科",
+        "--date",
+        "2022-09-20",
+        "--by",
+        "张三",
+        "--note",
+        "已完成认定",
+        "--today",
+        "2022-10-08",
     )
     assert result.exit_code == 0, result.stderr
     entry = progress_of(gkplan, "2")["就业培训科"]
@@ -266,9 +276,7 @@ def test_repeating_the_same_update_changes_nothing(gkplan: Runner, tasks_file: P
 
 def test_qualified_ids_pick_the_plan_and_write_only_its_file(gkplan: Runner, data_dir: Path) -> None:
     other = data_dir / "2023.yaml"
-    other.write_text(
-        (data_dir / "tasks.yaml").read_text(encoding="utf-8").replace('id: "2022"', 'id: "2023"', 1), encoding="utf-8"
-    )
+    other.write_text((data_dir / "tasks.yaml").read_text(encoding="utf-8").replace('id: "2022"', 'id: "2023"', 1), encoding="utf-8")
     other_bytes = other.read_bytes()
     ambiguous = gkplan("done", "2", "--unit", "就业培训科", "--today", "2022-09-20", env=NOBODY)
     assert ambiguous.exit_code == 4

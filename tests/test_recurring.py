@@ -183,9 +183,7 @@ def make_task_quarterly(data_dir: Path, progress_yaml: str) -> None:
     text = path.read_text(encoding="utf-8")
     old = "      - 局属各单位\n    deadline: 8 月\n"
     assert old in text
-    path.write_text(
-        text.replace(old, "      - 局属各单位\n    deadline: 全年，每季度报送\n" + progress_yaml), encoding="utf-8"
-    )
+    path.write_text(text.replace(old, "      - 局属各单位\n    deadline: 全年，每季度报送\n" + progress_yaml), encoding="utf-8")
 
 
 def test_overdue_lists_the_units_that_missed_the_quarter(gkplan: Runner, data_dir: Path) -> None:

@@ -110,7 +110,9 @@ def test_oversized_file_is_refused_before_reading(tmp_path: Path, monkeypatch: p
 
 
 def test_builder_reports_every_problem_with_line(tmp_path: Path) -> None:
-    tasks = PLAN + """  - id: 1
+    tasks = (
+        PLAN
+        + """  - id: 1
     name: 任务二
     content: 内容二
     units:
@@ -125,6 +127,7 @@ def test_builder_reports_every_problem_with_line(tmp_path: Path) -> None:
     anchor: 2022-02-30
     dedline: 8月
 """
+    )
     workspace = load_workspace(write_data(tmp_path / "data", tasks))
     found = {(p.code, p.line) for p in workspace.problems}
     assert ("duplicate-id", 11) in found

@@ -159,10 +159,7 @@ def test_crlf_and_bom_are_kept(tmp_path: Path) -> None:
 
 
 def test_a_file_without_final_newline_stays_without(tmp_path: Path) -> None:
-    text = (
-        'plan: {id: "x", title: t, year: 2022}\ntasks:\n'
-        "- id: 7\n  name: 丙\n  content: c\n  units: [就业培训科]\n  deadline: 全年"
-    )
+    text = 'plan: {id: "x", title: t, year: 2022}\ntasks:\n- id: 7\n  name: 丙\n  content: c\n  units: [就业培训科]\n  deadline: 全年'
     path = make_data(tmp_path / "data", text)
     run(path, 7, Action.DONE, day=date(2022, 1, 2))
     new = path.read_text(encoding="utf-8")
@@ -183,9 +180,7 @@ def test_permission_bits_are_kept(tmp_path: Path) -> None:
 # --- safety --------------------------------------------------------------------------------
 
 
-def test_a_wrong_edit_is_caught_by_the_check_and_nothing_is_written(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_wrong_edit_is_caught_by_the_check_and_nothing_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = make_data(tmp_path / "data", (SHIPPED_DATA / "tasks.yaml").read_text(encoding="utf-8"))
     before = path.read_bytes()
     real = writer_module.apply_edit

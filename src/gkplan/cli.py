@@ -324,9 +324,7 @@ DateOption = Annotated[
 NoteOption = Annotated[str | None, typer.Option("--note", help="说明（可选）", show_default=False)]
 ByOption = Annotated[
     str | None,
-    typer.Option(
-        "--by", help="登记人；默认取环境变量 GKPLAN_USER，否则取数据目录的 git config user.name", show_default=False
-    ),
+    typer.Option("--by", help="登记人；默认取环境变量 GKPLAN_USER，否则取数据目录的 git config user.name", show_default=False),
 ]
 
 
@@ -339,9 +337,7 @@ def resolve_user(by: str | None, folder: Path) -> str:
     import subprocess
 
     try:
-        done = subprocess.run(
-            ["git", "config", "user.name"], cwd=folder, capture_output=True, text=True, timeout=5, check=False
-        )
+        done = subprocess.run(["git", "config", "user.name"], cwd=folder, capture_output=True, text=True, timeout=5, check=False)
     except (OSError, subprocess.SubprocessError):
         return ""
     return done.stdout.strip() if done.returncode == 0 else ""
@@ -423,7 +419,7 @@ def verify(
 @command("note")
 def note(
     task_id: TaskArgument,
-    text: Annotated[str, typer.Argument(metavar="TEXT", help="说明文字；写 \"\" 删除说明", show_default=False)],
+    text: Annotated[str, typer.Argument(metavar="TEXT", help='说明文字；写 "" 删除说明', show_default=False)],
     unit: ProgressUnitOption = None,
     data: DataOption = None,
 ) -> None:
@@ -564,6 +560,8 @@ def init(
         lines += summary
     lines += init_lines(len(units), sum(g.active for g in groups), [g.name for g in groups if not g.active], display_path(units_path))
     print("\n".join(lines))
+
+
 # --- gkplan date (deadline engine, issue 3) ---------------------------------
 
 
@@ -599,6 +597,8 @@ def date_command(
     plan_year = year if year is not None else (day.year if given_today or start is None else start.year)
     deadline = resolve_deadline(phrase, plan_year, anchor=start)
     print_deadline(Output.for_stream(), deadline, fmt, year=plan_year, today=day if given_today else None, anchor=start)
+
+
 @command("check")
 def check(
     data: DataOption = None,
@@ -827,9 +827,7 @@ def app_for(args: list[str]) -> typer.Typer:
     from typer.main import get_command_name
 
     chosen = [
-        info
-        for info in app.registered_commands
-        if (info.name or get_command_name(getattr(info.callback, "__name__", ""))) == args[0]
+        info for info in app.registered_commands if (info.name or get_command_name(getattr(info.callback, "__name__", ""))) == args[0]
     ]
     if len(chosen) != 1:
         return app

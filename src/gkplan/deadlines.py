@@ -487,9 +487,7 @@ def _whole_month(m: re.Match[str], ctx: _Context) -> _Piece:
 def _recurring(m: re.Match[str], ctx: _Context) -> _Piece:
     months = int(m["n"]) if m["n"] else RECURRING_PERIODS[m["unit"]]
     if months not in RECURRING_MONTHS_ALLOWED:
-        raise ctx.fail(
-            f"每 {months} 个月的周期不能按年等分", "可用的周期：每月、每2个月、每季度、每4个月、每半年、每年"
-        )
+        raise ctx.fail(f"每 {months} 个月的周期不能按年等分", "可用的周期：每月、每2个月、每季度、每4个月、每半年、每年")
     day: int | None = None
     month: int | None = None
     if m["tm"]:
@@ -609,7 +607,6 @@ RULES: tuple[Rule, ...] = (
         _relative,
     ),
 )
-
 
 
 def _common_phrases() -> dict[str, Callable[[int], tuple[DeadlineKind, date | None, date]]]:
@@ -802,9 +799,7 @@ def _combine(pieces: list[_Piece], ctx: _Context) -> _Piece:
         windows = dated + ongoing
         if len(windows) > 1:
             shown = "、".join(f"「{p.text}」" for p in windows)
-            raise ctx.fail(
-                f"周期的时间范围不止一个（{shown}）", "请写成 全年每季度、下半年每月 这样的一个范围加一种周期"
-            )
+            raise ctx.fail(f"周期的时间范围不止一个（{shown}）", "请写成 全年每季度、下半年每月 这样的一个范围加一种周期")
         return _resolve_recurring(recurring[0], windows[0] if windows else None, ctx)
     notes: list[str] = []
     if dated and ongoing:

@@ -453,9 +453,7 @@ def import_tables(
     result.table_where = table.where
     result.header_line = table.lines[header.row]
     above = table.preamble + [_row_text(r) for r in table.rows[: header.row] if _row_text(r)]
-    result.plan = _draft_plan(
-        rows, lines, wheres, header, result, known_units, above, shown, year=year, title=title, plan_id=plan_id
-    )
+    result.plan = _draft_plan(rows, lines, wheres, header, result, known_units, above, shown, year=year, title=title, plan_id=plan_id)
     return result
 
 

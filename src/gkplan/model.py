@@ -39,6 +39,7 @@ STATUS_LABELS: dict[Status, str] = {
     Status.VERIFIED: "已核销",
 }
 
+
 def derive_status(statuses: list[Status], *, verified: bool) -> Status:
     """done when every unit is done (verified once the office confirmed it),
     blocked when any unit is blocked, doing when any has started, else todo."""

@@ -263,11 +263,7 @@ def due_before(tasks: Iterable[Task], today: date) -> list[Task]:
 
 def due_within(rows: Iterable[Row], today: date, days: int) -> list[Row]:
     """Not finished and due from today to today + ``days`` inclusive."""
-    return [
-        row
-        for row in rows
-        if not row.status.finished and row.days_left is not None and 0 <= row.days_left <= days
-    ]
+    return [row for row in rows if not row.status.finished and row.days_left is not None and 0 <= row.days_left <= days]
 
 
 def sort_rows(rows: Iterable[Row]) -> list[Row]:

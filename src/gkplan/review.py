@@ -119,4 +119,3 @@ def review(plans: Sequence[Plan], today: date, scope: Scope = EVERYONE) -> list[
         for bureau, unit in order
         if items.get((bureau, unit))
     ]
-

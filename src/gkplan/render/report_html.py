@@ -124,7 +124,7 @@ def chips(names: Iterable[str]) -> str:
 
 def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: Sequence[int] = ()) -> str:
     """``rows`` hold HTML already escaped; ``numeric`` columns align right."""
-    head = "".join(f'<th{" class=num" if i in numeric else ""}>{esc(h)}</th>' for i, h in enumerate(headers))
+    head = "".join(f"<th{' class=num' if i in numeric else ''}>{esc(h)}</th>" for i, h in enumerate(headers))
     body = "".join("<tr>" + "".join(cell for cell in row) + "</tr>" for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
@@ -269,8 +269,7 @@ def unit_chart(lines: Sequence[UnitLine], scheme: Scheme, warn_days: int) -> str
     width = label_w + bar_w + right_w
     height = top + row_h * len(lines) + 8
     out = [
-        f'<figure><svg viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="chart-title" style="font-family:inherit">',
+        f'<figure><svg viewBox="0 0 {width} {height}" role="img" aria-labelledby="chart-title" style="font-family:inherit">',
         '<title id="chart-title">各单位任务完成情况</title>',
     ]
     legend = [("已完成", done.bar), ("逾期", late.bar), (f"{warn_days}天内到期/久无进展", soon.bar), ("其他未完成", "E3E6EA")]
@@ -340,4 +339,3 @@ def _changes(report: Report) -> str:
         parts.append("</ul>")
     parts.append("</section>")
     return "".join(parts)
-

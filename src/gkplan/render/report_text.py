@@ -305,4 +305,3 @@ def render_table(report: Report, out: Output) -> None:
             out.write(line)
         for item in block.bullets:
             out.write(f"  · {item}")
-

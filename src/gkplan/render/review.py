@@ -41,11 +41,7 @@ def item_text(item: ReviewItem, qualified: bool) -> str:
 
 def detail_lines(review: UnitReview, qualified: bool) -> list[tuple[str, list[str]]]:
     """(outcome heading, task lines), skipping empty outcomes."""
-    return [
-        (f"{o.label}（{review.count(o)}）", [item_text(i, qualified) for i in review.of(o)])
-        for o in OUTCOMES
-        if review.count(o)
-    ]
+    return [(f"{o.label}（{review.count(o)}）", [item_text(i, qualified) for i in review.of(o)]) for o in OUTCOMES if review.count(o)]
 
 
 def review_object(review: UnitReview, qualified: bool) -> dict[str, Any]:

@@ -227,11 +227,7 @@ def print_show(out: Output, plan: Plan, row: Row, fmt: Format, qualified: bool, 
         obj["part_of"] = parent.title if parent else ""
         obj["anchor"] = iso(task.anchor)
         obj["progress"] = progress
-        obj["verified"] = (
-            {"date": iso(task.verified.date), "by": task.verified.by, "note": task.verified.note}
-            if task.verified
-            else None
-        )
+        obj["verified"] = {"date": iso(task.verified.date), "by": task.verified.by, "note": task.verified.note} if task.verified else None
         obj["source"] = str(task.source) if task.source else ""
         out.write(json.dumps(obj, ensure_ascii=False, indent=2))
         return
@@ -321,10 +317,14 @@ def print_units(out: Output, plans: Sequence[Plan], counts: dict[str, int], fmt:
     for g in groups:
         group_grid.add([g["name"], "、".join(g["members"]), str(g["tasks"])])
     if fmt is Format.CSV:
-        write_csv(out.stream, ["type", "name", "kind_or_members", "aliases", "tasks"], [
-            *(["unit", u["name"], u["kind"], "、".join(u["aliases"]), u["tasks"]] for u in units),
-            *(["group", g["name"], "、".join(g["members"]), "、".join(g["aliases"]), g["tasks"]] for g in groups),
-        ])
+        write_csv(
+            out.stream,
+            ["type", "name", "kind_or_members", "aliases", "tasks"],
+            [
+                *(["unit", u["name"], u["kind"], "、".join(u["aliases"]), u["tasks"]] for u in units),
+                *(["group", g["name"], "、".join(g["members"]), "、".join(g["aliases"]), g["tasks"]] for g in groups),
+            ],
+        )
         return
     if fmt is Format.MD:
         out.write("\n".join([*markdown_lines(unit_grid), "", *markdown_lines(group_grid)]))

@@ -132,9 +132,7 @@ def load_units(path: Path, *, keep: dict[str, Document] | None = None) -> tuple[
     return directory, problems, raw
 
 
-def units_from_bytes(
-    raw: bytes, shown: str, *, keep: dict[str, Document] | None = None
-) -> tuple[UnitDirectory, list[Problem]]:
+def units_from_bytes(raw: bytes, shown: str, *, keep: dict[str, Document] | None = None) -> tuple[UnitDirectory, list[Problem]]:
     """The content of a ``units.yaml`` (also an old version from git) -> the unit directory."""
     from gkplan.store.compact import pack_units, unpack_units
 
@@ -168,9 +166,7 @@ def load_plan(
     (one problem about units.yaml, not one per task).
     """
     shown = display_path(path)
-    return plan_from_bytes(
-        read_bytes(path, shown), shown, path.name, directory, units_raw, units_ok=units_ok, keep=keep, packed=packed
-    )
+    return plan_from_bytes(read_bytes(path, shown), shown, path.name, directory, units_raw, units_ok=units_ok, keep=keep, packed=packed)
 
 
 def plan_from_bytes(
@@ -212,9 +208,7 @@ def plan_from_bytes(
     return plan, problems
 
 
-def load_workspace(
-    root: Path, plans: tuple[str, ...] = (), *, check: bool = False, packed: dict[str, Any] | None = None
-) -> Workspace:
+def load_workspace(root: Path, plans: tuple[str, ...] = (), *, check: bool = False, packed: dict[str, Any] | None = None) -> Workspace:
     """Load every plan under ``root`` (or only those whose id is in ``plans``).
 
     Raises ``DataError`` only when a file cannot be used at all. ``check=True`` is for
@@ -267,7 +261,10 @@ def load_workspace(
         directory, units_raw = loaded or (UnitDirectory(), b"")
         try:
             plan, problems = load_plan(
-                plan_path, directory, units_raw, units_ok=loaded is not None and bool(directory.units),
+                plan_path,
+                directory,
+                units_raw,
+                units_ok=loaded is not None and bool(directory.units),
                 keep=keep,
                 packed=packed,
             )
@@ -368,8 +365,6 @@ def remember_update(plan: Plan, result: Any, packed: dict[str, Any] | None = Non
         progress={u: replace(p, source=moved(p.source)) for u, p in task.progress.items()},
         verified=replace(task.verified, source=moved(task.verified.source)) if task.verified else None,
     )
-    patched = patch_plan(
-        old, after, result.line, result.line + result.old_lines, result.new_lines - result.old_lines
-    )
+    patched = patch_plan(old, after, result.line, result.line + result.old_lines, result.new_lines - result.old_lines)
     if patched is not None:
         cache.save("plans", cache.cache_key("plan", shown, result.written, units_raw), patched)

@@ -64,11 +64,7 @@ def pack_task(t: Task) -> tuple[Any, ...]:
         t.deadline.phrase,
         _ordinal(t.anchor),
         tuple((p.unit, p.status.value, _ordinal(p.date), p.note, p.by, *_where(p.source)) for p in t.progress.values()),
-        (
-            (_ordinal(t.verified.date), t.verified.by, t.verified.note, *_where(t.verified.source))
-            if t.verified
-            else None
-        ),
+        ((_ordinal(t.verified.date), t.verified.by, t.verified.note, *_where(t.verified.source)) if t.verified else None),
         *_where(t.source),
     )
 
@@ -164,9 +160,7 @@ def unpack_plan(packed: tuple[Any, ...], directory: UnitDirectory) -> tuple[Plan
                     else {}
                 ),
                 verified=(
-                    Verification(_day(verified[0]), verified[1], verified[2], Source(path, verified[3], verified[4]))
-                    if verified
-                    else None
+                    Verification(_day(verified[0]), verified[1], verified[2], Source(path, verified[3], verified[4])) if verified else None
                 ),
                 source=Source(path, line, col),
             )

@@ -91,9 +91,7 @@ def locked(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
         lock.release()
 
 
-def update_task(
-    path: Path, plan: Plan, task_id: int, request: Request, key: str, *, timeout: float = LOCK_TIMEOUT
-) -> UpdateResult:
+def update_task(path: Path, plan: Plan, task_id: int, request: Request, key: str, *, timeout: float = LOCK_TIMEOUT) -> UpdateResult:
     """Apply ``request`` to task ``task_id`` of ``plan`` stored in ``path``; see the module doc."""
     path = path.resolve()  # write the real file, not over a symlink
     shown = display_path(path)
@@ -271,17 +269,11 @@ def _check_document(old_text: str, new_text: str, block: Block, expected: dict[A
     tasks = old.get("tasks") if isinstance(old, dict) else None
     last_line = block.line + block.text.count("\n")
     index = next(
-        (
-            i
-            for i, item in enumerate(tasks or [])
-            if isinstance(item, dict) and block.line <= item[LINES][""][0] <= last_line
-        ),
+        (i for i, item in enumerate(tasks or []) if isinstance(item, dict) and block.line <= item[LINES][""][0] <= last_line),
         None,
     )
     if index is None:
-        raise DataError(
-            "无法在整份文件中核对改动，未写入文件", where=f"{shown}:{block.line}", hint="请手工登记并报告此问题"
-        )
+        raise DataError("无法在整份文件中核对改动，未写入文件", where=f"{shown}:{block.line}", hint="请手工登记并报告此问题")
     before = strip_positions(old)
     wanted = copy.deepcopy(before)
     wanted["tasks"][index] = expected
@@ -305,9 +297,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise DataError(
-            f"无法在数据目录中创建临时文件：{exc.strerror}", where=shown, hint="请检查该目录是否可写"
-        ) from None
+        raise DataError(f"无法在数据目录中创建临时文件：{exc.strerror}", where=shown, hint="请检查该目录是否可写") from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)

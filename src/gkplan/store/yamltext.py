@@ -53,12 +53,7 @@ _ESCAPES = {
 
 def _needs_escape(ch: str) -> bool:
     code = ord(ch)
-    return (
-        code < 0x20
-        or 0x7F <= code <= 0x9F
-        or ch in "\u2028\u2029\ufeff\\\""
-        or code in (0xFFFE, 0xFFFF)
-    )
+    return code < 0x20 or 0x7F <= code <= 0x9F or ch in '\u2028\u2029\ufeff\\"' or code in (0xFFFE, 0xFFFF)
 
 
 def _is_plain_safe(value: str) -> bool:
@@ -341,9 +336,7 @@ class BlockEditor:
         try:
             data = parse_text(self.text, self.shown).data
         except DataError as exc:  # a bug here, not the user's: refuse rather than write it
-            raise DataError(
-                "改写后的任务无法解析，未写入文件", where=self.shown, hint=f"请手工登记并报告此问题（{exc.message}）"
-            ) from None
+            raise DataError("改写后的任务无法解析，未写入文件", where=self.shown, hint=f"请手工登记并报告此问题（{exc.message}）") from None
         if not (isinstance(data, list) and len(data) == 1 and isinstance(data[0], dict)):
             raise DataError("改写后的任务结构不对，未写入文件", where=self.shown, hint="请手工登记并报告此问题")
         return data[0]
@@ -373,9 +366,7 @@ class BlockEditor:
 
     # -- structure ---------------------------------------------------------
 
-    def enter(
-        self, path: Path, orders: tuple[tuple[str, ...] | None, ...], *, create: bool
-    ) -> tuple[Any, int, int, int, int] | None:
+    def enter(self, path: Path, orders: tuple[tuple[str, ...] | None, ...], *, create: bool) -> tuple[Any, int, int, int, int] | None:
         """Make sure ``path`` leads to a block mapping (or an empty ``key:``), creating keys
         and rewriting flow/short forms as needed. Returns (mapping or None, start line,
         end line, key column, indentation step for its children)."""
@@ -387,9 +378,7 @@ class BlockEditor:
                 if not isinstance(node, dict) or key not in node:
                     if not create:
                         return None
-                    at, key_col = self.insert_point(
-                        node, start, end, parent_col=col, key=key, order=orders[depth], step=step
-                    )
+                    at, key_col = self.insert_point(node, start, end, parent_col=col, key=key, order=orders[depth], step=step)
                     self.insert(at, [" " * key_col + format_scalar(key) + ":"])
                     restarted = True
                     break
@@ -398,9 +387,7 @@ class BlockEditor:
                 value = node[key]
                 child_step = self.local_step(node)
                 if not self.is_block(value, key_start, key_end, key_col):
-                    self.rewrite_as_block(
-                        key_start, key_end, col=key_col, key=key, value=value, depth=depth, step=child_step
-                    )
+                    self.rewrite_as_block(key_start, key_end, col=key_col, key=key, value=value, depth=depth, step=child_step)
                     restarted = True
                     break
                 node, start, end, col, step = value, key_start, key_end, key_col, child_step
