@@ -22,14 +22,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gkplan.errors import UsageError
+from gkplan.remind import Reminders
 from gkplan.render.remind import Mail, one_line
 from gkplan.settings import Channel, ChannelType
+
+
+DEFAULT_BACKOFF = 2.0
 
 
 @dataclass(frozen=True, slots=True)
 class Retry:
     attempts: int = 3  # tries in all, the first included
-    backoff: float = 2.0  # seconds before the second try; doubled before each next one
+    backoff: float = DEFAULT_BACKOFF  # seconds before the second try; doubled before each next one
     timeout: float = 10.0  # seconds for one request (connect + answer)
 
 
@@ -294,3 +298,34 @@ def send_mail(channel: Channel, target: SmtpTarget, mails: Sequence[Mail], retry
 
 def _smtp_text(value: bytes | str) -> str:
     return one_line(value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value))
+
+
+def deliver(
+    reminders: Reminders,
+    channels: Sequence[Channel],
+    secrets: dict[str, str | None],
+    retry: Retry,
+    clock: Clock,
+) -> list[Outcome]:
+    """Send on every channel in turn; a channel that fails (or lacks its variable) does not stop the next."""
+    from gkplan.render.remind import mails, webhook_bodies
+
+    outcomes = []
+    for channel in channels:
+        missing = [name for name in channel.env_names() if not (secrets.get(name) or "").strip()]
+        if missing:
+            outcomes.append(Outcome(channel, 0, errors=[f"环境变量 {'、'.join(missing)} 未设置（请在 CI 的密钥或运行环境中设置）"]))
+            continue
+        try:
+            if channel.type is ChannelType.EMAIL:
+                target = parse_smtp_url(secrets[channel.smtp_env] or "", channel.smtp_env)
+                outcomes.append(send_mail(channel, target, mails(reminders), retry, clock))
+                continue
+            url = (secrets[channel.webhook_env] or "").strip()
+            check_webhook_url(url, channel.webhook_env)
+        except UsageError as exc:
+            outcomes.append(Outcome(channel, 0, errors=[str(exc)]))
+            continue
+        secret = (secrets.get(channel.secret_env) or "").strip() if channel.secret_env else ""
+        outcomes.append(send_webhook(channel, url, secret, webhook_bodies(channel.type, reminders), retry, clock))
+    return outcomes

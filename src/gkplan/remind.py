@@ -12,8 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from gkplan.errors import NotFoundError
 from gkplan.model import Plan, Status
 from gkplan.query import Scope, evaluate, sort_rows
+from gkplan.settings import Channel
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,3 +101,24 @@ def build_reminders(
     titles = sorted({plan.title for plan in plans})
     title = "、".join(titles) if len(titles) <= 2 else f"{len(titles)} 个工作要点"
     return Reminders(today, window, title, units)
+
+
+def select_channels(channels: Sequence[Channel], names: Sequence[str]) -> tuple[Channel, ...]:
+    """``--channel NAME`` (repeatable) picks channels by name; none given = every channel."""
+    if not names:
+        return tuple(channels)
+    by_name = {channel.name: channel for channel in channels}
+    chosen: list[Channel] = []
+    for name in names:
+        found = by_name.get(name.strip())
+        if found is None:
+            import difflib
+
+            close = tuple(difflib.get_close_matches(name.strip(), list(by_name), n=3, cutoff=0.3))
+            hint = (
+                "" if close else ("settings.yaml 中的渠道：" + "、".join(by_name) if by_name else "settings.yaml 还没有 remind: channels:")
+            )
+            raise NotFoundError(f"没有名为「{name.strip()}」的催办渠道", suggestions=close, hint=hint)
+        if found not in chosen:
+            chosen.append(found)
+    return tuple(chosen)

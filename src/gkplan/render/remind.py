@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gkplan.remind import Item, Reminders, UnitReminder
-from gkplan.settings import ChannelType
+from gkplan.settings import Channel, ChannelType
 
 # Size limits of one message. 企业微信: markdown content at most 4096 bytes (documented).
 # 钉钉 documents no figure for markdown; the same 4096 keeps well inside what it accepts.
@@ -237,4 +237,45 @@ def preview(reminders: Reminders) -> str:
     for unit in reminders.units:
         out.append("")
         out.extend(plain_line(line) for line in unit_lines(unit, reminders.window))
+    return "\n".join(out) + "\n"
+
+
+def dry_run(reminders: Reminders, channels: tuple[Channel, ...], unset: frozenset[str] = frozenset()) -> str:
+    """Exactly what each channel would send (``--dry-run``); without channels, the neutral preview."""
+    count = f"{len(reminders.units)} 个单位有逾期或 {reminders.window} 天内到期的任务"
+    if not channels:
+        return f"演练（--dry-run）：settings.yaml 没有配置催办渠道（remind: channels:），以下是各单位将收到的内容；{count}。\n\n" + preview(
+            reminders
+        )
+    out = [f"演练（--dry-run），不发送：{count}。"]
+    for channel in channels:
+        out.append("")
+        notes = [f"环境变量 {name} 现在未设置，真正发送时这个渠道会失败" for name in channel.env_names() if name in unset]
+        if channel.type is ChannelType.EMAIL:
+            letters = mails(reminders)
+            missing = [unit.unit for unit in reminders.units if not unit.emails]
+            out.append(f"=== {channel.name}（{channel.type.label}）：{len(letters)} 封，经环境变量 {channel.smtp_env} 中的邮件服务器 ===")
+            if missing:
+                notes.append(f"units.yaml 中没有 email 的单位不发邮件：{'、'.join(one_line(m, 50) for m in missing)}")
+            out.extend(f"（{note}）" for note in notes)
+            for index, mail in enumerate(letters, start=1):
+                out.append(f"--- {index}/{len(letters)} ---")
+                out.append(f"From: {channel.sender}")
+                out.append(f"To: {', '.join(mail.to)}")
+                if channel.cc:
+                    out.append(f"Cc: {', '.join(channel.cc)}")
+                out.append(f"Subject: {mail.subject}")
+                out.append("")
+                out.append(mail.text.rstrip("\n"))
+                out.append("（另附同样内容的 HTML 版本）")
+            continue
+        bodies = webhook_bodies(channel.type, reminders) if reminders.units else []
+        out.append(f"=== {channel.name}（{channel.type.label}）：{len(bodies)} 条，POST 到环境变量 {channel.webhook_env} 中的地址 ===")
+        if channel.secret_env:
+            where = "地址后加 timestamp 和 sign 参数" if channel.type is ChannelType.DINGTALK else "正文中加 timestamp 和 sign"
+            notes.append(f"加签：发送时用环境变量 {channel.secret_env} 中的密钥计算，{where}")
+        out.extend(f"（{note}）" for note in notes)
+        for index, body in enumerate(bodies, start=1):
+            out.append(f"--- {index}/{len(bodies)} ---")
+            out.append(json.dumps(body, ensure_ascii=False, indent=2))
     return "\n".join(out) + "\n"
