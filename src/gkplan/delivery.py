@@ -222,8 +222,9 @@ def build_email(mail: Mail, sender: str, cc: tuple[str, ...], now: float) -> Any
     message["Subject"] = mail.subject
     message["From"] = sender
     message["To"] = ", ".join(mail.to)
-    if cc:
-        message["Cc"] = ", ".join(cc)
+    copied = [address for address in cc if address.lower() not in {a.lower() for a in mail.to}]
+    if copied:  # the office's own reminder is not copied to itself
+        message["Cc"] = ", ".join(copied)
     message["Date"] = formatdate(now, localtime=True)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     message.set_content(mail.text, charset="utf-8")
