@@ -49,7 +49,9 @@ CHANNELS = """remind:
       cc: [bgs@rsj.example]
 """
 
-UNITS = SMALL_UNITS.replace("局办公室: {kind: 局机关科室, aliases: [办公室]}", "局办公室: {kind: 局机关科室, aliases: [办公室], email: bgs@rsj.example}")
+UNITS = SMALL_UNITS.replace(
+    "局办公室: {kind: 局机关科室, aliases: [办公室]}", "局办公室: {kind: 局机关科室, aliases: [办公室], email: bgs@rsj.example}"
+)
 UNITS = UNITS.replace("就业培训科: {kind: 局机关科室}", "就业培训科: {kind: 局机关科室, email: [jypx@rsj.example, kz@rsj.example]}")
 
 HEAD = "plan:\n  title: 测试计划\n  year: 2022\nsections:\n  - code: 一\n    title: 基础工作\ntasks:\n"
@@ -246,7 +248,10 @@ def test_feishu_post_with_signature_in_the_body(tmp_path: Path, robot: Robot) ->
     assert body["msg_type"] == "post"
     post = body["content"]["post"]["zh_cn"]
     assert post["title"] == "催办｜测试计划，截至 2022-10-08"
-    assert post["content"][0] == [{"tag": "text", "text": "局办公室", "style": ["bold"]}, {"tag": "text", "text": "：逾期 1 项，7 天内到期 0 项"}]
+    assert post["content"][0] == [
+        {"tag": "text", "text": "局办公室", "style": ["bold"]},
+        {"tag": "text", "text": "：逾期 1 项，7 天内到期 0 项"},
+    ]
 
 
 def test_email_one_message_per_unit_with_text_and_html(tmp_path: Path, mailbox: Mailbox) -> None:
@@ -435,7 +440,7 @@ def test_shipped_plan_without_channels_previews_per_unit(gkplan: Runner) -> None
     result = gkplan("remind", "--dry-run", "--today", "2022-10-08")
     assert result.exit_code == 0, result.stderr
     assert "settings.yaml 没有配置催办渠道" in result.stdout
-    assert "【社会保障服务中心】：逾期 2 项，7 天内到期 0 项" in result.stdout
+    assert "【社会保障服务中心】逾期 2 项，7 天内到期 0 项" in result.stdout
     sent = gkplan("remind", "--today", "2022-10-08")
     assert sent.exit_code == 2
     assert "没有配置催办渠道" in sent.stderr
@@ -466,7 +471,10 @@ def test_check_reports_bad_channels_and_addresses_with_lines(tmp_path: Path) -> 
     out = done.stdout
     assert "settings.yaml:5:7: 错误 secret-in-file" in out
     assert "settings.yaml:3:7: 错误 missing-field: remind.channels 第 1 项（企业微信）缺少「webhook_env」" in out
-    assert "settings.yaml:8:7: 错误 bad-setting: remind.channels 第 2 项的「webhook_env」应是环境变量名（字母、数字、下划线），现为「1BAD」" in out
+    assert (
+        "settings.yaml:8:7: 错误 bad-setting: remind.channels 第 2 项的「webhook_env」应是环境变量名（字母、数字、下划线），现为「1BAD」"
+        in out
+    )
     assert "settings.yaml:9:7: 错误 missing-field: remind.channels 第 3 项（邮件）缺少「from」" in out
     assert "settings.yaml:13:7: 错误 bad-setting: remind.channels 第 4 项的 type「pigeon」不是可用的渠道" in out
     assert "units.yaml:2:39: 错误 bad-email: 单位「局办公室」的「email」中「局办公室 <bgs@rsj.example>」不是邮箱地址" in out
@@ -483,3 +491,48 @@ def test_schemas_accept_the_example_and_refuse_a_secret_in_the_file() -> None:
     bad = {"remind": {"channels": [{"name": "群", "type": "wecom", "webhook_env": "X", "webhook": "https://…"}]}}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, schema)
+
+
+def test_duplicate_channel_names_are_refused(tmp_path: Path) -> None:
+    settings = "remind:\n  channels:\n    - {name: 群, type: wecom, webhook_env: A}\n    - {name: 群, type: feishu, webhook_env: B}\n"
+    root = plan(tmp_path, STANDARD, settings=settings)
+    done = subprocess.run([str(GKPLAN), "check", "--data", str(root)], capture_output=True, text=True, check=False)
+    assert done.returncode == 1
+    assert "settings.yaml:4:" in done.stdout
+    assert "duplicate-channel: 渠道名「群」重复" in done.stdout
+
+
+def test_channels_and_addresses_survive_the_parse_cache(tmp_path: Path) -> None:
+    root = plan(tmp_path, STANDARD)
+    env = {"GKPLAN_CACHE_DIR": str(tmp_path / "cache")}
+    base = {k: v for k, v in os.environ.items() if k != "GKPLAN_NO_CACHE"} | env
+    runs = [
+        subprocess.run(
+            [str(GKPLAN), "remind", "--dry-run", "--data", str(root), "--today", "2022-10-08"],
+            capture_output=True,
+            text=True,
+            env=base,
+            check=False,
+        )
+        for _ in range(2)
+    ]
+    assert any((tmp_path / "cache" / "settings").iterdir())
+    assert runs[0].returncode == runs[1].returncode == 0
+    assert runs[0].stdout == runs[1].stdout
+    assert "To: jypx@rsj.example, kz@rsj.example" in runs[1].stdout
+    assert "=== 飞书群（飞书）：1 条" in runs[1].stdout
+
+
+def test_ci_examples_run_remind_every_morning_on_workdays_only() -> None:
+    import yaml
+
+    ci = Path(__file__).resolve().parents[1] / "examples" / "ci"
+    github = yaml.safe_load((ci / "remind-github-actions.yml").read_text(encoding="utf-8"))
+    assert github[True]["schedule"] == [{"cron": "30 0 * * *"}]  # YAML 1.1 reads the key `on` as True
+    steps = github["jobs"]["remind"]["steps"]
+    run_step = next(step for step in steps if "gkplan remind" in step.get("run", ""))
+    assert "--workdays-only" in run_step["run"]
+    assert run_step["env"]["GKPLAN_SMTP_URL"] == "${{ secrets.GKPLAN_SMTP_URL }}"
+    gitlab = yaml.safe_load((ci / "remind-gitlab-ci.yml").read_text(encoding="utf-8"))["gkplan-remind"]
+    assert "schedule" in gitlab["rules"][0]["if"]
+    assert "gkplan remind --workdays-only" in gitlab["script"]

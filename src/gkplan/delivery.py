@@ -26,7 +26,6 @@ from gkplan.remind import Reminders
 from gkplan.render.remind import Mail, one_line
 from gkplan.settings import Channel, ChannelType
 
-
 DEFAULT_BACKOFF = 2.0
 
 

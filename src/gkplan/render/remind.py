@@ -123,7 +123,9 @@ def markdown_line(line: Line) -> str:
 
 
 def plain_line(line: Line) -> str:
-    return "".join(f"【{s.text}】" if s.bold else s.text for s in line)
+    """Bold as 【…】, which already sets the name apart: the colon after it goes."""
+    text = "".join(f"【{s.text}】" if s.bold else s.text for s in line)
+    return text.replace("】：", "】", 1)
 
 
 def split_blocks(blocks: list[list[Line]], room: int, size: Callable[[Line], int]) -> list[list[Line]]:
@@ -215,14 +217,14 @@ def mails(reminders: Reminders) -> list[Mail]:
         counts = f"逾期 {len(unit.overdue)} 项，{reminders.window} 天内到期 {len(unit.due_soon)} 项"
         subject = f"【催办】{name}：{counts}（截至 {reminders.day.isoformat()}）"
         lines = unit_lines(unit, reminders.window)
-        intro = f"{name}：截至 {reminders.day.isoformat()}，本单位在{one_line(reminders.title)}中有以下任务需要办理。"
+        intro = f"{name}：截至 {reminders.day.isoformat()}，本单位在「{one_line(reminders.title)}」中有以下任务需要办理。"
         outro = "完成后请登记进展（gkplan done 序号 --unit 本单位）；受阻的请写明原因。本邮件由 gkplan 自动发送。"
         text = "\n".join([intro, "", *(plain_line(line) for line in lines[1:]), "", outro]) + "\n"
         items = "".join(f"<li>{html.escape(line[0].text.removeprefix('- '))}</li>\n" for line in lines[1:])
         body = (
             '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"></head><body>\n'
             f"<p><strong>{html.escape(name)}</strong>：截至 {reminders.day.isoformat()}，"
-            f"本单位在{html.escape(one_line(reminders.title))}中有以下任务需要办理。</p>\n"
+            f"本单位在「{html.escape(one_line(reminders.title))}」中有以下任务需要办理。</p>\n"
             f"<ul>\n{items}</ul>\n<p>{html.escape(outro)}</p>\n</body></html>\n"
         )
         result.append(Mail(unit.unit, unit.emails, subject, text, body))
@@ -242,12 +244,10 @@ def preview(reminders: Reminders) -> str:
 
 def dry_run(reminders: Reminders, channels: tuple[Channel, ...], unset: frozenset[str] = frozenset()) -> str:
     """Exactly what each channel would send (``--dry-run``); without channels, the neutral preview."""
-    count = f"{len(reminders.units)} 个单位有逾期或 {reminders.window} 天内到期的任务"
     if not channels:
-        return f"演练（--dry-run）：settings.yaml 没有配置催办渠道（remind: channels:），以下是各单位将收到的内容；{count}。\n\n" + preview(
-            reminders
-        )
-    out = [f"演练（--dry-run），不发送：{count}。"]
+        intro = "演练（--dry-run），不发送。settings.yaml 没有配置催办渠道（remind: channels:），下面是各单位将收到的内容。"
+        return f"{intro}\n\n" + preview(reminders)
+    out = [f"演练（--dry-run），不发送：{len(reminders.units)} 个单位有逾期或 {reminders.window} 天内到期的任务。"]
     for channel in channels:
         out.append("")
         notes = [f"环境变量 {name} 现在未设置，真正发送时这个渠道会失败" for name in channel.env_names() if name in unset]
