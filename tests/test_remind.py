@@ -201,7 +201,7 @@ def test_wecom_gets_one_markdown_message_with_each_unit_in_bold(tmp_path: Path, 
     root = plan(tmp_path, STANDARD)
     done = run(root, "--channel", "企业微信群", env=webhooks(robot))
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "已发送：企业微信群（企业微信） 1/1 条\n"
+    assert done.stdout == "已发送：企业微信群（企业微信）1/1 条\n"
     [request] = robot.requests
     assert request.body["msgtype"] == "markdown"
     content = request.body["markdown"]["content"]
@@ -258,7 +258,7 @@ def test_email_one_message_per_unit_with_text_and_html(tmp_path: Path, mailbox: 
     root = plan(tmp_path, STANDARD)
     done = run(root, "--channel", "邮件", env={"T_SMTP": f"smtp://127.0.0.1:{mailbox.port}"})
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "已发送：邮件（邮件） 2/2 封\n"
+    assert done.stdout == "已发送：邮件（邮件）2/2 封\n"
     assert "就业促进中心" in done.stderr  # has something due but no address: said, not silently dropped
     assert [(sender, sorted(rcpts)) for sender, rcpts, _ in mailbox.envelopes] == [
         ("gkplan@rsj.example", ["bgs@rsj.example"]),
@@ -299,7 +299,7 @@ def test_a_platform_error_is_reported_and_the_other_channels_still_go(tmp_path: 
     done = run(root, "--channel", "企业微信群", "--channel", "钉钉群", env=webhooks(robot))
     assert done.returncode == 1
     assert "企业微信群（企业微信）：errcode 93000：invalid webhook url" in done.stderr
-    assert "钉钉群（钉钉） 1/1 条" in done.stdout
+    assert "钉钉群（钉钉）1/1 条" in done.stdout
     assert len(robot.at("/wecom")) == 1  # a platform's error is not retried
     assert len(robot.at("/ding")) == 1
     assert robot.url("") not in done.stderr  # never the URL (it holds the robot's key)
@@ -536,3 +536,60 @@ def test_ci_examples_run_remind_every_morning_on_workdays_only() -> None:
     gitlab = yaml.safe_load((ci / "remind-gitlab-ci.yml").read_text(encoding="utf-8"))["gkplan-remind"]
     assert "schedule" in gitlab["rules"][0]["if"]
     assert "gkplan remind --workdays-only" in gitlab["script"]
+
+
+def test_email_over_starttls_with_login(tmp_path: Path) -> None:
+    """A server that offers STARTTLS (certificate from openssl, trusted through SSL_CERT_FILE) and
+    requires a login: gkplan upgrades first, then logs in with the URL's percent-decoded password."""
+    import shutil
+    import ssl
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command to make a certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"),
+            *("-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)),
+        ],
+        capture_output=True,
+        check=True,
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    logins: list[tuple[bytes, bytes]] = []
+    received: list[bytes] = []
+
+    def authenticator(server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> AuthResult:
+        logins.append((auth_data.login, auth_data.password))
+        return AuthResult(success=auth_data.password == b"p@ss")
+
+    class Handler:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            received.append(envelope.original_content)
+            return "250 OK"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(
+        Handler(),
+        hostname="127.0.0.1",
+        port=port,
+        tls_context=context,
+        require_starttls=True,
+        authenticator=authenticator,
+        auth_required=True,
+    )
+    controller.start()
+    try:
+        root = plan(tmp_path, STANDARD)
+        done = run(root, "--channel", "邮件", env={"T_SMTP": f"smtp://office:p%40ss@127.0.0.1:{port}", "SSL_CERT_FILE": str(cert)})
+    finally:
+        controller.stop()
+    assert done.returncode == 0, done.stderr
+    assert logins == [(b"office", b"p@ss")]
+    assert len(received) == 2

@@ -879,32 +879,27 @@ def remind(
 
 def send_reminders(reminders: Any, channels: Any, timeout: float) -> None:
     """Send, then say per channel what went out and what failed (exit 1 when any channel failed)."""
+    import math
     import time
 
     from gkplan.delivery import DEFAULT_BACKOFF, Clock, Retry, deliver
-    from gkplan.render.remind import one_line
+    from gkplan.render.remind import outcome_lines
 
-    backoff = os.environ.get(REMIND_BACKOFF_ENV, "").strip()
+    text = os.environ.get(REMIND_BACKOFF_ENV, "").strip()
     try:
-        retry = Retry(backoff=float(backoff) if backoff else DEFAULT_BACKOFF, timeout=timeout)
+        backoff = float(text) if text else DEFAULT_BACKOFF
     except ValueError:
-        raise UsageError(f"环境变量 {REMIND_BACKOFF_ENV}「{backoff}」不是秒数", hint="例如 0.5") from None
+        backoff = -1.0
+    if not (math.isfinite(backoff) and 0 <= backoff <= 60):
+        raise UsageError(f"环境变量 {REMIND_BACKOFF_ENV}「{text}」应是 0 到 60 之间的秒数", hint="例如 0.5；不设则为 2")
     secrets = {name: os.environ.get(name) for c in channels for name in c.env_names()}
-    outcomes = deliver(reminders, channels, secrets, retry, Clock(time.time, time.sleep))
-    for outcome in outcomes:
-        label = f"{outcome.channel.name}（{outcome.channel.type.label}）"
-        unit_word = "封" if outcome.channel.type.value == "email" else "条"
-        if outcome.sent:
-            print(f"已发送：{label} {outcome.sent}/{outcome.total} {unit_word}")
-        for error in outcome.errors:
-            print(f"gkplan: 错误：{label}：{error}", file=sys.stderr)
-        if outcome.channel.type.value == "email":
-            missing = [one_line(u.unit, 50) for u in reminders.units if not u.emails]
-            if missing:
-                print(f"gkplan: 警告：{label}：units.yaml 中没有 email 的单位未发邮件：{'、'.join(missing)}", file=sys.stderr)
-    failed = [o for o in outcomes if not o.ok]
-    if failed:
-        print(f"gkplan: {len(failed)} 个渠道发送失败，其余 {len(outcomes) - len(failed)} 个已发送", file=sys.stderr)
+    outcomes = deliver(reminders, channels, secrets, Retry(backoff=backoff, timeout=timeout), Clock(time.time, time.sleep))
+    done, problems = outcome_lines(reminders, outcomes)
+    for line in done:
+        print(line)
+    for line in problems:
+        print(f"gkplan: {line}", file=sys.stderr)
+    if any(not o.ok for o in outcomes):
         raise typer.Exit(code=int(ExitCode.PROBLEMS))
 
 

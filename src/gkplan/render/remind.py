@@ -16,10 +16,13 @@ import json
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gkplan.remind import Item, Reminders, UnitReminder
 from gkplan.settings import Channel, ChannelType
+
+if TYPE_CHECKING:
+    from gkplan.delivery import Outcome
 
 # Size limits of one message. 企业微信: markdown content at most 4096 bytes (documented).
 # 钉钉 documents no figure for markdown; the same 4096 keeps well inside what it accepts.
@@ -279,3 +282,24 @@ def dry_run(reminders: Reminders, channels: tuple[Channel, ...], unset: frozense
             out.append(f"--- {index}/{len(bodies)} ---")
             out.append(json.dumps(body, ensure_ascii=False, indent=2))
     return "\n".join(out) + "\n"
+
+
+def outcome_lines(reminders: Reminders, outcomes: list[Outcome]) -> tuple[list[str], list[str]]:
+    """What went out (for stdout) and what went wrong (for stderr), channel by channel."""
+    done: list[str] = []
+    problems: list[str] = []
+    for outcome in outcomes:
+        channel = outcome.channel
+        label = f"{channel.name}（{channel.type.label}）"
+        word = "封" if channel.type is ChannelType.EMAIL else "条"
+        if outcome.sent or (outcome.ok and outcome.total):
+            done.append(f"已发送：{label}{outcome.sent}/{outcome.total} {word}")
+        problems.extend(f"错误：{label}：{error}" for error in outcome.errors)
+        if channel.type is ChannelType.EMAIL:
+            missing = [one_line(unit.unit, 50) for unit in reminders.units if not unit.emails]
+            if missing:
+                problems.append(f"警告：{label}：units.yaml 中没有 email 的单位未发邮件：{'、'.join(missing)}")
+    failed = sum(not outcome.ok for outcome in outcomes)
+    if failed:
+        problems.append(f"{failed} 个渠道发送失败，其余 {len(outcomes) - failed} 个已发送")
+    return done, problems
