@@ -593,3 +593,18 @@ def test_email_over_starttls_with_login(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert logins == [(b"office", b"p@ss")]
     assert len(received) == 2
+
+
+def test_bad_or_dead_urls_fail_that_channel_cleanly(tmp_path: Path, robot: Robot) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        dead = probe.getsockname()[1]
+    root = plan(tmp_path, STANDARD)
+    env = webhooks(robot) | {"T_WECOM": "http://127.0.0.1:notaport/x", "T_DING": f"http://127.0.0.1:{dead}/ding"}
+    done = run(root, "--channel", "企业微信群", "--channel", "钉钉群", "--channel", "飞书群", env=env)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "企业微信群（企业微信）：环境变量 T_WECOM 中的端口不是数字" in done.stderr
+    assert "钉钉群（钉钉）：连接失败" in done.stderr
+    assert "已尝试" not in done.stderr  # a refused connection is not retried
+    assert "飞书群（飞书）1/1 条" in done.stdout

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import http.client
 import json
 import socket
 import urllib.error
@@ -99,9 +100,14 @@ def signed(kind: ChannelType, url: str, body: dict[str, Any], secret: str, now: 
 
 
 def check_webhook_url(url: str, variable: str) -> None:
+    hint = "请填机器人设置页上复制的完整 webhook 地址"
     parts = urllib.parse.urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise UsageError(f"环境变量 {variable} 不是 http(s) 地址", hint="请填机器人设置页上复制的完整 webhook 地址")
+    try:
+        parts.port  # noqa: B018 (reading it validates it)
+    except ValueError:
+        raise UsageError(f"环境变量 {variable} 中的端口不是数字", hint=hint) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() or ord(c) < 32 for c in url.strip()):
+        raise UsageError(f"环境变量 {variable} 不是 http(s) 地址", hint=hint)
 
 
 def post_json(url: str, body: dict[str, Any], timeout: float) -> None:
@@ -117,6 +123,8 @@ def post_json(url: str, body: dict[str, Any], timeout: float) -> None:
         raise SendFailed(message, retry=exc.code >= 500) from None
     except TimeoutError:
         raise SendFailed(f"超时（{timeout:g} 秒内没有回应）", retry=True) from None
+    except (http.client.HTTPException, ValueError) as exc:  # a garbled answer, an unusable URL
+        raise SendFailed(f"请求失败：{type(exc).__name__}") from None
     except urllib.error.URLError as exc:
         reason = exc.reason
         if isinstance(reason, (TimeoutError, socket.timeout)):
