@@ -814,6 +814,95 @@ def review(
     print_review(Output.for_stream(), review_units(workspace.plans, day, scope), fmt.value, day, workspace.qualified)
 
 
+# --- 催办: reminders through group robots and e-mail (issue 18) ---------------------------------
+
+REMIND_BACKOFF_ENV = "GKPLAN_REMIND_BACKOFF"  # seconds before the first retry (tests set it small)
+
+
+@command("remind")
+def remind(
+    unit: Annotated[
+        list[str] | None,
+        typer.Option("--unit", "-u", help="只催这些单位（单位名、简称或单位组；可多次给出）", show_default=False),
+    ] = None,
+    channel: Annotated[
+        list[str] | None,
+        typer.Option("--channel", "-c", help="只用这些渠道（settings.yaml 中渠道的 name；可多次给出）", show_default=False),
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只显示每个渠道将发送的内容，不发送")] = False,
+    workdays_only: Annotated[
+        bool, typer.Option("--workdays-only", help="今天不是工作日（周末、法定节假日；调休上班日算工作日）时什么也不做，退出码 0")
+    ] = False,
+    remind_days: Annotated[
+        int | None,
+        typer.Option(
+            "--remind-days", min=0, help="催办几天内到期的任务；默认取 settings.yaml 的 remind_days，没有则 7", show_default=False
+        ),
+    ] = None,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="每次请求最多等待的秒数；超时和 5xx 最多再试 2 次")] = 10.0,
+    data: DataOption = None,
+    plan: PlanOption = None,
+    today: TodayOption = None,
+) -> None:
+    """催办：把各单位逾期和即将到期的任务发到企业微信、钉钉、飞书群机器人和各单位邮箱（渠道见 settings.yaml）。"""
+    day = resolve_today(today)
+    if workdays_only:
+        from gkplan.workdays import covers, is_workday
+
+        if not is_workday(day):
+            print(f"gkplan: {day.isoformat()} 不是工作日，不发送催办（--workdays-only）", file=sys.stderr)
+            return
+        if not covers(day.year):
+            print(f"gkplan: 警告：节假日数据不含 {day.year} 年，按周一至周五判断工作日", file=sys.stderr)
+    workspace = load(data, plan)
+    rules = office_rules(workspace, remind_days=remind_days)
+    from gkplan.remind import build_reminders, select_channels
+
+    wanted: list[str] = []
+    for name in unit or []:
+        wanted.extend(u for u in query.resolve_scope(workspace.plans, name).units if u not in wanted)
+    channels = select_channels(rules.channels, channel or [])
+    reminders = build_reminders(workspace.plans, day, rules.remind_days, tuple(wanted), qualified=workspace.qualified)
+    unset = frozenset(name for c in channels for name in c.env_names() if not os.environ.get(name, "").strip())
+    if dry_run:
+        from gkplan.render.remind import dry_run as dry_run_text
+
+        sys.stdout.write(dry_run_text(reminders, channels, unset))
+        return
+    if not channels:
+        raise UsageError("settings.yaml 没有配置催办渠道（remind: channels:）", hint="写法见 README 催办一节；可先用 --dry-run 预览内容")
+    if not reminders.units:
+        print(f"截至 {day.isoformat()}，没有单位有逾期或 {rules.remind_days} 天内到期的任务，不发送催办。")
+        return
+    send_reminders(reminders, channels, timeout)
+
+
+def send_reminders(reminders: Any, channels: Any, timeout: float) -> None:
+    """Send, then say per channel what went out and what failed (exit 1 when any channel failed)."""
+    import math
+    import time
+
+    from gkplan.delivery import DEFAULT_BACKOFF, Clock, Retry, deliver
+    from gkplan.render.remind import outcome_lines
+
+    text = os.environ.get(REMIND_BACKOFF_ENV, "").strip()
+    try:
+        backoff = float(text) if text else DEFAULT_BACKOFF
+    except ValueError:
+        backoff = -1.0
+    if not (math.isfinite(backoff) and 0 <= backoff <= 60):
+        raise UsageError(f"环境变量 {REMIND_BACKOFF_ENV}「{text}」应是 0 到 60 之间的秒数", hint="例如 0.5；不设则为 2")
+    secrets = {name: os.environ.get(name) for c in channels for name in c.env_names()}
+    outcomes = deliver(reminders, channels, secrets, Retry(backoff=backoff, timeout=timeout), Clock(time.time, time.sleep))
+    done, problems = outcome_lines(reminders, outcomes)
+    for line in done:
+        print(line)
+    for line in problems:
+        print(f"gkplan: {line}", file=sys.stderr)
+    if any(not o.ok for o in outcomes):
+        raise typer.Exit(code=int(ExitCode.PROBLEMS))
+
+
 def app_for(args: list[str]) -> typer.Typer:
     """The app with only the command being run, when ``args`` names one.
 

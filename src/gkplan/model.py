@@ -143,12 +143,23 @@ class Deadline:
 
 @dataclass(frozen=True, slots=True)
 class Unit:
-    """A responsible unit (科室 or 局属单位)."""
+    """A responsible unit (科室 or 局属单位); ``email``: where ``gkplan remind`` mails it."""
 
     name: str
     kind: str
     aliases: tuple[str, ...] = ()
     source: Source | None = None
+    email: tuple[str, ...] = ()
+
+
+# One address, nothing around it: no display name, no spaces or line breaks (a header
+# injection), one @, a dot in the domain. Deliberately narrower than RFC 5322.
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+")
+
+
+def valid_email(text: str) -> bool:
+    """Whether ``text`` is a plain address such as ``bgs@rsj.example`` (units.yaml, settings.yaml)."""
+    return _EMAIL.fullmatch(text) is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from enum import StrEnum
 from gkplan.query import DEFAULT_WARN_DAYS, Light
 
 DEFAULT_STALE_WEEKS = 0  # off: an office opts in, since it changes what 黄 means
-DEFAULT_REMIND_DAYS = 7  # calendar reminder a week before a deadline
+DEFAULT_REMIND_DAYS = 7  # calendar reminder a week before a deadline; also gkplan remind's window
 
 
 class Scheme(StrEnum):
@@ -76,6 +76,49 @@ def swatch(light: Light, scheme: Scheme = Scheme.RED_YELLOW_GREEN) -> Swatch:
     return PALETTES[scheme][light]
 
 
+class ChannelType(StrEnum):
+    """Where ``gkplan remind`` sends: three group robots (webhooks) and e-mail."""
+
+    WECOM = "wecom"  # 企业微信 / 政务微信 group robot
+    DINGTALK = "dingtalk"  # 钉钉 / 浙政钉 custom robot
+    FEISHU = "feishu"  # 飞书 custom bot
+    EMAIL = "email"
+
+    @property
+    def label(self) -> str:
+        return CHANNEL_LABELS[self]
+
+    @property
+    def webhook(self) -> bool:
+        return self is not ChannelType.EMAIL
+
+
+CHANNEL_LABELS = {
+    ChannelType.WECOM: "企业微信",
+    ChannelType.DINGTALK: "钉钉",
+    ChannelType.FEISHU: "飞书",
+    ChannelType.EMAIL: "邮件",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """One ``remind: channels:`` entry. Secrets are never here: only the names of the
+    environment variables that hold them (the webhook URL, the signing secret, the SMTP URL)."""
+
+    name: str
+    type: ChannelType
+    webhook_env: str = ""  # group robots: the variable holding the webhook URL
+    secret_env: str = ""  # 钉钉/飞书, optional: the variable holding the signing secret
+    smtp_env: str = ""  # e-mail: the variable holding smtp://user:pass@host:port or smtps://…
+    sender: str = ""  # e-mail: From (``from:`` in the file)
+    cc: tuple[str, ...] = ()  # e-mail: the office, copied on every unit's mail
+
+    def env_names(self) -> tuple[str, ...]:
+        """The variables this channel reads, in the order they are needed."""
+        return tuple(name for name in (self.webhook_env, self.secret_env, self.smtp_env) if name)
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """``settings.yaml``; every field has the default an office gets without the file.
@@ -84,7 +127,9 @@ class Settings:
     - ``scheme``: the colours of the lights;
     - ``stale_weeks``: a continuing duty (全年) turns yellow when a responsible unit has
       recorded no progress for this many weeks (0 = off; ``--stale-weeks`` overrides);
-    - ``remind_days``: the calendar reminder, days before a deadline (``--remind-days``).
+    - ``remind_days``: the calendar reminder, days before a deadline (``--remind-days``);
+      also how far ahead ``gkplan remind`` looks;
+    - ``channels``: where ``gkplan remind`` sends (``remind: channels:``).
     """
 
     warn_days: int = DEFAULT_WARN_DAYS
@@ -92,6 +137,7 @@ class Settings:
     stale_weeks: int = DEFAULT_STALE_WEEKS
     remind_days: int = DEFAULT_REMIND_DAYS
     source: str = ""  # the file it came from ("" = defaults)
+    channels: tuple[Channel, ...] = ()
 
     def with_overrides(
         self,
@@ -107,4 +153,5 @@ class Settings:
             stale_weeks=self.stale_weeks if stale_weeks is None else stale_weeks,
             remind_days=self.remind_days if remind_days is None else remind_days,
             source=self.source,
+            channels=self.channels,
         )

@@ -29,6 +29,7 @@ from gkplan.model import (
     UnitDirectory,
     Verification,
     normalize_section_code,
+    valid_email,
 )
 from gkplan.store.reader import LINES, fields, position
 
@@ -48,7 +49,7 @@ TASK_REQUIRED = ("id", "name", "content", "units")
 PROGRESS_FIELDS = ("status", "date", "by", "note")
 VERIFIED_FIELDS = ("date", "by", "note")
 SECTION_FIELDS = ("code", "title")
-UNIT_FIELDS = ("kind", "aliases")
+UNIT_FIELDS = ("kind", "aliases", "email")
 GROUP_FIELDS = ("kind", "members", "aliases")
 TASKS_TOP = ("plan", "sections", "tasks")
 UNITS_TOP = ("units", "groups")
@@ -220,10 +221,11 @@ def build_units(data: Any, path: str) -> tuple[UnitDirectory, list[Problem]]:
         out.check_fields(entry, UNIT_FIELDS, f"单位「{name}」")
         kind = out.text(entry, "kind", f"单位「{name}」", required=True)
         aliases = _names(entry, "aliases", out, f"单位「{name}」")
+        email = email_addresses(entry, "email", out, f"单位「{name}」")
         if not claim(raw_units, name, name, name):
             continue
         aliases = tuple(a for a in aliases if claim(entry, "aliases", a, name))
-        units[name] = Unit(name, kind, aliases, out.source(raw_units, name))
+        units[name] = Unit(name, kind, aliases, out.source(raw_units, name), email)
 
     groups: dict[str, Group] = {}
     raw_groups = data.get("groups") or {}
@@ -259,6 +261,18 @@ def build_units(data: Any, path: str) -> tuple[UnitDirectory, list[Problem]]:
         aliases = tuple(a for a in aliases if claim(entry, "aliases", a, name))
         groups[name] = Group(name, tuple(members), aliases, out.source(raw_groups, name))
     return UnitDirectory(units, groups, Source(path)), out.problems
+
+
+def email_addresses(entry: dict[Any, Any], key: str, out: Collector, what: str) -> tuple[str, ...]:
+    """An address or a list of them (units.yaml ``email:``, settings.yaml ``cc:``); bad ones are problems."""
+    found = []
+    for index, address in _indexed_names(entry, key, out, what):
+        if valid_email(address):
+            found.append(address)
+        else:
+            where = f"{key}[{index}]" if isinstance(entry.get(key), list) else key
+            out.add(entry, where, "bad-email", f"{what}的「{key}」中「{address}」不是邮箱地址", "请只写地址本身，如 bgs@rsj.example")
+    return tuple(found)
 
 
 def _names(entry: dict[Any, Any], key: str, out: Collector, what: str) -> tuple[str, ...]:

@@ -28,7 +28,7 @@ from typing import Any
 
 from gkplan import __version__
 
-FORMAT = 1  # bump when the packed layout changes
+FORMAT = 2  # bump when the packed layout changes
 _MAGIC = f"gkplan-cache/{FORMAT}/{__version__}".encode()
 MAX_AGE_DAYS = 60  # entries unused this long are removed when a new one is written
 

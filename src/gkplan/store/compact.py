@@ -38,7 +38,7 @@ def unpack_problems(packed: tuple[Any, ...]) -> list[Problem]:
 
 
 def pack_units(directory: UnitDirectory, problems: list[Problem]) -> tuple[Any, ...]:
-    units = tuple((u.name, u.kind, u.aliases, *_where(u.source)) for u in directory.units.values())
+    units = tuple((u.name, u.kind, u.aliases, *_where(u.source), u.email) for u in directory.units.values())
     groups = tuple((g.name, g.members, g.aliases, *_where(g.source)) for g in directory.groups.values())
     path = directory.source.path if directory.source else ""
     return (path, units, groups, pack_problems(problems))
@@ -47,7 +47,7 @@ def pack_units(directory: UnitDirectory, problems: list[Problem]) -> tuple[Any, 
 def unpack_units(packed: tuple[Any, ...]) -> tuple[UnitDirectory, list[Problem]]:
     path, units, groups, problems = packed
     directory = UnitDirectory(
-        units={name: Unit(name, kind, aliases, Source(path, line, col)) for name, kind, aliases, line, col in units},
+        units={name: Unit(name, kind, aliases, Source(path, line, col), email) for name, kind, aliases, line, col, email in units},
         groups={name: Group(name, members, aliases, Source(path, line, col)) for name, members, aliases, line, col in groups},
         source=Source(path),
     )

@@ -213,6 +213,7 @@ def _task_lines(task: TaskDraft) -> list[str]:
 UNITS_GUIDE = """\
 # units：每个单位一行，{kind: 类别, aliases: [简称, …]}。
 #   新增单位只需加一行，同类别的单位组（见下）会自动包含它。
+#   可选 email: 地址（或 [地址, …]）：gkplan remind 给该单位发催办邮件。
 # groups：单位组，任务写组名即指派给组内每个单位。
 #   kind: 类别      —— 该类别的全部单位
 #   members: [单位] —— 另行列出的成员（可与 kind 同用）
