@@ -281,7 +281,7 @@ def print_text(out: Output, diff: PlanDiff) -> None:
     from rich.console import Console
     from rich.text import Text
 
-    console = Console(file=out.stream, width=out.width, highlight=False, emoji=False, markup=False, soft_wrap=True)
+    console = Console(file=out.stream, width=out.width, highlight=False, emoji=False, markup=False, soft_wrap=True, force_terminal=True)
     spans = {"-": "red strike", "+": "green underline", "…": "dim"}
     for line, style in lines:
         text = Text(style=style)

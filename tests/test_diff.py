@@ -1,0 +1,254 @@
+"""``gkplan diff``: real git repositories (fixed authors and dates), real ``gkplan`` processes, pinned output."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import GOLDEN, REPO, SHIPPED_DATA
+
+needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+pytestmark = needs_git
+GKPLAN = Path(sys.executable).parent / "gkplan"
+README = REPO / "README.md"
+README_BLOCK = re.compile(r"<!-- diff-example: (?P<cmd>[^\n]+?) -->\n```text\n(?P<out>.*?)```", re.S)
+
+
+@pytest.fixture(autouse=True)
+def no_outer_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The temporary repositories never see a repository around ``tmp_path``."""
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+
+
+def git(folder: Path, *args: str, when: str = "2022-09-01T09:00:00+08:00") -> str:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "办公室联络员",
+        "GIT_AUTHOR_EMAIL": "office@example.invalid",
+        "GIT_COMMITTER_NAME": "办公室联络员",
+        "GIT_COMMITTER_EMAIL": "office@example.invalid",
+        "GIT_AUTHOR_DATE": when,
+        "GIT_COMMITTER_DATE": when,
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    done = subprocess.run(["git", *args], cwd=folder, env=env, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) >= count, old
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    full_env.pop("COLUMNS", None)
+    return subprocess.run([str(GKPLAN), *args], cwd=cwd, env=full_env, capture_output=True, text=True, check=False)
+
+
+def typical_pr(tmp_path: Path) -> Path:
+    """The shipped plan on main; on branch 调整, a typical pull request: a deadline moved, progress
+    recorded (by ``gkplan done`` itself), a unit renamed with its old name kept as an alias."""
+    repo = tmp_path / "plans"
+    shutil.copytree(SHIPPED_DATA, repo / "data")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "2022 年工作要点")
+    git(repo, "checkout", "-q", "-b", "调整")
+    tasks, units = repo / "data" / "tasks.yaml", repo / "data" / "units.yaml"
+    edit(tasks, "    deadline: 9 月底前\n", "    deadline: 10月底前\n")
+    edit(units, "  高服中心: {kind: 局属单位}", "  高校毕业生服务中心: {kind: 局属单位, aliases: [高服中心]}")
+    done = run("done", "20", "--unit", "就业培训科", "--today", "2022-09-20", "--note", "两个领域的目录已更新", cwd=repo, env={"GKPLAN_USER": "张三"})
+    assert done.returncode == 0, done.stderr
+    git(repo, "commit", "-q", "-am", "第 2 项延期；登记第 20 项；高服中心改用全称", when="2022-09-21T10:00:00+08:00")
+    return repo
+
+
+@pytest.fixture
+def golden_file(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
+    def check(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if request.config.getoption("--update-golden"):
+            path.write_text(text, encoding="utf-8")
+            return
+        assert text == path.read_text(encoding="utf-8")
+
+    return check
+
+
+def test_typical_pull_request_in_every_format(tmp_path: Path, golden_file: Callable[[str, str], None]) -> None:
+    repo = typical_pr(tmp_path)
+    outputs = {}
+    for fmt in ("text", "md", "json", "github"):
+        result = run("diff", "--format", fmt, cwd=repo)
+        assert result.returncode == 0, result.stderr  # differences are not a failure
+        assert result.stderr == ""
+        outputs[fmt] = result.stdout
+        golden_file(f"diff_typical.{ {'text': 'txt', 'github': 'github.txt'}.get(fmt, fmt)}", result.stdout)
+    document = json.loads(outputs["json"])
+    assert document["head"] == "worktree"
+    assert document["base"] == git(repo, "rev-parse", "main").strip()  # the merge-base with the default branch
+    by_key = {task["key"]: task for task in document["tasks"]}
+    assert by_key["2"]["fields"] == {"deadline": ["9 月底前", "10月底前"], "due": ["2022-09-30", "2022-10-31"]}
+    assert by_key["2"]["due_days"] == 31
+    assert {"unit": "就业培训科", "field": "status", "old": "todo", "new": "done"} in by_key["20"]["progress"]
+    assert {"unit": "就业培训科", "field": "by", "old": None, "new": "张三"} in by_key["20"]["progress"]
+    (unit,) = document["units"]
+    assert (unit["name"], unit["change"], unit["fields"]["name"]) == ("高校毕业生服务中心", "renamed", ["高服中心", "高校毕业生服务中心"])
+    assert len(unit["tasks_affected"]) == 29  # 高服中心 has a part in 29 tasks (see gkplan units)
+    assert "时间节点：9 月底前 → 10月底前 (2022-09-30 → 2022-10-31, +31 天)" in outputs["text"]
+    assert outputs["md"].startswith("<!-- gkplan-diff -->\n**gkplan diff** ")
+    assert "<details><summary>29 项任务的责任单位随之改变</summary>" in outputs["md"]
+    assert outputs["github"].splitlines()[0].startswith("::notice file=data/tasks.yaml,line=75,title=gkplan diff::修改任务 2")
+
+
+def test_readme_review_example_is_real(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """The README's 审阅流程 shows ``gkplan diff`` of the typical pull request above, as it really prints."""
+    repo = typical_pr(tmp_path)
+    text = README.read_text(encoding="utf-8")
+    blocks = list(README_BLOCK.finditer(text))
+    assert blocks, "README has no <!-- diff-example: … --> block"
+    for block in blocks:
+        args = block.group("cmd").split()
+        assert args[0] == "gkplan"
+        result = run(*args[1:], cwd=repo)
+        assert result.returncode == 0, result.stderr
+        if request.config.getoption("--update-golden"):
+            head = f"<!-- diff-example: {block.group('cmd')} -->\n```text\n"
+            text = text.replace(block.group(0), f"{head}{result.stdout}```")
+            README.write_text(text, encoding="utf-8")
+            continue
+        assert result.stdout == block.group("out")
+
+
+def test_head_and_base_revisions_leave_the_working_tree_out(tmp_path: Path) -> None:
+    repo = typical_pr(tmp_path)
+    edit(repo / "data" / "tasks.yaml", "    deadline: 10月底前\n", "    deadline: 11月底前\n")  # uncommitted
+    committed = json.loads(run("diff", "main", "--head", "调整", "--format", "json", cwd=repo).stdout)
+    assert committed["head"] == git(repo, "rev-parse", "调整").strip()
+    assert next(t for t in committed["tasks"] if t["key"] == "2")["fields"]["deadline"] == ["9 月底前", "10月底前"]
+    worktree = json.loads(run("diff", "HEAD", "--format", "json", cwd=repo).stdout)
+    assert [t["fields"] for t in worktree["tasks"]] == [{"deadline": ["10月底前", "11月底前"], "due": ["2022-10-31", "2022-11-30"]}]
+    assert worktree["units"] == []
+    nothing = run("diff", "HEAD", "--head", "HEAD", cwd=repo)
+    assert nothing.returncode == 0
+    assert "计划数据没有变化" in nothing.stdout
+    assert git(repo, "status", "--porcelain").strip() == "M data/tasks.yaml"  # nothing checked out, nothing written
+
+
+def test_renamed_plan_file_is_one_plan_even_with_a_new_id(tmp_path: Path, golden_file: Callable[[str, str], None]) -> None:
+    """A plan file moved (and its id changed): matched by git's rename detection, tasks compared."""
+    repo = typical_pr(tmp_path)
+    git(repo, "checkout", "-q", "-b", "搬家", "main")
+    (repo / "data" / "rsj").mkdir()
+    git(repo, "mv", "data/tasks.yaml", "data/rsj/2022-rsj.yaml")
+    plan = repo / "data" / "rsj" / "2022-rsj.yaml"
+    edit(plan, '  id: "2022"\n', '  id: "rsj-2022"\n')
+    edit(plan, "对未开展过公文公开属性认定的公文进行公开属性认定。", "对未开展过公文公开属性认定的历史公文逐件进行公开属性认定。")
+    edit(plan, "    deadline: 全年\n", "    deadline: 全年\n    anchor: 2022-13-01\n")  # an error on the head side only
+    (repo / "data" / "settings.yaml").write_text("warn_days: 30\n", encoding="utf-8")
+    result = run("diff", "--format", "json", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    (plan_change,) = document["plans"]
+    assert plan_change["change"] == "changed"
+    assert plan_change["fields"]["path"] == ["data/tasks.yaml", "data/rsj/2022-rsj.yaml"]
+    assert plan_change["fields"]["id"] == ["2022", "rsj-2022"]
+    assert [t["key"] for t in document["tasks"]] == ["2"]  # not 32 removed and 32 added
+    assert document["settings"] == {"warn_days": [14, 30]}
+    (problem,) = document["problems"]
+    assert (problem["side"], problem["path"], problem["code"]) == ("head", "data/rsj/2022-rsj.yaml", "bad-date")
+    text = run("diff", cwd=repo).stdout
+    golden_file("diff_moved_plan.txt", text)
+    assert "任务内容：…公开属性认定的{+历史+}公文{+逐件+}进行公开属性认定。" in text
+
+
+def test_unit_kind_and_groups_list_the_tasks_they_move(tmp_path: Path) -> None:
+    repo = typical_pr(tmp_path)
+    git(repo, "checkout", "-q", "-b", "单位", "main")
+    units = repo / "data" / "units.yaml"
+    edit(units, "  就业培训科: {kind: 局机关科室}", "  就业培训科: {kind: 局属单位}")
+    edit(units, "  社会保障服务中心: {kind: 局属单位}\n", "  社会保障服务中心: {kind: 局属单位}\n  劳动保障监察大队: {kind: 局属单位}\n")
+    document = json.loads(run("diff", "--format", "json", cwd=repo).stdout)
+    entries = {(u["kind"], u["name"]): u for u in document["units"]}
+    moved = entries[("unit", "就业培训科")]
+    assert moved["fields"] == {"kind": ["局机关科室", "局属单位"], "groups": [["局机关各科室"], ["局属各单位"]]}
+    # Tasks written to both groups keep 就业培训科; those written to 局机关各科室 alone lose it, 局属各单位 alone gain it.
+    assert moved["tasks_affected"] and len(moved["tasks_affected"]) < 29
+    added = entries[("unit", "劳动保障监察大队")]
+    assert added["change"] == "added"
+    group = entries[("group", "局属各单位")]
+    assert added["tasks_affected"] == group["tasks_affected"]  # every task written to 局属各单位 gains it
+    old_members, new_members = group["fields"]["members"]
+    assert "劳动保障监察大队" in new_members and "就业培训科" in new_members and "就业培训科" not in old_members
+    assert set(group["tasks_affected"]) <= {t for u in document["units"] for t in u["tasks_affected"]}
+
+
+def test_unreadable_side_is_reported_not_fatal(tmp_path: Path) -> None:
+    repo = typical_pr(tmp_path)
+    (repo / "data" / "tasks.yaml").write_text("plan: [unclosed\n", encoding="utf-8")
+    result = run("diff", "--format", "json", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["plans"] == [{"id": "2022", "change": "unreadable", "path": "data/tasks.yaml", "fields": {}, "side": "head"}]
+    assert document["tasks"] == []  # nothing invented: no 32 "removed" tasks
+    assert document["units"][0]["change"] == "renamed"  # the rest of the diff is still there
+    (problem,) = document["problems"]
+    assert (problem["side"], problem["path"], problem["code"]) == ("head", "data/tasks.yaml", "yaml-syntax")
+    github = run("diff", "--format", "github", cwd=repo).stdout
+    assert "::error file=data/tasks.yaml,line=" in github
+
+
+def test_outside_git_and_unknown_revision_are_clear_errors(tmp_path: Path) -> None:
+    plain = tmp_path / "plain"
+    shutil.copytree(SHIPPED_DATA, plain / "data")
+    outside = run("diff", cwd=plain)
+    assert outside.returncode == 3
+    assert outside.stdout == ""
+    assert outside.stderr.startswith("gkplan: 错误：数据目录") and "不在 git 仓库中" in outside.stderr
+    assert len(outside.stderr.splitlines()) == 1
+    repo = typical_pr(tmp_path)
+    unknown = run("diff", "没有这个分支", cwd=repo)
+    assert unknown.returncode == 2
+    assert "「没有这个分支」不是这个仓库中的提交" in unknown.stderr and "Traceback" not in unknown.stderr
+    bad_head = run("diff", "--head", "--format", cwd=repo)
+    assert bad_head.returncode == 2
+
+
+def test_hostile_text_stays_text_in_every_format(tmp_path: Path) -> None:
+    repo = typical_pr(tmp_path)
+    hostile = '"[bold red]假[/] <script>alert(1)</script> @everyone **粗** \\e[31m 换\\n行%0A::error::x"'
+    edit(repo / "data" / "tasks.yaml", "    name: 加强队伍建设\n", f"    name: {hostile}\n")
+    for fmt in ("text", "md", "github"):
+        result = run("diff", "--format", fmt, cwd=repo)
+        assert result.returncode == 0, result.stderr
+        assert "\x1b" not in result.stdout
+        lines = result.stdout.splitlines()
+        assert not any(line.startswith("::error::x") or line.startswith("行") for line in lines)
+        if fmt == "md":
+            assert "<script>" not in result.stdout and "@everyone" not in result.stdout
+            assert "&lt;script&gt;" in result.stdout and "\\*\\*粗\\*\\*" in result.stdout
+        if fmt == "github":
+            assert all(line.startswith("::notice ") or line.startswith("::error ") for line in lines)
+            assert "%250A" in result.stdout  # the data's own "%0A" cannot become a new line
+    from gkplan.plandiff import PlanDiff, TaskDiff
+    from gkplan.render.diff_formats import print_text
+    from gkplan.render.grid import Output
+
+    buffer = io.StringIO()
+    diff = PlanDiff("a" * 40, "worktree", "main", "工作区", tasks=(TaskDiff("1", "added", "[bold]x[/bold]\x1b[2J", "t.yaml", 3),))
+    print_text(Output(buffer, terminal=True, color=True, width=80), diff)
+    shown = buffer.getvalue()
+    assert "[bold]x[/bold]\\x1b[2J" in shown  # rich printed the data as text, escape shown, never sent
+    assert "\x1b[2J" not in shown and "\x1b[" in shown  # colour codes are rich's own
