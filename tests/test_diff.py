@@ -144,7 +144,8 @@ def test_head_and_base_revisions_leave_the_working_tree_out(tmp_path: Path) -> N
     nothing = run("diff", "HEAD", "--head", "HEAD", cwd=repo)
     assert nothing.returncode == 0
     assert "计划数据没有变化" in nothing.stdout
-    assert git(repo, "status", "--porcelain").strip() == "M data/tasks.yaml"  # nothing checked out, nothing written
+    status = git(repo, "status", "--porcelain", "--untracked-files=no")
+    assert status.strip() == "M data/tasks.yaml"  # nothing checked out, nothing written
 
 
 def test_renamed_plan_file_is_one_plan_even_with_a_new_id(tmp_path: Path, golden_file: Callable[[str, str], None]) -> None:
@@ -171,28 +172,33 @@ def test_renamed_plan_file_is_one_plan_even_with_a_new_id(tmp_path: Path, golden
     assert (problem["side"], problem["path"], problem["code"]) == ("head", "data/rsj/2022-rsj.yaml", "bad-date")
     text = run("diff", cwd=repo).stdout
     golden_file("diff_moved_plan.txt", text)
-    assert "任务内容：…公开属性认定的{+历史+}公文{+逐件+}进行公开属性认定。" in text
+    assert "任务内容：…过公文公开属性认定的{+历史+}公文{+逐件+}进行公开属性认定。" in text
 
 
 def test_unit_kind_and_groups_list_the_tasks_they_move(tmp_path: Path) -> None:
+    """One line in units.yaml moves 人才开发科 out of 局机关各科室: the 26 tasks written to the groups lose it."""
     repo = typical_pr(tmp_path)
     git(repo, "checkout", "-q", "-b", "单位", "main")
     units = repo / "data" / "units.yaml"
-    edit(units, "  就业培训科: {kind: 局机关科室}", "  就业培训科: {kind: 局属单位}")
+    edit(units, "  人才开发科: {kind: 局机关科室}", "  人才开发科: {kind: 区派驻机构}")
     edit(units, "  社会保障服务中心: {kind: 局属单位}\n", "  社会保障服务中心: {kind: 局属单位}\n  劳动保障监察大队: {kind: 局属单位}\n")
     document = json.loads(run("diff", "--format", "json", cwd=repo).stdout)
+    assert document["tasks"] == []  # no task was edited: the effects are listed under the units
     entries = {(u["kind"], u["name"]): u for u in document["units"]}
-    moved = entries[("unit", "就业培训科")]
-    assert moved["fields"] == {"kind": ["局机关科室", "局属单位"], "groups": [["局机关各科室"], ["局属各单位"]]}
-    # Tasks written to both groups keep 就业培训科; those written to 局机关各科室 alone lose it, 局属各单位 alone gain it.
-    assert moved["tasks_affected"] and len(moved["tasks_affected"]) < 29
+    moved = entries[("unit", "人才开发科")]
+    assert moved["change"] == "changed"
+    assert moved["fields"] == {"kind": ["局机关科室", "区派驻机构"], "groups": [["局机关各科室"], []]}
+    assert len(moved["tasks_affected"]) == 26  # the 3 tasks that name it directly keep it
     added = entries[("unit", "劳动保障监察大队")]
     assert added["change"] == "added"
-    group = entries[("group", "局属各单位")]
-    assert added["tasks_affected"] == group["tasks_affected"]  # every task written to 局属各单位 gains it
-    old_members, new_members = group["fields"]["members"]
-    assert "劳动保障监察大队" in new_members and "就业培训科" in new_members and "就业培训科" not in old_members
-    assert set(group["tasks_affected"]) <= {t for u in document["units"] for t in u["tasks_affected"]}
+    assert added["fields"]["groups"] == [None, ["局属各单位"]]
+    assert added["tasks_affected"] == entries[("group", "局属各单位")]["tasks_affected"]
+    assert len(added["tasks_affected"]) == 26
+    offices = entries[("group", "局机关各科室")]
+    assert offices["fields"] == {"members": [["局办公室", "就业培训科", "人才开发科"], ["局办公室", "就业培训科"]]}
+    assert offices["tasks_affected"] == moved["tasks_affected"]
+    text = run("diff", cwd=repo).stdout
+    assert "  ~ 修改单位：人才开发科\n      类别：局机关科室 → 区派驻机构\n      所属单位组：局机关各科室 → —\n      26 项任务的责任单位随之改变：" in text
 
 
 def test_unreadable_side_is_reported_not_fatal(tmp_path: Path) -> None:
