@@ -69,7 +69,8 @@ def typical_pr(tmp_path: Path) -> Path:
     tasks, units = repo / "data" / "tasks.yaml", repo / "data" / "units.yaml"
     edit(tasks, "    deadline: 9 月底前\n", "    deadline: 10月底前\n")
     edit(units, "  高服中心: {kind: 局属单位}", "  高校毕业生服务中心: {kind: 局属单位, aliases: [高服中心]}")
-    done = run("done", "20", "--unit", "就业培训科", "--today", "2022-09-20", "--note", "两个领域的目录已更新", cwd=repo, env={"GKPLAN_USER": "张三"})
+    note = ["--note", "两个领域的目录已更新"]
+    done = run("done", "20", "--unit", "就业培训科", "--today", "2022-09-20", *note, cwd=repo, env={"GKPLAN_USER": "张三"})
     assert done.returncode == 0, done.stderr
     git(repo, "commit", "-q", "-am", "第 2 项延期；登记第 20 项；高服中心改用全称", when="2022-09-21T10:00:00+08:00")
     return repo
@@ -95,7 +96,7 @@ def test_typical_pull_request_in_every_format(tmp_path: Path, golden_file: Calla
         assert result.returncode == 0, result.stderr  # differences are not a failure
         assert result.stderr == ""
         outputs[fmt] = result.stdout
-        golden_file(f"diff_typical.{ {'text': 'txt', 'github': 'github.txt'}.get(fmt, fmt)}", result.stdout)
+        golden_file(f"diff_typical.{ {'text': 'txt', 'github': 'github.txt'}.get(fmt, fmt) }", result.stdout)
     document = json.loads(outputs["json"])
     assert document["head"] == "worktree"
     assert document["base"] == git(repo, "rev-parse", "main").strip()  # the merge-base with the default branch
@@ -198,7 +199,8 @@ def test_unit_kind_and_groups_list_the_tasks_they_move(tmp_path: Path) -> None:
     assert offices["fields"] == {"members": [["局办公室", "就业培训科", "人才开发科"], ["局办公室", "就业培训科"]]}
     assert offices["tasks_affected"] == moved["tasks_affected"]
     text = run("diff", cwd=repo).stdout
-    assert "  ~ 修改单位：人才开发科\n      类别：局机关科室 → 区派驻机构\n      所属单位组：局机关各科室 → —\n      26 项任务的责任单位随之改变：" in text
+    entry = "  ~ 修改单位：人才开发科\n      类别：局机关科室 → 区派驻机构\n      所属单位组：局机关各科室 → —\n"
+    assert entry + "      26 项任务的责任单位随之改变：" in text
 
 
 def test_unreadable_side_is_reported_not_fatal(tmp_path: Path) -> None:
@@ -222,12 +224,14 @@ def test_outside_git_and_unknown_revision_are_clear_errors(tmp_path: Path) -> No
     outside = run("diff", cwd=plain)
     assert outside.returncode == 3
     assert outside.stdout == ""
-    assert outside.stderr.startswith("gkplan: 错误：数据目录") and "不在 git 仓库中" in outside.stderr
+    assert outside.stderr.startswith("gkplan: 错误：数据目录")
+    assert "不在 git 仓库中" in outside.stderr
     assert len(outside.stderr.splitlines()) == 1
     repo = typical_pr(tmp_path)
     unknown = run("diff", "没有这个分支", cwd=repo)
     assert unknown.returncode == 2
-    assert "「没有这个分支」不是这个仓库中的提交" in unknown.stderr and "Traceback" not in unknown.stderr
+    assert "「没有这个分支」不是这个仓库中的提交" in unknown.stderr
+    assert "Traceback" not in unknown.stderr
     bad_head = run("diff", "--head", "--format", cwd=repo)
     assert bad_head.returncode == 2
 
@@ -243,8 +247,10 @@ def test_hostile_text_stays_text_in_every_format(tmp_path: Path) -> None:
         lines = result.stdout.splitlines()
         assert not any(line.startswith("::error::x") or line.startswith("行") for line in lines)
         if fmt == "md":
-            assert "<script>" not in result.stdout and "@everyone" not in result.stdout
-            assert "&lt;script&gt;" in result.stdout and "\\*\\*粗\\*\\*" in result.stdout
+            assert "<script>" not in result.stdout
+            assert "@everyone" not in result.stdout
+            assert "&lt;script&gt;" in result.stdout
+            assert "\\*\\*粗\\*\\*" in result.stdout
         if fmt == "github":
             assert all(line.startswith("::notice ") or line.startswith("::error ") for line in lines)
             assert "%250A" in result.stdout  # the data's own "%0A" cannot become a new line
@@ -257,4 +263,5 @@ def test_hostile_text_stays_text_in_every_format(tmp_path: Path) -> None:
     print_text(Output(buffer, terminal=True, color=True, width=80), diff)
     shown = buffer.getvalue()
     assert "[bold]x[/bold]\\x1b[2J" in shown  # rich printed the data as text, escape shown, never sent
-    assert "\x1b[2J" not in shown and "\x1b[" in shown  # colour codes are rich's own
+    assert "\x1b[2J" not in shown
+    assert "\x1b[" in shown
