@@ -265,3 +265,79 @@ def test_hostile_text_stays_text_in_every_format(tmp_path: Path) -> None:
     assert "[bold]x[/bold]\\x1b[2J" in shown  # rich printed the data as text, escape shown, never sent
     assert "\x1b[2J" not in shown
     assert "\x1b[" in shown
+
+
+def test_ci_examples_post_one_diff_comment_and_update_it(tmp_path: Path) -> None:
+    """The GitLab job's comment script, run against a notes API on 127.0.0.1: posts once, then updates that note."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    import yaml
+
+    github = yaml.safe_load((REPO / "examples" / "ci" / "github-actions.yml").read_text(encoding="utf-8"))
+    job = github["jobs"]["diff"]
+    assert job["permissions"]["pull-requests"] == "write"
+    assert "<!-- gkplan-diff -->" in job["steps"][-1]["run"]
+    assert any("--format md" in step.get("run", "") for step in job["steps"])
+    gitlab = yaml.safe_load((REPO / "examples" / "ci" / "gitlab-ci.yml").read_text(encoding="utf-8"))
+    script = gitlab["gkplan-diff"]["script"]
+    assert any("--format md > gkplan-diff.md" in line for line in script)
+    (poster,) = [line for line in script if "<<'PY'" in line]
+    code = poster.split("<<'PY'\n", 1)[1].rsplit("PY", 1)[0]
+
+    notes: list[dict[str, object]] = [{"id": 7, "body": "别人的评论"}]
+    seen: list[str] = []
+
+    class Notes(BaseHTTPRequestHandler):
+        def _reply(self, value: object) -> None:
+            body = json.dumps(value).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self) -> None:
+            seen.append(f"GET {self.path}")
+            self._reply(notes)
+
+        def _body(self) -> dict[str, object]:
+            assert self.headers["PRIVATE-TOKEN"] == "secret"
+            return dict(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+
+        def do_POST(self) -> None:
+            seen.append(f"POST {self.path}")
+            notes.append({"id": 8, **self._body()})
+            self._reply(notes[-1])
+
+        def do_PUT(self) -> None:
+            seen.append(f"PUT {self.path}")
+            note = next(n for n in notes if self.path.endswith(f"/{n['id']}"))
+            note.update(self._body())
+            self._reply(note)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Notes)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    env = {
+        **os.environ,
+        "CI_API_V4_URL": f"http://127.0.0.1:{server.server_address[1]}/api/v4",
+        "CI_PROJECT_ID": "12",
+        "CI_MERGE_REQUEST_IID": "3",
+        "GKPLAN_BOT_TOKEN": "secret",
+    }
+    try:
+        for round_ in ("第一次", "第二次"):
+            (tmp_path / "gkplan-diff.md").write_text(f"<!-- gkplan-diff -->\n**gkplan diff** {round_}\n", encoding="utf-8")
+            subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, check=True, capture_output=True, timeout=30)
+    finally:
+        server.shutdown()
+    assert [n["body"] for n in notes] == ["别人的评论", "<!-- gkplan-diff -->\n**gkplan diff** 第二次\n"]
+    assert [s.split("?")[0] for s in seen] == [
+        "GET /api/v4/projects/12/merge_requests/3/notes",
+        "POST /api/v4/projects/12/merge_requests/3/notes",
+        "GET /api/v4/projects/12/merge_requests/3/notes",
+        "PUT /api/v4/projects/12/merge_requests/3/notes/8",
+    ]
