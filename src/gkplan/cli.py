@@ -930,7 +930,7 @@ def diff(
     from gkplan.plandiff import diff_snapshots
     from gkplan.render.diff_formats import print_diff
     from gkplan.store import find_data_dir
-    from gkplan.store.revisions import default_base, open_repository, renamed_files, resolve_revision, short, snapshot
+    from gkplan.store.revisions import default_base, file_changes, open_repository, resolve_revision, short, snapshot
 
     repo = open_repository(find_data_dir(data))
     head_rev = resolve_revision(repo, head, "--head") if head is not None else None
@@ -941,7 +941,8 @@ def diff(
     base_label = f"{base_name}（{short(repo, base_rev)}）"
     head_label = f"{head}（{short(repo, head_rev)}）" if head_rev and head is not None else "工作区"
     old, new = snapshot(repo, base_rev, base_label), snapshot(repo, head_rev, head_label)
-    print_diff(Output.for_stream(), diff_snapshots(old, new, renamed_files(repo, base_rev, head_rev)), fmt.value)
+    files = file_changes(repo, base_rev, head_rev)
+    print_diff(Output.for_stream(), diff_snapshots(old, new, files.renamed, files.touched), fmt.value)
 
 
 def app_for(args: list[str]) -> typer.Typer:

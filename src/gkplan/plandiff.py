@@ -10,7 +10,7 @@ lays it out as text, Markdown, JSON or CI annotations.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePosixPath
@@ -89,6 +89,7 @@ class TaskDiff:
     progress: tuple[ProgressChange, ...] = ()
     content: tuple[Segment, ...] = ()  # inline diff of 任务内容, when it changed
     due_days: int | None = None  # how far the due date moved, when both sides have one
+    due: str | None = None  # the head side's due date
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,8 +154,18 @@ class PlanDiff:
 # --- the whole diff -------------------------------------------------------------------------
 
 
-def diff_snapshots(base: Snapshot, head: Snapshot, renames: Mapping[PurePosixPath, PurePosixPath]) -> PlanDiff:
-    """Everything that differs between ``base`` and ``head``; ``renames``: files git saw renamed, old -> new."""
+def diff_snapshots(
+    base: Snapshot,
+    head: Snapshot,
+    renames: Mapping[PurePosixPath, PurePosixPath],
+    touched: Collection[PurePosixPath] | None = None,
+) -> PlanDiff:
+    """Everything that differs between ``base`` and ``head``.
+
+    ``renames``: files git saw renamed, old -> new. ``touched``: every file git saw
+    change (``None``: unknown); a plan whose file and units.yaml are untouched has
+    nothing to show, and 20,000 tasks need not be compared one by one.
+    """
     old_plans, new_plans = base.workspace.plans, head.workspace.plans
     qualified = len(old_plans) > 1 or len(new_plans) > 1
     pairs, plan_changes = _match_plans(base, head, renames)
@@ -164,6 +175,8 @@ def diff_snapshots(base: Snapshot, head: Snapshot, renames: Mapping[PurePosixPat
     directories = _match_directories(base, head, renames)
     renamed_units = {id(new): _unit_renames(old, new) for old, new in directories}
     for old_plan, new_plan in pairs:
+        if touched is not None and _untouched(old_plan, new_plan, touched):
+            continue
         names = renamed_units.get(id(new_plan.units), {})
         old_tasks = {task.id: task for task in old_plan.tasks}
         for task in new_plan.tasks:
@@ -193,6 +206,11 @@ def diff_snapshots(base: Snapshot, head: Snapshot, renames: Mapping[PurePosixPat
         settings=tuple(_settings_diff(base, head)),
         problems=tuple(problems),
     )
+
+
+def _untouched(old: Plan, new: Plan, touched: Collection[PurePosixPath]) -> bool:
+    files = {_path(old), _path(new)} | {d.source.path if d.source else "" for d in (old.units, new.units)}
+    return len(files) == 2 and "" not in files and not any(PurePosixPath(f) in touched for f in files)
 
 
 def _errors(snapshot: Snapshot) -> list[Problem]:
@@ -310,7 +328,7 @@ def _task_diff(key: str, old: Task, new: Task, renamed: Mapping[str, str]) -> Ta
     moved = old.deadline.due and new.deadline.due and old.deadline.due != new.deadline.due
     days = (new.deadline.due - old.deadline.due).days if moved and old.deadline.due and new.deadline.due else None
     path = new.source.path if new.source else ""
-    return TaskDiff(key, "changed", new.name, path, _line(new), tuple(fields), tuple(progress), content, days)
+    return TaskDiff(key, "changed", new.name, path, _line(new), tuple(fields), tuple(progress), content, days, _iso(new.deadline.due))
 
 
 def _progress_values(entry: Progress | None) -> dict[str, Value]:

@@ -200,7 +200,7 @@ def _days(task: TaskDiff) -> str:
 def _due_note(task: TaskDiff, *, with_dates: bool) -> str:
     """``(2022-09-30 → 2022-10-31, +31 天)`` after a changed 时间节点; nothing when the date stayed."""
     if not with_dates:
-        return " (日期不变)"
+        return f" (日期不变：{task.due})" if task.due else " (日期不变)"
     change = next(c for c in task.fields if c.field == "due")
     days = f", {task.due_days:+d} 天" if task.due_days else ""
     return f" ({value_text('due', change.old)} → {value_text('due', change.new)}{days})"

@@ -191,22 +191,33 @@ def _sizes(repo: Repository, rev: str, paths: list[PurePosixPath]) -> dict[PureP
     return sizes
 
 
-def renamed_files(repo: Repository, base: str, head: str | None) -> dict[PurePosixPath, PurePosixPath]:
-    """Files git sees as renamed between ``base`` and ``head`` (``None``: the working tree): old -> new."""
+@dataclass(frozen=True, slots=True)
+class FileChanges:
+    """What git says about the files between two versions: renames (old -> new) and every path touched."""
+
+    renamed: dict[PurePosixPath, PurePosixPath]
+    touched: frozenset[PurePosixPath]
+
+
+def file_changes(repo: Repository, base: str, head: str | None) -> FileChanges:
+    """Files changed between ``base`` and ``head`` (``None``: the working tree's tracked files), renames detected."""
     args = ["diff", "-M", "--name-status", "-z", base, *([head] if head else []), "--", str(repo.data)]
     try:
         fields = _git(repo.top, *args).decode("utf-8", "replace").split("\0")
-    except _GitFailed:
-        return {}
-    result = {}
+    except _GitFailed as exc:
+        raise DataError(f"无法读取 git 中的修改：{exc}", code="no-git") from None
+    renamed = {}
+    touched: set[PurePosixPath] = set()
     at = 0
     while at < len(fields) - 1:
         status = fields[at]
         if status.startswith(("R", "C")) and at + 2 < len(fields):
             old, new = PurePosixPath(fields[at + 1]), PurePosixPath(fields[at + 2])
             if status.startswith("R") and _visible(new, repo.data):
-                result[old] = new
+                renamed[old] = new
+            touched.update((old, new))
             at += 3
         else:
+            touched.add(PurePosixPath(fields[at + 1]))
             at += 2
-    return result
+    return FileChanges(renamed, frozenset(touched))
