@@ -341,3 +341,51 @@ def test_ci_examples_post_one_diff_comment_and_update_it(tmp_path: Path) -> None
         "GET /api/v4/projects/12/merge_requests/3/notes",
         "PUT /api/v4/projects/12/merge_requests/3/notes/8",
     ]
+
+
+def test_terminal_gets_colour_and_the_same_words(tmp_path: Path) -> None:
+    """In a real pseudo-terminal (100 columns, COLUMNS unset): coloured, and the words are those of the plain output."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    repo = typical_pr(tmp_path)
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS")}
+    env["TERM"] = "xterm-256color"
+    process = subprocess.Popen([str(GKPLAN), "diff"], cwd=repo, env=env, stdin=slave, stdout=slave, stderr=slave)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    assert process.wait(timeout=60) == 0
+    os.close(master)
+    shown = b"".join(chunks).decode("utf-8")
+    assert "\x1b[" in shown
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", shown).replace("\r\n", "\n")
+    assert plain == run("diff", cwd=repo).stdout
+
+
+def test_progress_follows_a_renamed_unit(tmp_path: Path) -> None:
+    """Progress recorded under the old name is the renamed unit's: a rename alone changes no progress."""
+    repo = tmp_path / "plans"
+    shutil.copytree(REPO / "examples" / "2022-progress" / "data", repo / "data")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "进展")
+    edit(repo / "data" / "units.yaml", "  高服中心: {kind: 局属单位}", "  高校毕业生服务中心: {kind: 局属单位, aliases: [高服中心]}")
+    document = json.loads(run("diff", "--format", "json", cwd=repo).stdout)
+    assert document["tasks"] == []
+    assert [(u["name"], u["change"]) for u in document["units"]] == [("高校毕业生服务中心", "renamed")]
+    edit(repo / "data" / "tasks.yaml", "      高服中心: {status: doing, date: 2022-09-29", "      高服中心: {status: done, date: 2022-09-29")
+    document = json.loads(run("diff", "--format", "json", cwd=repo).stdout)
+    (task,) = document["tasks"]
+    assert task["progress"] == [{"unit": "高校毕业生服务中心", "field": "status", "old": "doing", "new": "done"}]
