@@ -385,7 +385,7 @@ def test_progress_follows_a_renamed_unit(tmp_path: Path) -> None:
     document = json.loads(run("diff", "--format", "json", cwd=repo).stdout)
     assert document["tasks"] == []
     assert [(u["name"], u["change"]) for u in document["units"]] == [("高校毕业生服务中心", "renamed")]
-    edit(repo / "data" / "tasks.yaml", "      高服中心: {status: doing, date: 2022-09-29", "      高服中心: {status: done, date: 2022-09-29")
+    edit(repo / "data" / "tasks.yaml", "高服中心: {status: doing, date: 2022-09-29", "高服中心: {status: done, date: 2022-09-29")
     document = json.loads(run("diff", "--format", "json", cwd=repo).stdout)
     (task,) = document["tasks"]
     assert task["progress"] == [{"unit": "高校毕业生服务中心", "field": "status", "old": "doing", "new": "done"}]
