@@ -918,6 +918,7 @@ def diff(
     base: Annotated[
         str | None,
         typer.Argument(
+            metavar="BASE",
             help="与哪个版本比较（分支、标签、提交号）；默认取与默认分支（origin/HEAD、main 或 master）的分叉点，没有则 HEAD",
             show_default=False,
         ),

@@ -169,7 +169,10 @@ def _value(task: TaskDiff, name: str, old: bool) -> Value:
 
 
 def _task_entry(task: TaskDiff) -> Entry:
-    entry = Entry(SIGNS[task.change], [(_task_title(task), "")], path=task.path, line=task.line)
+    # Only progress moved: point the annotation at the first progress entry, not the task's first line.
+    lines = [p.line for p in task.progress if p.line]
+    line = min(lines) if lines and not task.fields else task.line
+    entry = Entry(SIGNS[task.change], [(_task_title(task), "")], path=task.path, line=line)
     if task.change != "changed":
         gone = task.change == "removed"
         units = value_text("units", _value(task, "units", gone))
