@@ -13,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.conftest import GOLDEN, REPO, SHIPPED_DATA
 
@@ -389,3 +391,15 @@ def test_progress_follows_a_renamed_unit(tmp_path: Path) -> None:
     document = json.loads(run("diff", "--format", "json", cwd=repo).stdout)
     (task,) = document["tasks"]
     assert task["progress"] == [{"unit": "高校毕业生服务中心", "field": "status", "old": "doing", "new": "done"}]
+
+
+@given(st.text(max_size=60), st.text(max_size=60))
+def test_inline_diff_rebuilds_both_texts(old: str, new: str) -> None:
+    """Without elision, the kept and removed pieces are the old text, the kept and added ones the new text."""
+    from gkplan.plandiff import inline_diff
+
+    segments = inline_diff(old, new, context=1000)
+    assert "".join(s.text for s in segments if s.op in "=-") == old
+    assert "".join(s.text for s in segments if s.op in "=+") == new
+    short = inline_diff(old, new, context=3)
+    assert all(len(s.text) <= 7 for s in short if s.op == "=")  # 3 around each change, whole when short
