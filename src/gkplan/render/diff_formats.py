@@ -322,7 +322,7 @@ def render_markdown(diff: PlanDiff) -> str:
         lines += ["", f"### {_md(section.title)}", ""]
         items = []
         for entry in section.entries:
-            items.append(f"- {_md_line(entry.head)}")
+            items.append(f"- **{_md_line(entry.head)}**")
             items += [f"  - {_md_line(detail)}" for detail in entry.details]
             if entry.keys or (section.title.startswith("单位") and entry.sign != "!"):
                 items.append(_md_keys(entry.keys))
