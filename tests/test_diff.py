@@ -383,7 +383,7 @@ def test_progress_follows_a_renamed_unit(tmp_path: Path) -> None:
     git(repo, "init", "-q", "-b", "main")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "进展")
-    edit(repo / "data" / "units.yaml", "  高服中心: {kind: 局属单位}", "  高校毕业生服务中心: {kind: 局属单位, aliases: [高服中心]}")
+    edit(repo / "data" / "units.yaml", "  高服中心: {kind: 局属单位,", "  高校毕业生服务中心: {kind: 局属单位, aliases: [高服中心],")
     document = json.loads(run("diff", "--format", "json", cwd=repo).stdout)
     assert document["tasks"] == []
     assert [(u["name"], u["change"]) for u in document["units"]] == [("高校毕业生服务中心", "renamed")]
@@ -391,6 +391,9 @@ def test_progress_follows_a_renamed_unit(tmp_path: Path) -> None:
     document = json.loads(run("diff", "--format", "json", cwd=repo).stdout)
     (task,) = document["tasks"]
     assert task["progress"] == [{"unit": "高校毕业生服务中心", "field": "status", "old": "doing", "new": "done"}]
+    edit(repo / "data" / "units.yaml", "gfzx@rsj.example", "gfzx-office@rsj.example")
+    (unit,) = json.loads(run("diff", "--format", "json", cwd=repo).stdout)["units"]
+    assert unit["fields"]["email"] == [["gfzx@rsj.example"], ["gfzx-office@rsj.example"]]  # where remind mails it
 
 
 @given(st.text(max_size=60), st.text(max_size=60))

@@ -35,7 +35,7 @@ TASK_FIELDS = {  # compared in this order; the key is the JSON name
     "anchor": "起算日",
 }
 PROGRESS_FIELDS = {"status": "状态", "date": "日期", "note": "说明", "by": "登记人", "verified": "核销"}
-UNIT_FIELDS = {"name": "名称", "kind": "类别", "aliases": "简称", "groups": "所属单位组", "members": "成员"}
+UNIT_FIELDS = {"name": "名称", "kind": "类别", "aliases": "简称", "email": "邮箱", "groups": "所属单位组", "members": "成员"}
 PLAN_FIELDS = {
     "path": "文件",
     "id": "计划编号",
@@ -46,7 +46,13 @@ PLAN_FIELDS = {
     "issued": "印发日期",
     "tasks": "任务数",
 }
-SETTINGS_FIELDS = {"warn_days": "黄灯预警天数", "lights": "配色", "stale_weeks": "久无进展周数", "remind_days": "日历提醒天数"}
+SETTINGS_FIELDS = {
+    "warn_days": "黄灯预警天数",
+    "lights": "配色",
+    "stale_weeks": "久无进展周数",
+    "remind_days": "提醒天数",
+    "channels": "催办渠道",
+}
 CONTEXT_CHARS = 10  # characters of unchanged 任务内容 kept around each change
 
 
@@ -456,7 +462,8 @@ def _directory_diff(old: UnitDirectory, new: UnitDirectory, pairs: Sequence[tupl
         return tuple(found)
 
     def unit_values(directory: UnitDirectory, unit: Unit, names: Mapping[str, str]) -> dict[str, Value]:
-        return {"name": unit.name, "kind": unit.kind, "aliases": unit.aliases, "groups": _groups_of(directory, unit.name, names)}
+        groups = _groups_of(directory, unit.name, names)
+        return {"name": unit.name, "kind": unit.kind, "aliases": unit.aliases, "email": unit.email, "groups": groups}
 
     def group_values(group: Group, names: Mapping[str, str]) -> dict[str, Value]:
         return {"name": group.name, "aliases": group.aliases, "members": tuple(names.get(m, m) for m in group.members)}
@@ -506,6 +513,13 @@ def _is(found: Unit | Group | None, group: str | None) -> bool:
 def _settings_diff(base: Snapshot, head: Snapshot) -> Iterable[Change]:
     def values(snapshot: Snapshot) -> dict[str, Value]:
         s = snapshot.workspace.settings
-        return {"warn_days": s.warn_days, "lights": s.scheme.value, "stale_weeks": s.stale_weeks, "remind_days": s.remind_days}
+        channels = tuple(f"{c.name}（{c.type.value}）" for c in s.channels)
+        return {
+            "warn_days": s.warn_days,
+            "lights": s.scheme.value,
+            "stale_weeks": s.stale_weeks,
+            "remind_days": s.remind_days,
+            "channels": channels,
+        }
 
     return _changes(values(base), values(head))
