@@ -903,6 +903,49 @@ def send_reminders(reminders: Any, channels: Any, timeout: float) -> None:
         raise typer.Exit(code=int(ExitCode.PROBLEMS))
 
 
+# --- review of a change: diff (issue 19) ----------------------------------------------------
+
+
+class DiffFormat(StrEnum):
+    TEXT = "text"
+    MD = "md"
+    JSON = "json"
+    GITHUB = "github"
+
+
+@command("diff")
+def diff(
+    base: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="BASE",
+            help="与哪个版本比较（分支、标签、提交号）；默认取与默认分支（origin/HEAD、main 或 master）的分叉点，没有则 HEAD",
+            show_default=False,
+        ),
+    ] = None,
+    head: Annotated[str | None, typer.Option("--head", help="比较到哪个版本；默认为工作区（含未提交的修改）", show_default=False)] = None,
+    fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="text、md（合并请求评论）、json、github（CI 注解）")] = DiffFormat.TEXT,
+    data: DataOption = None,
+) -> None:
+    """计划数据在两个 git 版本之间改了什么：任务、截止日期、进展、单位，以及受影响的任务。有差异时退出码也是 0。"""
+    from gkplan.plandiff import diff_snapshots
+    from gkplan.render.diff_formats import print_diff
+    from gkplan.store import find_data_dir
+    from gkplan.store.revisions import default_base, file_changes, open_repository, resolve_revision, short, snapshot
+
+    repo = open_repository(find_data_dir(data))
+    head_rev = resolve_revision(repo, head, "--head") if head is not None else None
+    if base is not None:
+        base_rev, base_name = resolve_revision(repo, base, "比较的版本"), base
+    else:
+        base_rev, base_name = default_base(repo, head_rev)
+    base_label = f"{base_name}（{short(repo, base_rev)}）"
+    head_label = f"{head}（{short(repo, head_rev)}）" if head_rev and head is not None else "工作区"
+    old, new = snapshot(repo, base_rev, base_label), snapshot(repo, head_rev, head_label)
+    files = file_changes(repo, base_rev, head_rev)
+    print_diff(Output.for_stream(), diff_snapshots(old, new, files.renamed, files.touched), fmt.value)
+
+
 def app_for(args: list[str]) -> typer.Typer:
     """The app with only the command being run, when ``args`` names one.
 

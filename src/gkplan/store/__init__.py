@@ -10,9 +10,10 @@ Layout of a data root (``--data``, ``GKPLAN_DATA`` or the nearest ``data/``):
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from pathlib import Path, PurePath
+from typing import Any, TypeVar
 
 from gkplan.errors import DataError, Problem, Severity
 from gkplan.model import Plan, Source, Task, UnitDirectory
@@ -24,6 +25,7 @@ UNITS_FILE = "units.yaml"
 TASKS_FILE = "tasks.yaml"
 NOT_PLANS = {UNITS_FILE, "settings.yaml"}
 DATA_ENV = "GKPLAN_DATA"
+P = TypeVar("P", bound=PurePath)  # a file on disk, or a path inside a git commit
 
 
 @dataclass(slots=True)
@@ -217,7 +219,6 @@ def load_workspace(root: Path, plans: tuple[str, ...] = (), *, check: bool = Fal
     that need the text. Reports keep the default: one unreadable file stops them, since a
     report that silently skips a plan would tell the weekly meeting that nothing is late.
     """
-    workspace = Workspace(root)
     files = plan_files(root)
     if not files:
         raise DataError(
@@ -226,13 +227,52 @@ def load_workspace(root: Path, plans: tuple[str, ...] = (), *, check: bool = Fal
             hint="请检查 --data 指向的目录",
             code="no-plans",
         )
-    keep = workspace.documents if check else None
-    directories: dict[Path, tuple[UnitDirectory, bytes] | None] = {}  # None: that units.yaml could not be read
+    from gkplan.store.settings import SETTINGS_FILE
 
-    def unusable(exc: DataError, shown: str) -> None:
-        if not check:
+    settings = root / SETTINGS_FILE
+    workspace = assemble_workspace(
+        root,
+        files,
+        lambda path: read_bytes(path, display_path(path)),
+        display_path,
+        settings if settings.is_file() else None,
+        tolerant=check,
+        check=check,
+        packed=packed,
+    )
+    if plans:
+        workspace.plans = select_plans(workspace.plans, plans)
+    return workspace
+
+
+def assemble_workspace(
+    root: Path,
+    files: Sequence[tuple[P, P | None]],
+    read: Callable[[P], bytes],
+    shown: Callable[[P], str],
+    settings_file: P | None,
+    *,
+    tolerant: bool,
+    check: bool = False,
+    keep: dict[str, Document] | None = None,
+    packed: dict[str, Any] | None = None,
+) -> Workspace:
+    """The workspace from plan files (with their ``units.yaml``) whose bytes ``read`` gives.
+
+    The one loader: ``load_workspace`` reads the files on disk; ``gkplan diff`` gives the
+    bytes of an old commit (``store.history``) so both sides are parsed exactly alike.
+    ``tolerant``: a file that cannot be used at all (``read`` or parsing raised
+    ``DataError``) becomes an ERROR problem instead of stopping everything.
+    ``check``: parse every file (no cache) and keep its document for ``gkplan check``.
+    """
+    workspace = Workspace(root)
+    keep = workspace.documents if check else keep
+    directories: dict[P, tuple[UnitDirectory, bytes] | None] = {}  # None: that units.yaml could not be read
+
+    def unusable(exc: DataError, where: str) -> None:
+        if not tolerant:
             raise exc
-        workspace.problems.append(exc.as_problem(shown))
+        workspace.problems.append(exc.as_problem(where))
 
     for plan_path, units_path in files:
         loaded: tuple[UnitDirectory, bytes] | None = None
@@ -240,28 +280,32 @@ def load_workspace(root: Path, plans: tuple[str, ...] = (), *, check: bool = Fal
             unusable(
                 DataError(
                     f"找不到 {UNITS_FILE}：计划文件所在目录及其上级都没有",
-                    where=display_path(plan_path),
+                    where=shown(plan_path),
                     hint=f"请在 {display_path(root)} 中添加 {UNITS_FILE}",
                     code="no-units",
                 ),
-                display_path(plan_path),
+                shown(plan_path),
             )
         elif units_path in directories:  # shared by several plans: read (and reported) once
             loaded = directories[units_path]
         else:
             directories[units_path] = None
             try:
-                directory, problems, units_raw = load_units(units_path, keep=keep)
+                units_raw = read(units_path)
+                directory, problems = units_from_bytes(units_raw, shown(units_path), keep=keep)
             except DataError as exc:
-                unusable(exc, display_path(units_path))
+                unusable(exc, shown(units_path))
             else:
                 loaded = directories[units_path] = (directory, units_raw)
                 workspace.directories.append(directory)
                 workspace.problems.extend(problems)
         directory, units_raw = loaded or (UnitDirectory(), b"")
         try:
-            plan, problems = load_plan(
-                plan_path,
+            raw = read(plan_path)
+            plan, problems = plan_from_bytes(
+                raw,
+                shown(plan_path),
+                PurePath(str(plan_path)).name,
                 directory,
                 units_raw,
                 units_ok=loaded is not None and bool(directory.units),
@@ -269,27 +313,34 @@ def load_workspace(root: Path, plans: tuple[str, ...] = (), *, check: bool = Fal
                 packed=packed,
             )
         except DataError as exc:
-            unusable(exc, display_path(plan_path))
+            unusable(exc, shown(plan_path))
             continue
         workspace.problems.extend(problems)
         workspace.plans.append(plan)
     _check_plan_ids(workspace)
-    _load_settings(workspace, keep)
-    if plans:
-        workspace.plans = select_plans(workspace.plans, plans)
+    _load_settings(workspace, settings_file, read, shown, keep, check)
     return workspace
 
 
-def _load_settings(workspace: Workspace, keep: dict[str, Document] | None) -> None:
+def _load_settings(
+    workspace: Workspace,
+    path: P | None,
+    read: Callable[[P], bytes],
+    shown: Callable[[P], str],
+    keep: dict[str, Document] | None,
+    check: bool,
+) -> None:
     """``settings.yaml``: its problems are kept aside, so commands that do not colour
     lights (start, done…) still work; reports refuse them (``cli.office_rules``)."""
-    from gkplan.store.settings import SETTINGS_FILE, load_settings
+    from gkplan.store.settings import settings_from_bytes
 
+    if path is None:
+        return
     try:
-        workspace.settings, workspace.settings_problems = load_settings(workspace.root, keep=keep)
+        workspace.settings, workspace.settings_problems = settings_from_bytes(read(path), shown(path), keep=keep)
     except DataError as exc:
-        workspace.settings_problems = [exc.as_problem(display_path(workspace.root / SETTINGS_FILE))]
-    if keep is not None:
+        workspace.settings_problems = [exc.as_problem(shown(path))]
+    if check:
         workspace.problems.extend(workspace.settings_problems)
 
 

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 
 from gkplan.errors import DataError, UsageError
-from gkplan.model import Plan, UnitDirectory
+from gkplan.model import Plan
 from gkplan.report import Commit, History
 
 GIT_TIMEOUT = 20.0  # seconds for one git command; a network drive can be slow, a hang is not fine
@@ -138,30 +138,19 @@ def _base(top: Path, since: date | str, pathspec: str) -> Commit | None:
 
 def _plans_at(top: Path, base: Commit, relative: PurePosixPath) -> list[Plan]:
     """Every plan under the data folder as of ``base``, found and loaded by the working tree's rules."""
-    from gkplan.store import TASKS_FILE, plan_from_bytes, units_from_bytes
+    from gkplan.store import assemble_workspace
     from gkplan.store.reader import display_path
 
     listing = _git(top, "ls-tree", "-r", "-z", "--name-only", base.rev, "--", str(relative))
     paths = [PurePosixPath(p) for p in listing.decode("utf-8", "replace").split("\0") if p]
-    pairs = plan_files_in(paths, relative)
-    wanted = sorted({p for pair in pairs for p in pair if p is not None})
-    contents = _cat(top, base.rev, wanted)
-    directories: dict[PurePosixPath, tuple[UnitDirectory, bytes]] = {}
-    plans = []
+    # A plan without a units.yaml is refused by the working tree's loader: nothing to compare with.
+    pairs = [(plan, units) for plan, units in plan_files_in(paths, relative) if units is not None]
+    contents = _cat(top, base.rev, sorted({p for pair in pairs for p in pair if p is not None}))
 
     def shown(path: PurePosixPath) -> str:  # as the working tree's file is shown: same cache entries
         return display_path(top / path)
 
-    for plan_path, units_path in pairs:
-        if units_path is None:
-            continue  # the working tree's loader refuses this layout; nothing to compare with
-        if units_path not in directories:
-            directory, _ = units_from_bytes(contents[units_path], shown(units_path))
-            directories[units_path] = (directory, contents[units_path])
-        directory, units_raw = directories[units_path]
-        plan, _ = plan_from_bytes(contents[plan_path], shown(plan_path), plan_path.name or TASKS_FILE, directory, units_raw)
-        plans.append(plan)
-    return plans
+    return assemble_workspace(top / relative, pairs, contents.__getitem__, shown, None, tolerant=False).plans
 
 
 def plan_files_in(paths: list[PurePosixPath], root: PurePosixPath) -> list[tuple[PurePosixPath, PurePosixPath | None]]:

@@ -11,14 +11,13 @@ does not import the YAML parser for them either.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 from gkplan.errors import Problem, Severity
 from gkplan.model import valid_email
 from gkplan.settings import SCHEME_CHOICES, Channel, ChannelType, Scheme, Settings
 from gkplan.store import cache
-from gkplan.store.reader import Document, decode, display_path, parse_text, read_bytes
+from gkplan.store.reader import Document, decode, parse_text
 
 SETTINGS_FILE = "settings.yaml"
 SETTINGS_FIELDS = ("warn_days", "lights", "stale_weeks", "remind_days", "remind")
@@ -30,17 +29,8 @@ _SECRET_KEYS = {"webhook": "webhook_env", "url": "webhook_env", "secret": "secre
 _LIMITS = {"warn_days": 366, "stale_weeks": 52, "remind_days": 366}
 
 
-def load_settings(root: Path, *, keep: dict[str, Document] | None = None) -> tuple[Settings, list[Problem]]:
-    """The settings in ``root`` (defaults when there is no file) and the problems found.
-
-    Raises ``DataError`` when the file cannot be read at all (bad encoding, YAML
-    syntax). With ``keep`` (``gkplan check``) the parsed document is kept there.
-    """
-    path = root / SETTINGS_FILE
-    if not path.is_file():
-        return Settings(), []
-    shown = display_path(path)
-    raw = read_bytes(path, shown)
+def settings_from_bytes(raw: bytes, shown: str, *, keep: dict[str, Document] | None = None) -> tuple[Settings, list[Problem]]:
+    """The content of a ``settings.yaml`` (also an old version from git) -> settings and problems."""
     key = cache.cache_key("settings", shown, raw)
     if keep is None and (packed := cache.load("settings", key)) is not None:
         return _unpack(packed)
