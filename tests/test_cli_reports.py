@@ -180,11 +180,13 @@ def test_data_problems_are_reported_but_reports_still_run(gkplan: Runner, data_d
     text = path.read_text(encoding="utf-8").replace("      - 就业培训科\n", "      - 就业陪训科\n", 1)
     path.write_text(text, encoding="utf-8")
     result = gkplan("overdue", "--today", TODAY)
-    assert result.exit_code == 0
-    assert ids(gkplan("overdue", "--today", TODAY, "--format", "json").stdout) == [24, 2]
-    assert "数据有 1 处错误" in result.stderr
-    assert "就业陪训科" in result.stderr
-    assert "gkplan check" in result.stderr
+    assert result.exit_code == 5  # ExitCode.INCOMPLETE
+    assert ids(gkplan("overdue", "--today", TODAY, "--format", "json", "--allow-errors").stdout) == [24, 2]
+    banner = result.stdout.splitlines()[0]
+    assert banner.startswith("！数据有 1 处错误，以下结果不完整：")
+    assert "就业陪训科" in banner
+    assert banner.endswith("请先运行 gkplan check")
+    assert result.stderr == ""
 
 
 def test_reports_never_write(gkplan: Runner, data_dir: Path) -> None:

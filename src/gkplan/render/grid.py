@@ -116,6 +116,30 @@ def _print_rich(out: Output, grid: Grid) -> None:
     console.print(table)
 
 
+def write_banner(out: Output, text: str, *, markdown: bool = False) -> None:
+    """The "data has errors" line above a report, on its own line(s); on a terminal, wrapped to fit."""
+    if markdown:
+        out.write(f"> **注意：{text}**")
+        out.write()
+        return
+    lines = wrap_cells(f"！{text}", out.width) if out.terminal else [f"！{text}"]
+    for line in lines:
+        out.write(line)
+
+
+def wrap_cells(text: str, width: int) -> list[str]:
+    """``text`` cut into lines of at most ``width`` display cells (at any character: for prose, not names)."""
+    lines, line, used = [], "", 0
+    for char in text:
+        cells = display_width(char)
+        if used + cells > width and line:
+            lines.append(line)
+            line, used = "", 0
+        line += char
+        used += cells
+    return [*lines, line] if line else lines
+
+
 def markdown_lines(grid: Grid) -> list[str]:
     def cell(text: str) -> str:
         return text.replace("|", "\\|").replace("\n", " ")

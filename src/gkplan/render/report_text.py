@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from gkplan.model import STATUS_LABELS, Status
 from gkplan.query import Row
-from gkplan.render.grid import Grid, Output, markdown_lines, print_grid
+from gkplan.render.grid import Grid, Output, markdown_lines, print_grid, write_banner
 from gkplan.render.views import days_text, deadline_text, late_units_text, units_text
 from gkplan.report import EDIT_LABELS, FIELD_LABELS, Changes, Commit, History, NoteChange, PlanEdit, Report, StatusChange
 from gkplan.settings import swatch
@@ -268,7 +268,10 @@ def _change_detail(changes: Changes, qualified: bool) -> list[Block]:
 
 
 def render_markdown(report: Report) -> str:
-    lines = [f"# {report.title} · 例会报告", "", subtitle(report)]
+    lines = [f"# {report.title} · 例会报告", ""]
+    if report.banner:
+        lines += [f"> **注意：{_md_escape(report.banner)}**", ""]
+    lines.append(subtitle(report))
     for block in report_blocks(report):
         lines += ["", f"{'#' * block.level} {block.title}", ""]
         if block.grid is not None:
@@ -295,6 +298,8 @@ def _md_escape(text: str) -> str:
 def render_table(report: Report, out: Output) -> None:
     """For a person at a terminal (rich colours there), or plain aligned text in a pipe."""
     out.write(f"{report.title} · 例会报告")
+    if report.banner:
+        write_banner(out, report.banner)
     out.write(subtitle(report))
     for block in report_blocks(report):
         out.write()
