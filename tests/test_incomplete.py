@@ -40,7 +40,9 @@ def test_a_misspelt_group_no_longer_hides_a_late_task_quietly(misspelt: Path) ->
     assert result.returncode == INCOMPLETE
     lines = result.stdout.splitlines()
     assert lines[0].startswith("！数据有 2 处错误，以下结果不完整：")
-    assert "tasks.yaml:" in lines[0] and "局机关各科" in lines[0] and "局属各单住" in lines[0]
+    assert "tasks.yaml:" in lines[0]
+    assert "局机关各科" in lines[0]
+    assert "局属各单住" in lines[0]
     assert lines[0].endswith("请先运行 gkplan check")
     assert lines[-1] == "截至 2022-10-08，逾期 1 项。"  # what it can: task 24; task 2 has no known unit left
     allowed = gkplan("overdue", "--today", TODAY, "--allow-errors", cwd=misspelt.parent)
@@ -74,7 +76,8 @@ def test_every_text_report_carries_the_banner_in_its_output(misspelt: Path, args
 
 
 @pytest.mark.parametrize(
-    "args", [["list", "-f", "json"], ["overdue", "-f", "csv"], ["summary", "-f", "json"], ["show", "2", "-f", "json"], ["review", "-f", "json"]]
+    "args",
+    [["list", "-f", "json"], ["overdue", "-f", "csv"], ["summary", "-f", "json"], ["show", "2", "-f", "json"], ["review", "-f", "json"]],
 )
 def test_machine_formats_keep_their_shape_and_say_it_on_stderr(misspelt: Path, args: list[str]) -> None:
     result = gkplan(*args, "--today", TODAY, cwd=misspelt.parent)
@@ -116,12 +119,16 @@ def test_an_empty_plan_file_and_tasks_empty_are_both_errors(data_dir: Path, text
 
 def test_duplicate_id_and_unreadable_deadline_are_both_named(data_dir: Path) -> None:
     path = data_dir / "tasks.yaml"
-    text = path.read_text(encoding="utf-8").replace("  - id: 3\n", "  - id: 2\n", 1).replace("deadline: 9 月底前", "deadline: 九月左右吧", 1)
+    text = (
+        path.read_text(encoding="utf-8").replace("  - id: 3\n", "  - id: 2\n", 1).replace("deadline: 9 月底前", "deadline: 九月左右吧", 1)
+    )
     path.write_text(text, encoding="utf-8")
     result = gkplan("list", "--today", TODAY, cwd=data_dir.parent)
     assert result.returncode == INCOMPLETE
     banner = result.stdout.splitlines()[0]
-    assert "数据有 2 处错误" in banner and "九月左右吧" in banner and "序号 2 重复" in banner
+    assert "数据有 2 处错误" in banner
+    assert "九月左右吧" in banner
+    assert "序号 2 重复" in banner
 
 
 def test_clean_data_has_no_banner_and_exits_0(data_dir: Path) -> None:
