@@ -90,10 +90,16 @@ WarnOption = Annotated[
 ]
 
 
+DAY_PATTERNS = (
+    re.compile(r"(\d{4})[-/.]?(\d{1,2})[-/.]?(\d{1,2})"),
+    re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?"),  # 2022年10月8日, as a clerk writes it
+)
+
+
 def parse_day(text: str, what: str) -> date:
-    """YYYY-MM-DD (also YYYY/MM/DD, YYYY.MM.DD, YYYYMMDD); anything else is a usage error."""
+    """YYYY-MM-DD (also YYYY/MM/DD, YYYY.MM.DD, YYYYMMDD, 2022年10月8日); anything else is a usage error."""
     clean = text.strip()
-    match = re.fullmatch(r"(\d{4})[-/.]?(\d{1,2})[-/.]?(\d{1,2})", clean)
+    match = next((m for pattern in DAY_PATTERNS if (m := pattern.fullmatch(clean))), None)
     if match:
         try:
             return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
@@ -419,6 +425,8 @@ def record(
 
     now = resolve_today(today)
     day = parse_day(when, "--date") if when else now
+    if when and day > now and action != "note":
+        print(f"gkplan: 警告：登记日期 {day.isoformat()} 晚于今天（{now.isoformat()}）；写错了请用 --date 改正后重新登记", file=sys.stderr)
     packed: dict[str, Any] = {}  # the cache entries read, patched after the write instead of read again
     workspace = load(data, packed=packed)
     task = query.find_task(workspace.plans, task_id)
