@@ -251,12 +251,17 @@ def test_list_by_status(gkplan: Runner) -> None:
         ("1.1", [1, 2, 3, 4]),
         ("四", list(range(25, 33))),
         ("公众参与", [14, 15]),
-        ("五", []),
     ],
 )
 def test_list_by_section(gkplan: Runner, section: str, expected: list[int]) -> None:
     rows = run_json(gkplan, "list", "--section", section, "--today", TODAY)
     assert sorted(r["id"] for r in rows) == expected
+
+
+def test_a_section_that_is_not_in_the_plan_is_an_error_not_an_empty_list(gkplan: Runner) -> None:
+    result = gkplan("list", "--section", "五", "--today", TODAY)
+    assert result.exit_code == 4
+    assert "已有章节：一 进一步优化政务公开基础工作" in result.stderr
 
 
 def test_list_search_name_and_content(gkplan: Runner) -> None:

@@ -1011,7 +1011,70 @@ def _group() -> None:
 
 
 def main() -> None:
-    app_for(sys.argv[1:])(prog_name="gkplan")
+    sys.exit(run(sys.argv[1:]))
+
+
+def run(argv: list[str]) -> int:
+    """Run one command line; usage errors become one Chinese line and exit code 2 (see gkplan.usage)."""
+    from gkplan import usage
+
+    args = usage.expand_alias(argv)
+    if args[:1] in (["--version"], ["-V"]):
+        from gkplan import __version__
+
+        print(f"gkplan {__version__}")
+        return int(ExitCode.OK)
+    if not _stdout_takes_chinese():
+        return _cannot_print()
+    from typer._click.exceptions import UsageError as ClickUsageError
+    from typer.exceptions import Abort
+    from typer.main import get_command
+
+    command = get_command(app_for(args))
+    usage.chinese_help(command)
+    try:
+        result = command.main(args=args, prog_name="gkplan", standalone_mode=False)
+    except ClickUsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # ``gkplan`` alone: the help, already shown
+            return int(ExitCode.USAGE)
+        print(f"gkplan: {usage.usage_message(exc, args, _command_names())}", file=sys.stderr)
+        return int(ExitCode.USAGE)
+    except Abort:
+        print("gkplan: 已中止", file=sys.stderr)
+        return 130
+    except UnicodeEncodeError:
+        return _cannot_print()
+    return result if isinstance(result, int) else int(ExitCode.OK)
+
+
+def _command_names() -> list[str]:
+    from typer.main import get_command_name
+
+    return sorted(info.name or get_command_name(getattr(info.callback, "__name__", "")) for info in app.registered_commands)
+
+
+def _stdout_takes_chinese() -> bool:
+    try:
+        "中文".encode(getattr(sys.stdout, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def _cannot_print() -> int:
+    """stdout cannot encode Chinese (PYTHONIOENCODING=ascii, an old code page): say so in one line, in UTF-8."""
+    encoding = getattr(sys.stdout, "encoding", None) or "?"
+    line = (
+        f"gkplan: error: the output encoding ({encoding}) cannot show Chinese; set PYTHONIOENCODING=utf-8 "
+        f"(PowerShell: $env:PYTHONIOENCODING='utf-8') / 输出编码 {encoding} 无法显示中文，请设置 PYTHONIOENCODING=utf-8\n"
+    )
+    stream = getattr(sys.stderr, "buffer", None)
+    if stream is not None:
+        stream.write(line.encode("utf-8"))
+        stream.flush()
+    else:
+        sys.stderr.write(line.encode("ascii", "replace").decode("ascii"))
+    return int(ExitCode.USAGE)
 
 
 if __name__ == "__main__":

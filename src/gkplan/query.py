@@ -250,7 +250,9 @@ def check_section(wanted: str, plans: Sequence[Plan]) -> None:
     if any(section.code == code or (text and text in section.title) for section in sections):
         return
     known = list(dict.fromkeys(f"{s.code} {s.title}" for s in sections if s.parent is None))
-    hint = ("已有章节：" + "；".join(known) + "（也可写 一（一）、1.1 或小标题中的文字）") if known else "计划中没有 sections，无法按章节筛选"
+    hint = (
+        ("已有章节：" + "；".join(known) + "（也可写 一（一）、1.1 或小标题中的文字）") if known else "计划中没有 sections，无法按章节筛选"
+    )
     raise NotFoundError(f"没有章节「{wanted}」", hint=hint)
 
 
