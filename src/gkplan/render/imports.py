@@ -32,6 +32,8 @@ def import_summary(
     lines = [f"读取：{source}（{result.table_where}{tables}，表头在第 {result.header_line} 行）"]
     columns = "、".join(f"{FIELD_LABELS[f]}＝{text}" for f, text in result.headers.items() if f != "note")
     lines.append(f"  表头：{columns}")
+    if result.ignored:
+        lines.append(f"  未导入的列：{'、'.join(result.ignored)}")
     extra = [f"续行并入上一项 {result.continuation_rows} 行"]
     if result.section_rows:
         extra.append(f"章节标题 {result.section_rows} 行")
