@@ -1031,7 +1031,8 @@ def run(argv: list[str]) -> int:
     from typer.main import get_command
 
     command = get_command(app_for(args))
-    usage.chinese_help(command)
+    if not args or "-h" in args or "--help" in args:  # help only: Typer's help module loads rich
+        usage.chinese_help(command)
     try:
         result = command.main(args=args, prog_name="gkplan", standalone_mode=False)
     except ClickUsageError as exc:
