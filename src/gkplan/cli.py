@@ -105,7 +105,7 @@ def parse_day(text: str, what: str) -> date:
             return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
         except ValueError:
             pass
-    raise UsageError(f"{what}「{text}」不是有效日期", hint="请写成 YYYY-MM-DD，例如 2022-10-08")
+    raise UsageError(f"{what}「{text}」不是有效日期", hint="请写成 YYYY-MM-DD，例如 2022-10-08（也可写 2022/10/08、2022年10月8日）")
 
 
 def resolve_today(option: str | None) -> date:

@@ -112,7 +112,7 @@ def task_object(row: Row, qualified: bool = False) -> dict[str, Any]:
 
 def task_grid(rows: Sequence[Row], qualified: bool, *, late_view: bool = False, scheme: Scheme = Scheme.RED_YELLOW_GREEN) -> Grid:
     headers = ["灯", "序号", "任务名称", "未完成单位" if late_view else "责任单位", "时间节点", "类型", "截止日期", "状态", "剩余"]
-    grid = Grid(headers, wrap=(3,), shorten=(2,), drop=(5, 4))  # on a narrow terminal: 类型 goes, then 时间节点
+    grid = Grid(headers, wrap=(3, 8), shorten=(2,), drop=(5, 4))  # on a narrow terminal: 类型 goes, then 时间节点
     for row in rows:
         task = row.task
         look = swatch(row.light, scheme)
