@@ -32,6 +32,7 @@ ALIASES: dict[str, str] = {
     "报告": "report",
     "日历": "ics",
     "回头看": "review",
+    "催办": "remind",
 }
 
 # What each option's value is, shown in help instead of Typer's <str>, <int range>, <list[str]>.
@@ -56,6 +57,8 @@ PLACEHOLDERS: dict[str, str] = {
     "--since": "日期或版本",
     "--stale-weeks": "周数",
     "--remind-days": "天数",
+    "--channel": "渠道",
+    "--timeout": "秒数",
 }
 FROM_PLACEHOLDER = {"date": "日期", "import": "文件", "init": "文件"}  # --from means a day for ``date``, a table elsewhere
 
