@@ -28,6 +28,7 @@ from gkplan.render.views import Format
 app = typer.Typer(
     name="gkplan",
     help="政务公开工作要点任务跟踪：逾期提醒、按单位查看、进展登记。\n\n"
+    "命令也可用中文名，如 gkplan 逾期（= overdue）、gkplan 清单（= list），见 README；gkplan --version 显示版本。\n\n"
     "gkplan tracks a Chinese government office's yearly work plan kept as YAML in git.",
     no_args_is_help=True,
     add_completion=False,
@@ -1026,21 +1027,21 @@ def run(argv: list[str]) -> int:
         return int(ExitCode.OK)
     if not _stdout_takes_chinese():
         return _cannot_print()
-    from typer._click.exceptions import UsageError as ClickUsageError
-    from typer.exceptions import Abort
     from typer.main import get_command
+
+    click_usage_error: type[Exception] = typer.BadParameter.__mro__[1]  # click's UsageError (Typer 0.29 vendors click)
 
     command = get_command(app_for(args))
     if not args or "-h" in args or "--help" in args:  # help only: Typer's help module loads rich
         usage.chinese_help(command)
     try:
         result = command.main(args=args, prog_name="gkplan", standalone_mode=False)
-    except ClickUsageError as exc:
+    except click_usage_error as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":  # ``gkplan`` alone: the help, already shown
             return int(ExitCode.USAGE)
         print(f"gkplan: {usage.usage_message(exc, args, _command_names())}", file=sys.stderr)
         return int(ExitCode.USAGE)
-    except Abort:
+    except typer.Abort:
         print("gkplan: 已中止", file=sys.stderr)
         return 130
     except UnicodeEncodeError:

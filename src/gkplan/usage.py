@@ -72,8 +72,7 @@ def expand_alias(args: list[str]) -> list[str]:
 
 def chinese_help(command: Any) -> None:
     """Help in Chinese: panel titles, the help option, and option placeholders (``quiet_types``)."""
-    from typer import rich_utils
-    from typer._click import Context
+    from typer import Context, rich_utils
 
     rich_utils.OPTIONS_PANEL_TITLE = "选项"
     rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
@@ -103,7 +102,7 @@ def quiet_types(command: Any) -> None:
             elif param.metavar is None and long in PLACEHOLDERS:
                 param.metavar = PLACEHOLDERS[long]
             elif param.metavar is None and long in ("--format", "--fmt"):
-                choices = getattr(getattr(param, "type_descriptor", None), "choices", None) or ()
+                choices = _choices(param)
                 param.metavar = "|".join(str(getattr(c, "value", c)) for c in choices) or "格式"
     for param in getattr(command, "params", ()):
         if getattr(param, "is_flag", False):
@@ -178,8 +177,13 @@ def usage_message(exc: Any, args: Sequence[str], commands: Sequence[str]) -> str
     return f"用法错误：{text}；{help_hint}"
 
 
+def _choices(param: Any) -> Sequence[Any]:
+    """An option's choices: Typer 0.29 keeps them on ``type_descriptor``, click on ``type``."""
+    return getattr(getattr(param, "type_descriptor", None), "choices", None) or getattr(getattr(param, "type", None), "choices", None) or ()
+
+
 def _why(text: str, param: Any) -> str:
-    choices = getattr(getattr(param, "type_descriptor", None), "choices", None)
+    choices = _choices(param)
     if choices:
         return "无效，可用：" + "、".join(str(getattr(c, "value", c)) for c in choices)
     if "valid integer" in text:
