@@ -757,6 +757,7 @@ def test_init_leaves_groups_it_cannot_fill_commented_out(tmp_path: Path) -> None
 def test_init_without_a_table_and_its_refusal_to_overwrite(tmp_path: Path) -> None:
     result = invoke("init", "d", "--year", "2023", "--title", "2023年政务公开工作要点")
     assert result.exit_code == 0, result.stderr
+    assert "下一步：d/tasks.yaml 还没有任务（tasks: []）" in result.stdout
     workspace = load_workspace(tmp_path / "d")
     assert [p.code for p in workspace.problems] == ["no-tasks"]  # loud until tasks are added, like an empty file
     assert workspace.plans[0].title == "2023年政务公开工作要点"

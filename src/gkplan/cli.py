@@ -625,7 +625,9 @@ def init(
             result, source=source or "", target=shown_tasks, directory=new_units, units_file=shown_units, problems=problems
         )
         lines += summary
-    lines += init_lines(len(units), sum(g.active for g in groups), [g.name for g in groups if not g.active], display_path(units_path))
+    to_fill = [g.name for g in groups if not g.active]
+    empty = result is None or not result.tasks
+    lines += init_lines(len(units), sum(g.active for g in groups), to_fill, display_path(units_path), display_path(tasks_path), empty=empty)
     print("\n".join(lines))
 
 
