@@ -220,6 +220,7 @@ def header_lines(header: str, width: int) -> list[str]:
     return wrap_cells(header, width)
 
 
+@lru_cache(maxsize=65536)  # cells repeat (unit lists, names): lay each out once
 def cut(text: str, width: int) -> str:
     """``text`` in at most ``width`` cells, ending in … when it had to be shortened."""
     if display_width(text) <= width:
@@ -234,7 +235,8 @@ def cut(text: str, width: int) -> str:
     return kept + "…"
 
 
-def wrap_pieces(text: str, width: int) -> list[str]:
+@lru_cache(maxsize=65536)
+def wrap_pieces(text: str, width: int) -> tuple[str, ...]:
     """``text`` in lines of at most ``width`` cells, broken after 、 where it can be, else anywhere."""
     lines: list[str] = []
     line = ""
@@ -249,7 +251,7 @@ def wrap_pieces(text: str, width: int) -> list[str]:
             *whole, piece = wrap_cells(piece, width)
             lines += whole
         line = piece
-    return [*lines, line] if line or not lines else lines
+    return (*lines, line) if line or not lines else tuple(lines)
 
 
 def fitted_lines(grid: Grid, width: int) -> list[tuple[str, str]]:
@@ -266,7 +268,7 @@ def fitted_lines(grid: Grid, width: int) -> list[tuple[str, str]]:
             elif index in grid.shorten:
                 columns.append([cut(text, cell)])
             elif index in grid.wrap and display_width(text) > cell:
-                columns.append(wrap_pieces(text, cell))
+                columns.append(list(wrap_pieces(text, cell)))
             else:
                 columns.append([text])
         height = max(len(column) for column in columns)
