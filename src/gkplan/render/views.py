@@ -271,7 +271,9 @@ def print_show(out: Output, plan: Plan, row: Row, fmt: Format, qualified: bool, 
     out.say(title)
     label_width = max(len(k) for k, _ in fields)
     for key, value in fields:
-        out.say(f"  {key}{'　' * (label_width - len(key))}：{value}", indent=4 + 2 * label_width + 2)
+        out.say(
+            f"  {key}{'　' * (label_width - len(key))}：{value}", indent=2 * label_width + 4
+        )  # under the value: 2 spaces, the label, ：
     out.write()
     print_grid(out, grid)
 
