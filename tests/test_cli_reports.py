@@ -180,11 +180,13 @@ def test_data_problems_are_reported_but_reports_still_run(gkplan: Runner, data_d
     text = path.read_text(encoding="utf-8").replace("      - 就业培训科\n", "      - 就业陪训科\n", 1)
     path.write_text(text, encoding="utf-8")
     result = gkplan("overdue", "--today", TODAY)
-    assert result.exit_code == 0
-    assert ids(gkplan("overdue", "--today", TODAY, "--format", "json").stdout) == [24, 2]
-    assert "数据有 1 处错误" in result.stderr
-    assert "就业陪训科" in result.stderr
-    assert "gkplan check" in result.stderr
+    assert result.exit_code == 5  # ExitCode.INCOMPLETE
+    assert ids(gkplan("overdue", "--today", TODAY, "--format", "json", "--allow-errors").stdout) == [24, 2]
+    banner = result.stdout.splitlines()[0]
+    assert banner.startswith("！数据有 1 处错误，以下结果不完整：")
+    assert "就业陪训科" in banner
+    assert banner.endswith("请先运行 gkplan check")
+    assert result.stderr == ""
 
 
 def test_reports_never_write(gkplan: Runner, data_dir: Path) -> None:
@@ -249,12 +251,17 @@ def test_list_by_status(gkplan: Runner) -> None:
         ("1.1", [1, 2, 3, 4]),
         ("四", list(range(25, 33))),
         ("公众参与", [14, 15]),
-        ("五", []),
     ],
 )
 def test_list_by_section(gkplan: Runner, section: str, expected: list[int]) -> None:
     rows = run_json(gkplan, "list", "--section", section, "--today", TODAY)
     assert sorted(r["id"] for r in rows) == expected
+
+
+def test_a_section_that_is_not_in_the_plan_is_an_error_not_an_empty_list(gkplan: Runner) -> None:
+    result = gkplan("list", "--section", "五", "--today", TODAY)
+    assert result.exit_code == 4
+    assert "已有章节：一 进一步优化政务公开基础工作" in result.stderr
 
 
 def test_list_search_name_and_content(gkplan: Runner) -> None:

@@ -580,10 +580,83 @@ def test_refuses_a_table_without_a_recognisable_header_and_says_what_it_saw(tmp_
     assert "工作措施" in caught.value.hint
 
 
-def test_refuses_a_task_table_without_units(tmp_path: Path) -> None:
-    rows = [["序号", "任务名称", "时间节点"], ["1", "甲", "全年"]]
-    with pytest.raises(DataError, match="没有“责任单位”列"):
+def test_refuses_a_task_table_without_units_or_deadlines(tmp_path: Path) -> None:
+    rows = [["序号", "任务名称", "任务内容", "分管领导"], ["1", "甲", "做甲。", "王局长"]]
+    with pytest.raises(DataError, match="没有“责任单位”列，也没有“时间节点”列"):
         run_import(make_csv(tmp_path / "plan.csv", rows), year=2023)
+
+
+def test_a_table_with_a_task_column_and_deadlines_only_imports_and_says_the_units_are_missing(tmp_path: Path) -> None:
+    rows = [["序号", "任务名称", "时间节点"], ["1", "甲", "全年"]]
+    result = run_import(make_csv(tmp_path / "plan.csv", rows), year=2023)
+    assert as_dicts(result) == [{"id": 1, "name": "甲", "content": "甲", "units": [], "deadline": "全年"}]
+    assert any("没有责任单位" in note for note in result.notes)
+
+
+# An ordinary 任务分解表 as an office keeps it: a title row, and columns gkplan has no use for.
+EXTRA_COLUMNS_TABLE: list[list[Any]] = [
+    ["2023年嘉定区人力资源和社会保障局政务公开工作要点任务分解表", "", "", "", "", "", "", "", "", ""],
+    ["序号", "工作任务", "具体措施", "分管领导", "责任单位", "责任人", "时间节点", "完成情况", "联系电话", "备注"],
+    [1, "深化政策解读", "开展政策解读工作。", "王局长", "局办公室", "张三", "6月底前", "进行中", "69989999", ""],
+    [2, "优化平台建设", "更新门户网站专栏。", "李局长", "就业培训科、就业促进中心", "李四", "全年", "", "69980000", "重点"],
+]
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_a_table_with_extra_columns_and_a_title_row_imports_and_lists_what_it_ignored(tmp_path: Path, kind: str) -> None:
+    path = (
+        make_xlsx(tmp_path / "plan.xlsx", EXTRA_COLUMNS_TABLE) if kind == "xlsx" else make_csv(tmp_path / "plan.csv", EXTRA_COLUMNS_TABLE)
+    )
+    result = run_import(path)
+    assert as_dicts(result) == [
+        {"id": 1, "name": "深化政策解读", "content": "开展政策解读工作。", "units": ["局办公室"], "deadline": "6月底前"},
+        {"id": 2, "name": "优化平台建设", "content": "更新门户网站专栏。", "units": ["就业培训科", "就业促进中心"], "deadline": "全年"},
+    ]
+    assert result.ignored == ["分管领导", "责任人", "完成情况", "联系电话", "备注"]
+    assert result.plan.year == 2023
+
+
+def test_import_says_which_columns_it_did_not_import(gkplan: Runner, data_dir: Path, tmp_path: Path) -> None:
+    source = make_xlsx(tmp_path / "plan.xlsx", EXTRA_COLUMNS_TABLE)
+    result = gkplan("import", str(source))
+    assert result.exit_code == 0, result.stderr
+    assert "  未导入的列：分管领导、责任人、完成情况、联系电话、备注" in result.stdout.splitlines()
+    plans = {plan.id: plan for plan in load_workspace(data_dir).plans}
+    assert [t.name for t in plans["2023"].tasks] == ["深化政策解读", "优化平台建设"]
+
+
+def test_gkplans_own_report_workbook_imports_back(tmp_path: Path) -> None:
+    """gkplan report -o 例会.xlsx, then gkplan import of that file: the same tasks, year and title, no flags."""
+    import os
+    import subprocess
+    import sys
+
+    data = tmp_path / "repo" / "data"
+    shutil.copytree(SHIPPED_DATA, data)
+    gkplan_bin = str(Path(sys.executable).with_name("gkplan"))
+    env = {k: v for k, v in os.environ.items() if k != "GKPLAN_DATA"}
+    made = subprocess.run(
+        [gkplan_bin, "report", "--today", "2022-10-08", "-o", str(tmp_path / "例会.xlsx"), "--data", str(data)],
+        env=env,
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    assert made.returncode == 0, made.stderr
+    back = subprocess.run(
+        [gkplan_bin, "import", str(tmp_path / "例会.xlsx"), "-o", str(tmp_path / "back.yaml"), "--data", str(data)],
+        env=env,
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    assert back.returncode == 0, back.stderr
+    assert "未导入的列：灯、章节、未完成单位、类型、截止日期、状态、剩余天数、备注" in back.stdout
+    plan = yaml.safe_load((tmp_path / "back.yaml").read_text(encoding="utf-8"))
+    assert plan["plan"]["year"] == 2022
+    assert plan["plan"]["title"] == "2022年嘉定区人力资源和社会保障局政务公开工作要点"
+    imported = sorted(plan["tasks"], key=lambda task: task["id"])
+    assert [{k: v for k, v in task.items() if k != "section"} for task in imported] == shipped_tasks()  # 15's blank 时间节点 too
 
 
 # --- the commands -----------------------------------------------------------------------------
@@ -684,8 +757,9 @@ def test_init_leaves_groups_it_cannot_fill_commented_out(tmp_path: Path) -> None
 def test_init_without_a_table_and_its_refusal_to_overwrite(tmp_path: Path) -> None:
     result = invoke("init", "d", "--year", "2023", "--title", "2023年政务公开工作要点")
     assert result.exit_code == 0, result.stderr
+    assert "下一步：d/tasks.yaml 还没有任务（tasks: []）" in result.stdout
     workspace = load_workspace(tmp_path / "d")
-    assert workspace.problems == []
+    assert [p.code for p in workspace.problems] == ["no-tasks"]  # loud until tasks are added, like an empty file
     assert workspace.plans[0].title == "2023年政务公开工作要点"
     before = (tmp_path / "d" / "tasks.yaml").read_bytes()
     again = invoke("init", "d", "--from", str(SEED_CSV))

@@ -28,6 +28,7 @@ from gkplan.render.views import Format
 app = typer.Typer(
     name="gkplan",
     help="政务公开工作要点任务跟踪：逾期提醒、按单位查看、进展登记。\n\n"
+    "命令也可用中文名，如 gkplan 逾期（= overdue）、gkplan 清单（= list），见 README；gkplan --version 显示版本。\n\n"
     "gkplan tracks a Chinese government office's yearly work plan kept as YAML in git.",
     no_args_is_help=True,
     add_completion=False,
@@ -90,16 +91,22 @@ WarnOption = Annotated[
 ]
 
 
+DAY_PATTERNS = (
+    re.compile(r"(\d{4})[-/.]?(\d{1,2})[-/.]?(\d{1,2})"),
+    re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?"),  # 2022年10月8日, as a clerk writes it
+)
+
+
 def parse_day(text: str, what: str) -> date:
-    """YYYY-MM-DD (also YYYY/MM/DD, YYYY.MM.DD, YYYYMMDD); anything else is a usage error."""
+    """YYYY-MM-DD (also YYYY/MM/DD, YYYY.MM.DD, YYYYMMDD, 2022年10月8日); anything else is a usage error."""
     clean = text.strip()
-    match = re.fullmatch(r"(\d{4})[-/.]?(\d{1,2})[-/.]?(\d{1,2})", clean)
+    match = next((m for pattern in DAY_PATTERNS if (m := pattern.fullmatch(clean))), None)
     if match:
         try:
             return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
         except ValueError:
             pass
-    raise UsageError(f"{what}「{text}」不是有效日期", hint="请写成 YYYY-MM-DD，例如 2022-10-08")
+    raise UsageError(f"{what}「{text}」不是有效日期", hint="请写成 YYYY-MM-DD，例如 2022-10-08（也可写 2022/10/08、2022年10月8日）")
 
 
 def resolve_today(option: str | None) -> date:
@@ -111,16 +118,50 @@ def resolve_today(option: str | None) -> date:
     return date.today()
 
 
-def load(data: str | None, plans: list[str] | None = None, *, packed: dict[str, Any] | None = None) -> Any:
-    """Load the workspace (``--plan``: only those plans) and say on stderr when the data has problems."""
+AllowErrorsOption = Annotated[
+    bool,
+    typer.Option("--allow-errors", help="数据有错误时照常以退出码 0 结束（输出中仍标明结果不完整）；默认退出码 5"),
+]
+
+
+def load(data: str | None, plans: list[str] | None = None, *, packed: dict[str, Any] | None = None, warn: bool = True) -> Any:
+    """Load the workspace (``--plan``: only those plans); ``warn``: say on stderr when the data has problems.
+
+    Reports pass ``warn=False``: they show ``banner(workspace)`` in the output itself instead.
+    """
     from gkplan.store import find_data_dir, load_workspace
 
     workspace = load_workspace(find_data_dir(data), tuple(plans or ()), packed=packed)
     errors = [p for p in workspace.problems if p.severity is Severity.ERROR]
-    if errors:
+    if errors and warn:
         print(f"gkplan: 警告：数据有 {len(errors)} 处错误，报表可能不完整；首个：{errors[0]}", file=sys.stderr)
         print("gkplan: 运行 gkplan check 查看全部问题", file=sys.stderr)
     return workspace
+
+
+def banner(workspace: Any) -> str:
+    """The line that marks a report drawn from data with errors ("" when the data is clean)."""
+    from gkplan.errors import incomplete_banner
+
+    return incomplete_banner(workspace.problems)
+
+
+def announce(out: Output, text: str, fmt: str = "table") -> None:
+    """Put the banner at the top of what a person reads; machine formats (JSON, CSV) keep their shape, so stderr."""
+    if not text:
+        return
+    if fmt in ("table", "md"):
+        from gkplan.render.grid import write_banner
+
+        write_banner(out, text, markdown=fmt == "md")
+    else:
+        print(f"gkplan: 警告：{text}", file=sys.stderr)
+
+
+def finish(text: str, allow_errors: bool) -> None:
+    """A report drawn from data with errors ends with its own exit code, unless the user knowingly allows it."""
+    if text and not allow_errors:
+        raise typer.Exit(code=int(ExitCode.INCOMPLETE))
 
 
 def parse_statuses(values: list[str] | None) -> tuple[Status, ...]:
@@ -162,6 +203,7 @@ def list_tasks(
     today: TodayOption = None,
     fmt: FormatOption = Format.TABLE,
     warn_days: WarnOption = None,
+    allow_errors: AllowErrorsOption = False,
 ) -> None:
     """列出任务，按截止日期排序；--unit 时显示该单位自己的状态。"""
     day = resolve_today(today)
@@ -172,14 +214,17 @@ def list_tasks(
         due_before=parse_day(due_before, "--due-before") if due_before else None,
         due_after=parse_day(due_after, "--due-after") if due_after else None,
     )
-    workspace = load(data, plan)
+    workspace = load(data, plan, warn=False)
     scope = query.resolve_scope(workspace.plans, unit)
     rules = office_rules(workspace, warn_days)
     rows = query.rows_for(workspace.tasks, day, scope, rules.warn_days, stale_weeks=rules.stale_weeks)
     rows = query.sort_rows(query.apply_filters(rows, filters, workspace.plans))
     from gkplan.render.views import count_line, print_tasks
 
-    print_tasks(Output.for_stream(), rows, fmt, qualified=workspace.qualified, summary=count_line(rows), scheme=rules.scheme)
+    out, warning = Output.for_stream(), banner(workspace)
+    announce(out, warning, fmt)
+    print_tasks(out, rows, fmt, qualified=workspace.qualified, summary=count_line(rows), scheme=rules.scheme)
+    finish(warning, allow_errors)
 
 
 @command("overdue")
@@ -190,18 +235,21 @@ def overdue(
     today: TodayOption = None,
     fmt: FormatOption = Format.TABLE,
     warn_days: WarnOption = None,
+    allow_errors: AllowErrorsOption = False,
 ) -> None:
     """逾期任务：截止日期早于今天且未完成（今天到期的不算逾期），并列出未完成的单位。"""
     day = resolve_today(today)
-    workspace = load(data, plan)
+    workspace = load(data, plan, warn=False)
     scope = query.resolve_scope(workspace.plans, unit)
     candidates = query.due_before(workspace.tasks, day)
     rules = office_rules(workspace, warn_days)
     rows = query.sort_rows(query.overdue(query.rows_for(candidates, day, scope, rules.warn_days)))
     from gkplan.render.views import print_tasks
 
+    out, warning = Output.for_stream(), banner(workspace)
+    announce(out, warning, fmt)
     print_tasks(
-        Output.for_stream(),
+        out,
         rows,
         fmt,
         qualified=workspace.qualified,
@@ -210,6 +258,7 @@ def overdue(
         empty=f"截至 {day.isoformat()}，没有逾期任务。",
         scheme=rules.scheme,
     )
+    finish(warning, allow_errors)
 
 
 @command("due")
@@ -230,10 +279,11 @@ def due(
     today: TodayOption = None,
     fmt: FormatOption = Format.TABLE,
     warn_days: WarnOption = None,
+    allow_errors: AllowErrorsOption = False,
 ) -> None:
     """即将到期：截止日期在今天到今天+N天之间、尚未完成的任务。"""
     day = resolve_today(today)
-    workspace = load(data, plan)
+    workspace = load(data, plan, warn=False)
     scope = query.resolve_scope(workspace.plans, unit)
     rules = office_rules(workspace, warn_days)
     rows = query.rows_for(workspace.tasks, day, scope, rules.warn_days, stale_weeks=rules.stale_weeks)
@@ -241,8 +291,10 @@ def due(
     rows = query.sort_rows(query.due_within(rows, day, within))
     from gkplan.render.views import print_tasks
 
+    out, warning = Output.for_stream(), banner(workspace)
+    announce(out, warning, fmt)
     print_tasks(
-        Output.for_stream(),
+        out,
         rows,
         fmt,
         qualified=workspace.qualified,
@@ -250,6 +302,7 @@ def due(
         empty=f"{day.isoformat()} 起 {within} 天内没有到期的任务。",
         scheme=rules.scheme,
     )
+    finish(warning, allow_errors)
 
 
 @command("show")
@@ -260,16 +313,20 @@ def show(
     today: TodayOption = None,
     fmt: FormatOption = Format.TABLE,
     warn_days: WarnOption = None,
+    allow_errors: AllowErrorsOption = False,
 ) -> None:
     """查看一个任务的全部信息：章节、展开后的责任单位、日期、剩余或逾期天数、各单位进展。"""
     day = resolve_today(today)
-    workspace = load(data, plan)
+    workspace = load(data, plan, warn=False)
     task = query.find_task(workspace.plans, task_id)
     rules = office_rules(workspace, warn_days)
     row = query.evaluate(task, day, query.EVERYONE, rules.warn_days, stale_weeks=rules.stale_weeks)
     from gkplan.render.views import print_show
 
-    print_show(Output.for_stream(), workspace.plan_of(task), row, fmt, workspace.qualified, rules.scheme)
+    out, warning = Output.for_stream(), banner(workspace)
+    announce(out, warning, fmt)
+    print_show(out, workspace.plan_of(task), row, fmt, workspace.qualified, rules.scheme)
+    finish(warning, allow_errors)
 
 
 @command("units")
@@ -278,13 +335,17 @@ def units(
     plan: PlanOption = None,
     today: TodayOption = None,
     fmt: FormatOption = Format.TABLE,
+    allow_errors: AllowErrorsOption = False,
 ) -> None:
     """单位、类别、简称、单位组及各自的任务数。"""
     resolve_today(today)  # accepted like every reporting command, and still checked
-    workspace = load(data, plan)
+    workspace = load(data, plan, warn=False)
     from gkplan.render.views import print_units
 
-    print_units(Output.for_stream(), workspace.plans, query.task_counts(workspace.plans), fmt)
+    out, warning = Output.for_stream(), banner(workspace)
+    announce(out, warning, fmt)
+    print_units(out, workspace.plans, query.task_counts(workspace.plans), fmt)
+    finish(warning, allow_errors)
 
 
 @command("summary")
@@ -294,14 +355,18 @@ def summary(
     today: TodayOption = None,
     fmt: FormatOption = Format.TABLE,
     warn_days: WarnOption = None,
+    allow_errors: AllowErrorsOption = False,
 ) -> None:
     """每个单位一行：任务数、已完成、逾期、即将到期、完成率。"""
     day = resolve_today(today)
-    workspace = load(data, plan)
+    workspace = load(data, plan, warn=False)
     from gkplan.render.views import print_summary
 
     rules = office_rules(workspace, warn_days)
-    print_summary(Output.for_stream(), query.summarize(workspace.plans, day, rules.warn_days), fmt, rules.warn_days, rules.scheme)
+    out, warning = Output.for_stream(), banner(workspace)
+    announce(out, warning, fmt)
+    print_summary(out, query.summarize(workspace.plans, day, rules.warn_days), fmt, rules.warn_days, rules.scheme)
+    finish(warning, allow_errors)
 
 
 # --- Recording progress (登记进展): start / done / block / reopen / verify / note ---------------
@@ -361,6 +426,8 @@ def record(
 
     now = resolve_today(today)
     day = parse_day(when, "--date") if when else now
+    if when and day > now and action != "note":
+        print(f"gkplan: 警告：登记日期 {day.isoformat()} 晚于今天（{now.isoformat()}）；写错了请用 --date 改正后重新登记", file=sys.stderr)
     packed: dict[str, Any] = {}  # the cache entries read, patched after the write instead of read again
     workspace = load(data, packed=packed)
     task = query.find_task(workspace.plans, task_id)
@@ -558,7 +625,9 @@ def init(
             result, source=source or "", target=shown_tasks, directory=new_units, units_file=shown_units, problems=problems
         )
         lines += summary
-    lines += init_lines(len(units), sum(g.active for g in groups), [g.name for g in groups if not g.active], display_path(units_path))
+    to_fill = [g.name for g in groups if not g.active]
+    empty = result is None or not result.tasks
+    lines += init_lines(len(units), sum(g.active for g in groups), to_fill, display_path(units_path), display_path(tasks_path), empty=empty)
     print("\n".join(lines))
 
 
@@ -724,6 +793,7 @@ def report(
     today: TodayOption = None,
     warn_days: WarnOption = None,
     stale_weeks: StaleOption = None,
+    allow_errors: AllowErrorsOption = False,
 ) -> None:
     """例会报告：概况、逾期、即将到期、各单位红黄绿灯，以及上次例会以来的变化（读 git 历史）。"""
     day = resolve_today(today)
@@ -731,20 +801,24 @@ def report(
     if fmt is ReportFormat.XLSX and output is None:
         raise UsageError("xlsx 格式需要用 -o 指定文件", hint="例如 gkplan report -o 例会报告.xlsx")
     since_value = parse_since(since, day)
-    workspace = load(data, plan)
+    workspace = load(data, plan, warn=False)
     scope = query.resolve_scope(workspace.plans, unit)
     from gkplan.report import build_report
     from gkplan.store.history import read_history
 
     history = read_history(workspace.root, since_value, keep=[p.id for p in workspace.plans] if plan else None)
     rules = office_rules(workspace, warn_days, stale_weeks)
-    result = build_report(workspace.plans, day, rules, scope, history, qualified=workspace.qualified)
+    warning = banner(workspace)
+    result = build_report(workspace.plans, day, rules, scope, history, qualified=workspace.qualified, banner=warning)
     if fmt is ReportFormat.TABLE and output is None:
         from gkplan.render.report_text import render_table
 
         render_table(result, Output.for_stream())
-        return
-    emit(render_report(result, fmt), output)
+    else:
+        emit(render_report(result, fmt), output)
+        if output is not None:  # the file carries the banner; say it where the person is too
+            announce(Output.for_stream(), warning, "file")
+    finish(warning, allow_errors)
 
 
 def render_report(result: Any, fmt: ReportFormat) -> str | bytes:
@@ -780,10 +854,11 @@ def ics(
     data: DataOption = None,
     plan: PlanOption = None,
     today: TodayOption = None,
+    allow_errors: AllowErrorsOption = False,
 ) -> None:
     """日历文件（iCalendar .ics）：每项任务的截止日一个全天日程，带提醒；重新导入会更新而不重复。"""
     day = resolve_today(today)
-    workspace = load(data, plan)
+    workspace = load(data, plan, warn=False)
     scope = query.resolve_scope(workspace.plans, unit)
     from gkplan.agenda import build_agenda
     from gkplan.render.ics import render_ics
@@ -793,7 +868,10 @@ def ics(
     if agenda.skipped:
         keys = "、".join(row.task.key(workspace.qualified) for row in agenda.skipped)
         print(f"gkplan: 跳过 {len(agenda.skipped)} 项没有确定日期的任务（无法定日或等待触发）：{keys}", file=sys.stderr)
-    emit(render_ics(agenda, day), output)
+    warning = banner(workspace)
+    announce(Output.for_stream(), warning, "ics")  # on stderr; the calendar's description says it too
+    emit(render_ics(agenda, day, banner=warning), output)
+    finish(warning, allow_errors)
 
 
 @command("review")
@@ -803,15 +881,19 @@ def review(
     data: DataOption = None,
     plan: PlanOption = None,
     today: TodayOption = None,
+    allow_errors: AllowErrorsOption = False,
 ) -> None:
     """回头看：各单位按时完成、逾期完成、逾期未完成和未到期的任务，用于年底逐项核查。"""
     day = resolve_today(today)
-    workspace = load(data, plan)
+    workspace = load(data, plan, warn=False)
     scope = query.resolve_scope(workspace.plans, unit)
     from gkplan.render.review import print_review
     from gkplan.review import review as review_units
 
-    print_review(Output.for_stream(), review_units(workspace.plans, day, scope), fmt.value, day, workspace.qualified)
+    out, warning = Output.for_stream(), banner(workspace)
+    announce(out, warning, fmt.value)
+    print_review(out, review_units(workspace.plans, day, scope), fmt.value, day, workspace.qualified)
+    finish(warning, allow_errors)
 
 
 # --- 催办: reminders through group robots and e-mail (issue 18) ---------------------------------
@@ -975,7 +1057,71 @@ def _group() -> None:
 
 
 def main() -> None:
-    app_for(sys.argv[1:])(prog_name="gkplan")
+    sys.exit(run(sys.argv[1:]))
+
+
+def run(argv: list[str]) -> int:
+    """Run one command line; usage errors become one Chinese line and exit code 2 (see gkplan.usage)."""
+    from gkplan import usage
+
+    args = usage.expand_alias(argv)
+    if args[:1] in (["--version"], ["-V"]):
+        from gkplan import __version__
+
+        print(f"gkplan {__version__}")
+        return int(ExitCode.OK)
+    if not _stdout_takes_chinese():
+        return _cannot_print()
+    from typer.main import get_command
+
+    click_usage_error: type[Exception] = typer.BadParameter.__mro__[1]  # click's UsageError (Typer 0.29 vendors click)
+
+    command = get_command(app_for(args))
+    if not args or "-h" in args or "--help" in args:  # help only: Typer's help module loads rich
+        usage.chinese_help(command)
+    try:
+        result = command.main(args=args, prog_name="gkplan", standalone_mode=False)
+    except click_usage_error as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # ``gkplan`` alone: the help, already shown
+            return int(ExitCode.USAGE)
+        print(f"gkplan: {usage.usage_message(exc, args, _command_names())}", file=sys.stderr)
+        return int(ExitCode.USAGE)
+    except typer.Abort:
+        print("gkplan: 已中止", file=sys.stderr)
+        return 130
+    except UnicodeEncodeError:
+        return _cannot_print()
+    return result if isinstance(result, int) else int(ExitCode.OK)
+
+
+def _command_names() -> list[str]:
+    from typer.main import get_command_name
+
+    return sorted(info.name or get_command_name(getattr(info.callback, "__name__", "")) for info in app.registered_commands)
+
+
+def _stdout_takes_chinese() -> bool:
+    try:
+        "中文".encode(getattr(sys.stdout, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def _cannot_print() -> int:
+    """stdout cannot encode Chinese (PYTHONIOENCODING=ascii, an old code page): say so in one line, in UTF-8."""
+    encoding = getattr(sys.stdout, "encoding", None) or "?"
+    line = (
+        f"gkplan: error: the output encoding ({encoding}) cannot show Chinese; set PYTHONIOENCODING=utf-8 "
+        f"(PowerShell: $env:PYTHONIOENCODING='utf-8') / 输出编码 {encoding} 无法显示中文，请设置 PYTHONIOENCODING=utf-8\n"
+    )
+    stream = getattr(sys.stderr, "buffer", None)
+    if stream is not None:
+        stream.write(line.encode("utf-8"))
+        stream.flush()
+    else:
+        sys.stderr.write(line.encode("ascii", "replace").decode("ascii"))
+    return int(ExitCode.USAGE)
 
 
 if __name__ == "__main__":

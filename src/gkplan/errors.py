@@ -7,6 +7,7 @@ Anything else that escapes is a bug and keeps its traceback.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
@@ -20,6 +21,7 @@ class ExitCode(IntEnum):
     USAGE = 2  # a bad option value (date, format, unknown phrase)
     DATA = 3  # data files missing, unreadable, malformed
     NOT_FOUND = 4  # unknown task id or unit name
+    INCOMPLETE = 5  # a report was printed, but the data has errors: tasks or units may be missing from it
 
 
 class GkplanError(Exception):
@@ -126,3 +128,20 @@ class Problem:
         if self.hint:
             text += f"；{self.hint}"
         return text
+
+
+BANNER_SHOWN = 3  # problems named in the banner; ``gkplan check`` lists them all
+
+
+def incomplete_banner(problems: Sequence[Problem]) -> str:
+    """One line for the top of a report drawn from data with errors ("" when there are none).
+
+    A wrong number that looks right misleads a meeting more than an error does, so
+    every report format carries this line (see cli: exit code ``INCOMPLETE``).
+    """
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    if not errors:
+        return ""
+    shown = [" ".join(f"{p.path}:{p.line} {p.message}".split()) if p.line else " ".join(f"{p.path} {p.message}".split()) for p in errors]
+    more = "等" if len(errors) > BANNER_SHOWN else ""
+    return f"数据有 {len(errors)} 处错误，以下结果不完整：{'；'.join(shown[:BANNER_SHOWN])}{more}；请先运行 gkplan check"

@@ -113,6 +113,7 @@ FIELD_LABELS = {
     "deadline": "时间节点",
     "note": "备注",
 }
+BLANK_DEADLINES = ("（未填）", "(未填)", "未填")  # what reports show for a blank 时间节点: blank again on import
 HEADER_SCAN_ROWS = 15  # title rows above the header: rarely more than three
 MAX_HEADER_CHARS = 14  # a longer cell is data, not a column name
 
@@ -133,7 +134,7 @@ UNIT_ENDINGS = (
 _LEAD_MARK = re.compile(r"[（(]?(牵头|主责|负责)[）)]?$")
 _SUPPORT_MARK = re.compile(r"[（(]?(配合|协办|参与|协助)[）)]?$")
 _UNIT_SEPARATORS = re.compile(r"[、，,；;／/]+")
-_TITLE_SUFFIXES = ("任务分解表", "任务分工表", "责任分工表", "重点任务分工", "任务清单", "责任清单", "分解表", "分工表")
+_TITLE_SUFFIXES = ("例会报告", "任务分解表", "任务分工表", "责任分工表", "重点任务分工", "任务清单", "责任清单", "分解表", "分工表")
 _ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*[:：]?")
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _SECTION_L1 = re.compile(r"^([一二三四五六七八九十]+)\s*[、.．]\s*(.+)$")
@@ -326,13 +327,18 @@ def _row_fields(row: Sequence[str]) -> list[str | None]:
 
 
 def _is_header(fields: Sequence[str | None], row: Sequence[str]) -> bool:
-    """A task column and one more, and most of the row's cells are column names (a data row
-    such as 任务甲 | 内容四 | 局办公室 may contain a synonym or two, not mostly synonyms)."""
+    """A task column and one more, and the row reads as column names: most cells are known
+    names, or (a table with extra columns such as 分管领导, 联系电话) a task column, 责任单位
+    or 时间节点, and every cell short. A data row such as 任务甲 | 内容四 | 局办公室 may
+    contain a synonym or two, but not those columns, and its content cell is long."""
     present = {f for f in fields if f}
     if not (present & {"name", "content"}) or len(present - {"note"}) < 2:
         return False
     cells = {normalize_header(c): f for c, f in zip(row, fields, strict=True) if c.strip()}
-    return sum(1 for f in cells.values() if f) >= 0.6 * len(cells)
+    if sum(1 for f in cells.values() if f) >= 0.6 * len(cells):
+        return True
+    short = all(len(cell) <= MAX_HEADER_CHARS and not cell.isdigit() for cell in cells)
+    return short and bool(present & {"lead", "support", "deadline"})
 
 
 def find_header(tables: Sequence[SourceTable]) -> Header | None:
@@ -403,6 +409,7 @@ class ImportResult:
     year_from: str = ""  # where the year came from
     units: list[str] = field(default_factory=list)  # every unit name written, in order of appearance
     notes: list[str] = field(default_factory=list)  # things the user should check
+    ignored: list[str] = field(default_factory=list)  # columns not imported (分管领导, 联系电话, 备注…), as written
 
     @property
     def tasks(self) -> tuple[TaskDraft, ...]:
@@ -440,16 +447,18 @@ def import_tables(
         if any("GB18030" in t.where for t in tables):
             hint = "如果上面的文字是乱码，请用 Excel 另存为“CSV UTF-8”；" + hint
         raise DataError(f"找不到任务表的表头：看到的是 {said}", where=shown, hint=hint)
-    if not header.columns("lead") and not header.columns("support"):
+    if not header.columns("lead") and not header.columns("support") and not header.columns("deadline"):
         raise DataError(
-            f"任务表没有“责任单位”列（表头：{'、'.join(t for t in header.texts if t)}）",
+            f"任务表没有“责任单位”列，也没有“时间节点”列（表头：{'、'.join(t for t in header.texts if t)}）",
             where=shown,
-            hint="可用的列名：" + "/".join(HEADER_SYNONYMS["lead"] + HEADER_SYNONYMS["support"]),
+            hint="可用的列名：" + "/".join(HEADER_SYNONYMS["lead"] + HEADER_SYNONYMS["support"] + HEADER_SYNONYMS["deadline"]),
         )
     table = tables[header.table]
     rows, lines, wheres, result = _collect_rows(tables, header)
     result.tables_used = len(set(wheres))
     result.headers = header.labels()
+    unused = (text for name, text in zip(header.fields, header.texts, strict=True) if text and name in (None, "note"))
+    result.ignored = list(dict.fromkeys(unused))
     result.table_where = table.where
     result.header_line = table.lines[header.row]
     above = table.preamble + [_row_text(r) for r in table.rows[: header.row] if _row_text(r)]
@@ -645,6 +654,8 @@ def _tasks(
         units = list(dict.fromkeys(lead + support))
         support_only = tuple(u for u in dict.fromkeys(support) if u not in lead)
         deadline = clean_text("\n".join(item.texts["deadline"])) or None
+        if deadline in BLANK_DEADLINES:  # gkplan's own report writes a blank 时间节点 so
+            deadline = None
         comments: list[tuple[str, str]] = []
         if deadline is None and columns["deadline"]:
             comments += [

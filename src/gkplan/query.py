@@ -206,6 +206,9 @@ class Filters:
 
 
 def apply_filters(rows: Iterable[Row], filters: Filters, plans: Sequence[Plan] = ()) -> list[Row]:
+    """The rows ``filters`` keep; a ``--section`` that names no section is an error, not an empty list."""
+    if filters.section and plans:
+        check_section(filters.section, plans)
     result = []
     needle = filters.search.strip().lower() if filters.search else ""
     for row in rows:
@@ -237,6 +240,20 @@ def section_matches(task: Task, wanted: str, plans: Sequence[Plan]) -> bool:
             if text and text in section.title and task.section in (section.code, *_children(plan, section.code)):
                 return True
     return False
+
+
+def check_section(wanted: str, plans: Sequence[Plan]) -> None:
+    """Raise ``NotFoundError`` naming the known sections when ``wanted`` is neither a code nor words of a title."""
+    code = normalize_section_code(wanted)
+    text = wanted.strip()
+    sections = [section for plan in plans for section in plan.sections]
+    if any(section.code == code or (text and text in section.title) for section in sections):
+        return
+    known = list(dict.fromkeys(f"{s.code} {s.title}" for s in sections if s.parent is None))
+    hint = (
+        ("已有章节：" + "；".join(known) + "（也可写 一（一）、1.1 或小标题中的文字）") if known else "计划中没有 sections，无法按章节筛选"
+    )
+    raise NotFoundError(f"没有章节「{wanted}」", hint=hint)
 
 
 def _children(plan: Plan, code: str) -> list[str]:

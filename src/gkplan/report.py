@@ -168,6 +168,7 @@ class Report:
     history_note: str = ""  # why "since last meeting" is missing, or a caveat about it
     several_bureaus: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)  # footnotes: assumed deadlines etc.
+    banner: str = ""  # the data has errors: the report is incomplete (errors.incomplete_banner)
 
     @property
     def scope_name(self) -> str:
@@ -182,8 +183,9 @@ def build_report(
     history: History | None = None,
     *,
     qualified: bool = False,
+    banner: str = "",
 ) -> Report:
-    """Everything the weekly meeting looks at, for ``scope``, as of ``today``."""
+    """Everything the weekly meeting looks at, for ``scope``, as of ``today``; ``banner`` marks it incomplete."""
     tasks = [task for plan in plans for task in plan.tasks]
     rows = sort_rows(rows_for(tasks, today, scope, settings.warn_days, stale_weeks=settings.stale_weeks))
     late = [row for row in rows if row.overdue]
@@ -225,6 +227,7 @@ def build_report(
         history_note=note,
         several_bureaus=len({line.bureau for line in units}) > 1,
         notes=tuple(_deadline_notes(rows, qualified)),
+        banner=banner,
     )
 
 

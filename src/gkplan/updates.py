@@ -75,9 +75,12 @@ def resolve_unit(task: Task, typed: str | None, directory: UnitDirectory, key: s
     name = typed.strip()
     found = directory.lookup(name)
     if isinstance(found, Group):
+        members = [m for m in found.members if m in task.responsible]  # a member that is responsible for this task
+        example = members[0] if members else (task.responsible[0] if task.responsible else "就业培训科")
+        mine = f"；本任务中属于该组的：{'、'.join(members)}" if members else f"；本任务的责任单位：{responsible}"
         raise UsageError(
             f"「{name}」是单位组（{'、'.join(found.members)}），进展要按单位分别登记",
-            hint=f"请在 --unit 写其中一个单位，如 --unit {found.members[0] if found.members else '就业培训科'}",
+            hint=f"请在 --unit 写其中一个单位，如 --unit {example}{mine}",
         )
     if found is None:
         close = difflib.get_close_matches(name, [*task.responsible, *directory.known_names()], n=3, cutoff=0.3)

@@ -150,8 +150,6 @@ class _Linter:
             if raw is not None:
                 self.artefacts(path, lines, raw, "title", section.title, f"章节「{section.code}」的标题")
         raw_tasks = data.get("tasks")
-        if isinstance(raw_tasks, list) and not raw_tasks:
-            self.warn(path, position(data, "tasks"), "no-tasks", "计划中没有任何任务", "请在 tasks: 下逐条列出任务（- id: …）")
         entries = {position(e): e for e in raw_tasks if isinstance(e, dict)} if isinstance(raw_tasks, list) else {}
         contents: dict[str, Task] = {}
         section_warned = False

@@ -73,4 +73,4 @@ def print_deadline(
         lines.append(("说明", deadline.note))
     width = max(len(label) for label, _ in lines)
     for label, value in lines:
-        out.write(f"{label}{'　' * (width - len(label))}：{value}")
+        out.say(f"{label}{'　' * (width - len(label))}：{value}", indent=2 * width + 2)

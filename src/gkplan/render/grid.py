@@ -1,58 +1,88 @@
 """A small table value (``Grid``) and the ways to print it: terminal, plain text, Markdown, CSV.
 
 Views build a ``Grid`` from already-filtered rows; this module only lays it out.
-On a colour terminal the table goes through rich (wrapping, CJK widths, colour);
-otherwise it is plain text aligned by display width, which is also what tests
-and pipes see, and which stays fast for tens of thousands of rows.
+Plain text aligned by display width (CJK = 2 cells). A file or a pipe gets whole
+rows, never wrapped or shortened; a terminal gets rows fitted to its real width
+(see ``Grid``), coloured line by line through rich unless NO_COLOR is set.
 """
 
 from __future__ import annotations
 
 import csv
 import os
+import re
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TextIO
 
-RICH_MAX_ROWS = 500  # rich costs ~2 ms a row; beyond this the plain layout is used
+FALLBACK_WIDTH = 100  # a terminal that will not say its size
+SHORT_NAME = 8  # cells a shortened name keeps at least (header width counts too)
+LONGEST_PIECE = 24  # a wrapped column need not be wider than this to keep its pieces whole
 
 
 @dataclass(slots=True)
 class Output:
-    """Where and how to print: the stream, whether it is a terminal, colour, width."""
+    """Where and how to print: the stream, whether it is a terminal, colour, width.
+
+    Only a terminal's output is fitted to ``width``; a file or a pipe gets whole rows.
+    """
 
     stream: TextIO
     terminal: bool = False
     color: bool = False
-    width: int = 100
+    width: int = FALLBACK_WIDTH
 
     @classmethod
     def for_stream(cls, stream: TextIO | None = None) -> Output:
         stream = stream or sys.stdout
         terminal = bool(getattr(stream, "isatty", lambda: False)())
         no_color = "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb"
-        try:
-            width = int(os.environ.get("COLUMNS", "")) or os.get_terminal_size().columns
-        except (ValueError, OSError):
-            width = 100
-        return cls(stream, terminal, terminal and not no_color, width)
+        return cls(stream, terminal, terminal and not no_color, terminal_width(stream))
 
     def write(self, text: str = "") -> None:
         self.stream.write(text + "\n")
 
+    def say(self, text: str = "", indent: int = 0) -> None:
+        """A line of prose: on a terminal wrapped to the width, continuation lines indented by ``indent``."""
+        if not self.terminal or display_width(text) <= self.width:
+            self.write(text)
+            return
+        first, *rest = wrap_cells(text, self.width)
+        self.write(first)
+        for line in wrap_cells("".join(rest), max(self.width - indent, 10)) if rest else []:
+            self.write(" " * indent + line)
+
+
+def terminal_width(stream: TextIO) -> int:
+    """An exported ``COLUMNS`` wins (bash sets it without exporting), then the terminal's own size."""
+    given = os.environ.get("COLUMNS", "").strip()
+    if given.isdigit() and int(given) > 0:
+        return int(given)
+    try:
+        return os.get_terminal_size(stream.fileno()).columns or FALLBACK_WIDTH
+    except (AttributeError, ValueError, OSError):  # no file descriptor (tests' StringIO), or not a terminal
+        return FALLBACK_WIDTH
+
 
 @dataclass(slots=True)
 class Grid:
-    """Headers, rows of cell texts, and a style name per row (``red``, ``dim``, …)."""
+    """Headers, rows of cell texts, and a style name per row (``red``, ``dim``, …).
+
+    How it gives way on a narrow terminal: ``drop`` columns go first (in that order),
+    then ``shorten`` columns are cut with …, and ``wrap`` columns wrap (at 、 when
+    they hold lists); headers are never cut.
+    """
 
     headers: list[str]
     rows: list[list[str]] = field(default_factory=list)
     styles: list[str] = field(default_factory=list)
     title: str = ""
     wrap: tuple[int, ...] = ()  # columns that may wrap on a narrow terminal
+    shorten: tuple[int, ...] = ()  # columns that may be cut short with …
+    drop: tuple[int, ...] = ()  # columns left out on a narrow terminal, least useful first
 
     def add(self, cells: Sequence[str], style: str = "") -> None:
         self.rows.append([str(c) for c in cells])
@@ -93,27 +123,190 @@ def plain_lines(grid: Grid) -> list[str]:
 
 
 def print_grid(out: Output, grid: Grid) -> None:
-    """Print for a person: rich on a colour terminal, aligned plain text otherwise."""
-    if out.color and len(grid.rows) <= RICH_MAX_ROWS:
-        _print_rich(out, grid)
-        return
+    """Print for a person: on a terminal fitted to its width (coloured unless NO_COLOR), else whole rows."""
     if grid.title:
         out.write(grid.title)
-    out.stream.write("\n".join(plain_lines(grid)) + "\n")
+    if not out.terminal:
+        out.stream.write("\n".join(plain_lines(grid)) + "\n")
+        return
+    lines = fitted_lines(grid, out.width)
+    if not out.color:
+        out.stream.write("\n".join(line for line, _ in lines) + "\n")
+        return
+    from rich.color import ColorSystem
+    from rich.style import Style
+
+    # The styles are the 16 basic colours: ANSI codes per line, no rich layout (fast for 10,000 rows).
+    styles = {style: Style.parse(style) for style in {style for _, style in lines} if style}
+    out.stream.write(
+        "\n".join(styles[style].render(line, color_system=ColorSystem.STANDARD) if style else line for line, style in lines) + "\n"
+    )
 
 
-def _print_rich(out: Output, grid: Grid) -> None:
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
+_BREAK_AFTER = re.compile(r"(?<=[、，])")
 
-    console = Console(file=out.stream, width=out.width, highlight=False, emoji=False)
-    table = Table(title=grid.title or None, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
-    for index, header in enumerate(grid.headers):
-        table.add_column(header, no_wrap=index not in grid.wrap, overflow="fold")
-    for cells, style in zip(grid.rows, grid.styles, strict=True):
-        table.add_row(*cells, style=style or None)
-    console.print(table)
+
+def _pieces(text: str) -> list[str]:
+    """A cell cut where it may wrap: after each 、 (a unit list) or ，, else nowhere."""
+    return _BREAK_AFTER.split(text)
+
+
+def _min_width(grid: Grid, index: int, header: int) -> int:
+    if index in grid.shorten:
+        return header if header >= SHORT_NAME else SHORT_NAME
+    if index in grid.wrap:
+        longest = max((display_width(p) for row in grid.rows for p in _pieces(row[index])), default=0)
+        return max(header, min(longest, LONGEST_PIECE))
+    return -1  # not flexible
+
+
+def column_widths(grid: Grid, width: int) -> tuple[list[int], list[int]]:
+    """The columns kept and their widths so that a row fits ``width`` cells, as far as headers allow."""
+    natural = [display_width(h) for h in grid.headers]
+    for row in grid.rows:
+        for index, cell in enumerate(row):
+            natural[index] = max(natural[index], display_width(cell))
+    kept = list(range(len(natural)))
+
+    def total() -> int:
+        return sum(natural[c] for c in kept) + 2 * (len(kept) - 1)
+
+    for index in grid.drop:
+        if total() > width and index in kept:
+            kept.remove(index)
+    floors = {c: _min_width(grid, c, display_width(grid.headers[c])) for c in kept}
+    flexible = [c for c in kept if floors[c] >= 0]
+    _shrink(natural, {c: floors[c] for c in flexible}, total, width)
+    if total() > width:  # still too wide: headers wider than their cells wrap onto two lines (never cut)
+        cells = {c: max((display_width(row[c]) for row in grid.rows), default=0) for c in kept}
+        header_floors = {c: max(cells[c], _header_floor(grid.headers[c]), floors[c]) for c in kept if c not in flexible}
+        for c in sorted(header_floors, key=lambda c: natural[c] - header_floors[c], reverse=True):
+            if total() <= width:
+                break
+            natural[c] = min(natural[c], header_floors[c])  # whole columns: 按时/完成 rather than 按时完/成
+    return kept, [natural[c] for c in kept]
+
+
+def _shrink(widths: list[int], floors: dict[int, int], total: Callable[[], int], width: int) -> None:
+    """Narrow the widest columns of ``floors`` first, none below its floor, until ``total()`` fits."""
+    while (excess := total() - width) > 0:
+        roomy = [c for c in floors if widths[c] > floors[c]]
+        if not roomy:
+            return  # whole unit names and headers do not fit: the terminal wraps this once
+        widest = max(roomy, key=lambda c: widths[c])
+        others = max((widths[c] for c in roomy if c != widest), default=floors[widest])
+        widths[widest] -= max(1, min(excess, widths[widest] - max(others, floors[widest])))
+
+
+def _header_floor(header: str) -> int:
+    """A header wraps onto at most two lines, before （ when it has one."""
+    if "（" in header:
+        head, _, tail = header.partition("（")
+        return max(display_width(head), display_width("（" + tail))
+    half = (display_width(header) + 1) // 2
+    return max(half + half % 2 if not header.isascii() else half, 4)  # a two-character header stays whole
+
+
+def header_lines(header: str, width: int) -> list[str]:
+    if display_width(header) <= width:
+        return [header]
+    if "（" in header:
+        head, _, tail = header.partition("（")
+        if display_width(head) <= width and display_width("（" + tail) <= width:
+            return [head, "（" + tail]
+    middle = (len(header) + 1) // 2
+    if display_width(header[:middle]) <= width and display_width(header[middle:]) <= width:
+        return [header[:middle], header[middle:]]
+    return wrap_cells(header, width)
+
+
+@lru_cache(maxsize=65536)  # cells repeat (unit lists, names): lay each out once
+def cut(text: str, width: int) -> str:
+    """``text`` in at most ``width`` cells, ending in … when it had to be shortened."""
+    if display_width(text) <= width:
+        return text
+    kept, used = "", 0
+    for char in text:
+        cells = display_width(char)
+        if used + cells > width - 1:
+            break
+        kept += char
+        used += cells
+    return kept + "…"
+
+
+@lru_cache(maxsize=65536)
+def wrap_pieces(text: str, width: int) -> tuple[str, ...]:
+    """``text`` in lines of at most ``width`` cells, broken after 、 where it can be, else anywhere."""
+    lines: list[str] = []
+    line = ""
+    for piece in _pieces(text):
+        if display_width(line + piece) <= width:
+            line += piece
+            continue
+        if line:
+            lines.append(line)
+        line = ""
+        if display_width(piece) > width:
+            *whole, piece = wrap_cells(piece, width)
+            lines += whole
+        line = piece
+    return (*lines, line) if line or not lines else tuple(lines)
+
+
+def fitted_lines(grid: Grid, width: int) -> list[tuple[str, str]]:
+    """The grid as (line, style) pairs that fit ``width`` cells: see ``Grid`` for how it gives way."""
+    kept, widths = column_widths(grid, width)
+    last = len(kept) - 1
+
+    def lines_of(cells: Sequence[str], header: bool = False) -> list[str]:
+        columns: list[list[str]] = []
+        for index, cell in zip(kept, widths, strict=True):
+            text = cells[index]
+            if header:
+                columns.append(header_lines(text, cell))
+            elif index in grid.shorten:
+                columns.append([cut(text, cell)])
+            elif index in grid.wrap and display_width(text) > cell:
+                columns.append(list(wrap_pieces(text, cell)))
+            else:
+                columns.append([text])
+        height = max(len(column) for column in columns)
+        return [
+            "  ".join(
+                (column[n] if n < len(column) else "") if i == last else pad(column[n] if n < len(column) else "", widths[i])
+                for i, column in enumerate(columns)
+            ).rstrip()
+            for n in range(height)
+        ]
+
+    result = [(line, "bold") for line in lines_of(grid.headers, header=True)]
+    result.append(("  ".join("-" * w for w in widths), ""))
+    for row, style in zip(grid.rows, grid.styles, strict=True):
+        result.extend((line, style) for line in lines_of(row))
+    return result
+
+
+def write_banner(out: Output, text: str, *, markdown: bool = False) -> None:
+    """The "data has errors" line above a report, on its own line(s); on a terminal, wrapped to fit."""
+    if markdown:
+        out.write(f"> **注意：{text}**")
+        out.write()
+        return
+    out.say(f"！{text}", indent=2)
+
+
+def wrap_cells(text: str, width: int) -> list[str]:
+    """``text`` cut into lines of at most ``width`` display cells (at any character: for prose, not names)."""
+    lines, line, used = [], "", 0
+    for char in text:
+        cells = display_width(char)
+        if used + cells > width and line:
+            lines.append(line)
+            line, used = "", 0
+        line += char
+        used += cells
+    return [*lines, line] if line else lines
 
 
 def markdown_lines(grid: Grid) -> list[str]:

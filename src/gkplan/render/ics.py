@@ -48,7 +48,8 @@ def trigger(days: int) -> timedelta:
     return -timedelta(days=days) + timedelta(hours=REMIND_AT.hour, minutes=REMIND_AT.minute)
 
 
-def render_ics(agenda: Agenda, today: date) -> bytes:
+def render_ics(agenda: Agenda, today: date, *, banner: str = "") -> bytes:
+    """The calendar; ``banner`` (the data has errors) becomes its description, which calendar apps show."""
     from icalendar import Alarm, Calendar
     from icalendar import Event as VEvent
 
@@ -58,6 +59,8 @@ def render_ics(agenda: Agenda, today: date) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", agenda.name)
+    if banner:
+        calendar.add("x-wr-caldesc", banner)
     stamp = datetime.combine(today, time(0, 0), tzinfo=UTC)
     for event in agenda.events:
         item = VEvent()

@@ -32,6 +32,8 @@ def import_summary(
     lines = [f"读取：{source}（{result.table_where}{tables}，表头在第 {result.header_line} 行）"]
     columns = "、".join(f"{FIELD_LABELS[f]}＝{text}" for f, text in result.headers.items() if f != "note")
     lines.append(f"  表头：{columns}")
+    if result.ignored:
+        lines.append(f"  未导入的列：{'、'.join(result.ignored)}")
     extra = [f"续行并入上一项 {result.continuation_rows} 行"]
     if result.section_rows:
         extra.append(f"章节标题 {result.section_rows} 行")
@@ -84,10 +86,16 @@ def _deadline_lines(result: ImportResult) -> list[str]:
     return lines
 
 
-def init_lines(units_written: int, groups_written: int, groups_to_fill: Sequence[str], units_file: str) -> list[str]:
-    """What ``init`` adds to the summary about the new ``units.yaml``."""
+def init_lines(
+    units_written: int, groups_written: int, groups_to_fill: Sequence[str], units_file: str, tasks_file: str = "", *, empty: bool = False
+) -> list[str]:
+    """What ``init`` adds to the summary about the new ``units.yaml`` (and, ``empty``, the plan still to fill)."""
     text = f"单位：写入 {units_file}：单位 {units_written} 个，单位组 {groups_written} 个"
     lines = [text + "（类别按名称推断，请核对）" if units_written else text]
     if groups_to_fill:
         lines.append(f"  待补充成员的单位组（已注释掉，补好后删去行首的 #）：{'、'.join(groups_to_fill)}")
+    if empty:  # no-tasks is an error: say it now rather than let the first report surprise them
+        lines.append(
+            f"下一步：{tasks_file} 还没有任务（tasks: []），报表会提示数据有错误；请用 gkplan import 导入任务分解表，或在 tasks: 下逐条填写"
+        )
     return lines

@@ -62,6 +62,7 @@ p { margin: .4em 0; }
 .card.red { background: #RED_FILL; border-color: #RED_BAR; } .card.red b { color: #RED_INK; }
 .card.yellow { background: #YELLOW_FILL; border-color: #YELLOW_BAR; } .card.yellow b { color: #YELLOW_INK; }
 .card.good { background: #GOOD_FILL; border-color: #GOOD_BAR; } .card.good b { color: #GOOD_INK; }
+.banner { border: 2px solid #b00020; background: #fde7e9; color: #b00020; font-weight: bold; padding: 8px 12px; border-radius: 6px; }
 table { width: 100%; border-collapse: collapse; margin: .3em 0 .8em; font-size: .92em; }
 th, td { border: 1px solid var(--line); padding: 6px 9px; text-align: left; vertical-align: top; }
 th { background: var(--head); font-weight: 600; white-space: nowrap; }
@@ -155,6 +156,8 @@ def render_html(report: Report) -> str:
     add(f"<style>{_css(scheme)}</style></head><body>")
     add(f"<header><h1>{esc(report.title)}<small>例会报告</small></h1>")
     add(f'<p class="sub">{esc(subtitle(report))}</p></header>')
+    if report.banner:
+        add(f'<p class="banner" role="alert">{esc(report.banner)}</p>')
 
     add('<section class="figures" aria-label="概况">')
     for label, value in headline_cells(report):

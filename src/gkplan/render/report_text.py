@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from gkplan.model import STATUS_LABELS, Status
 from gkplan.query import Row
-from gkplan.render.grid import Grid, Output, markdown_lines, print_grid
+from gkplan.render.grid import Grid, Output, markdown_lines, print_grid, write_banner
 from gkplan.render.views import days_text, deadline_text, late_units_text, units_text
 from gkplan.report import EDIT_LABELS, FIELD_LABELS, Changes, Commit, History, NoteChange, PlanEdit, Report, StatusChange
 from gkplan.settings import swatch
@@ -176,32 +176,33 @@ def report_blocks(report: Report) -> list[Block]:
     head.add([value for _, value in figures])
     blocks.append(Block("概况", grid=head, lines=[rules_text(report)]))
 
-    late = Grid(["序号", "任务名称", "未完成单位", "时间节点", "截止日期", "逾期天数"], wrap=(1, 2))
+    late = Grid(["序号", "任务名称", "未完成单位", "时间节点", "截止日期", "逾期天数"], wrap=(2,), shorten=(1,), drop=(3,))
     for row in report.late:
         cells = [row.task.key(q), row.task.name, late_units_text(row), deadline_text(row.task), _iso(row), str(late_days(row))]
         late.add(cells, swatch(row.light, scheme).style)
     blocks.append(_listing(f"逾期任务（{len(report.late)} 项）", late, "没有逾期任务。"))
 
-    soon = Grid(["序号", "任务名称", "未完成单位", "时间节点", "截止日期", "剩余", "状态"], wrap=(1, 2))
+    soon = Grid(["序号", "任务名称", "未完成单位", "时间节点", "截止日期", "剩余", "状态"], wrap=(2,), shorten=(1,), drop=(3,))
     for row in report.due_soon:
         cells = [row.task.key(q), row.task.name, units_text(unfinished_units(row)), deadline_text(row.task), _iso(row)]
         soon.add([*cells, days_text(row), row.status.label])
     blocks.append(_listing(f"{warn} 天内到期（{len(report.due_soon)} 项）", soon, f"{warn} 天内没有到期的任务。"))
 
     if report.blocked:
-        grid = Grid(["序号", "任务名称", "受阻单位", "说明"], wrap=(1, 3))
+        grid = Grid(["序号", "任务名称", "受阻单位", "说明"], wrap=(2, 3), shorten=(1,))
         for row in report.blocked:
             grid.add([row.task.key(q), row.task.name, units_text(blocked_units(row)), blocked_notes(row)])
         blocks.append(Block(f"受阻（{len(report.blocked)} 项）", grid=grid))
 
     if report.settings.stale_weeks:
         weeks = report.settings.stale_weeks
-        grid = Grid(["序号", "任务名称", "久无进展的单位（最近登记）"], wrap=(1, 2))
+        grid = Grid(["序号", "任务名称", "久无进展的单位（最近登记）"], wrap=(2,), shorten=(1,))
         for row in report.stale:
             grid.add([row.task.key(q), row.task.name, stale_since(row)], "yellow")
         blocks.append(_listing(f"持续性任务 {weeks} 周以上无进展（{len(report.stale)} 项）", grid, "没有。"))
 
-    units = Grid(unit_headers(report))
+    headers = unit_headers(report)
+    units = Grid(headers, drop=(headers.index("类别"),))  # a narrow terminal keeps the counts, not the kind
     for line in report.units:
         look = swatch(line.light, scheme)
         cells = [look.label, *([line.bureau] if report.several_bureaus else []), line.unit, line.kind, str(line.tasks), str(line.done)]
@@ -251,7 +252,7 @@ def change_blocks(report: Report) -> list[Block]:
 def _change_detail(changes: Changes, qualified: bool) -> list[Block]:
     blocks = []
     if changes.statuses:
-        grid = Grid(["序号", "任务名称", "单位", "原状态", "现状态", "日期", "登记人"], wrap=(1,))
+        grid = Grid(["序号", "任务名称", "单位", "原状态", "现状态", "日期", "登记人"], shorten=(1,))
         for change in changes.statuses:
             when = change.date.isoformat() if change.date else ""
             cells = [change.task.key(qualified), change.task.name, change_unit(change)]
@@ -268,7 +269,10 @@ def _change_detail(changes: Changes, qualified: bool) -> list[Block]:
 
 
 def render_markdown(report: Report) -> str:
-    lines = [f"# {report.title} · 例会报告", "", subtitle(report)]
+    lines = [f"# {report.title} · 例会报告", ""]
+    if report.banner:
+        lines += [f"> **注意：{_md_escape(report.banner)}**", ""]
+    lines.append(subtitle(report))
     for block in report_blocks(report):
         lines += ["", f"{'#' * block.level} {block.title}", ""]
         if block.grid is not None:
@@ -294,14 +298,16 @@ def _md_escape(text: str) -> str:
 
 def render_table(report: Report, out: Output) -> None:
     """For a person at a terminal (rich colours there), or plain aligned text in a pipe."""
-    out.write(f"{report.title} · 例会报告")
-    out.write(subtitle(report))
+    out.say(f"{report.title} · 例会报告")
+    if report.banner:
+        write_banner(out, report.banner)
+    out.say(subtitle(report))
     for block in report_blocks(report):
         out.write()
-        out.write(f"{'■' if block.level == 2 else '□'} {block.title}")
+        out.say(f"{'■' if block.level == 2 else '□'} {block.title}")
         if block.grid is not None:
             print_grid(out, block.grid)
         for line in block.lines:
-            out.write(line)
+            out.say(line)
         for item in block.bullets:
-            out.write(f"  · {item}")
+            out.say(f"  · {item}", indent=4)

@@ -57,6 +57,8 @@ def render_xlsx(report: Report) -> bytes:
 
     workbook = Workbook()
     workbook.remove(workbook.worksheets[0])  # the default sheet; ours are named
+    if report.banner:  # first and open: whoever opens the file sees it before any number
+        _banner_sheet(workbook.create_sheet("数据有错误"), report.banner)
     _task_sheet(workbook.create_sheet("任务"), report)
     _unit_sheet(workbook.create_sheet("各单位"), report)
     if report.changes is not None and not report.changes.empty:
@@ -210,10 +212,22 @@ def _change_sheet(sheet: Any, report: Report) -> None:
     _write_table(sheet, headers, rows, wrap=("任务名称", "内容"))
 
 
+def _banner_sheet(sheet: Any, banner: str) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    sheet.sheet_properties.tabColor = "B00020"
+    sheet["A1"] = banner
+    sheet["A1"].font = Font(bold=True, color="B00020", size=14)
+    sheet["A1"].alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.column_dimensions["A"].width = 100
+    sheet.row_dimensions[1].height = 90
+
+
 def _about_sheet(sheet: Any, report: Report) -> None:
     from openpyxl.styles import Font
 
-    lines: list[tuple[str, Any]] = [
+    lines: list[tuple[str, Any]] = [("注意", report.banner)] if report.banner else []
+    lines += [
         ("报表", f"{report.title} · 例会报告"),
         ("范围", subtitle(report)),
         ("截至", report.today),

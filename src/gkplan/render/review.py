@@ -86,14 +86,14 @@ def print_review(out: Output, reviews: Sequence[UnitReview], fmt: str, today: da
                 lines += ["", f"**{heading}**", "", *(f"- {line}" for line in items)]
         out.write("\n".join(lines))
         return
-    out.write(title)
+    out.say(title)
     out.write()
     print_grid(out, grid)
-    out.write(note)
+    out.say(note)
     for r in reviews:
         out.write()
-        out.write(f"■ {r.unit}" + (f"（{r.bureau}）" if several else ""))
+        out.say(f"■ {r.unit}" + (f"（{r.bureau}）" if several else ""))
         for heading, items in detail_lines(r, qualified):
-            out.write(f"  {heading}")
+            out.say(f"  {heading}", indent=2)
             for line in items:
-                out.write(f"    · {line}")
+                out.say(f"    · {line}", indent=6)

@@ -112,7 +112,7 @@ def task_object(row: Row, qualified: bool = False) -> dict[str, Any]:
 
 def task_grid(rows: Sequence[Row], qualified: bool, *, late_view: bool = False, scheme: Scheme = Scheme.RED_YELLOW_GREEN) -> Grid:
     headers = ["灯", "序号", "任务名称", "未完成单位" if late_view else "责任单位", "时间节点", "类型", "截止日期", "状态", "剩余"]
-    grid = Grid(headers, wrap=(2, 3))
+    grid = Grid(headers, wrap=(3, 8), shorten=(2,), drop=(5, 4))  # on a narrow terminal: 类型 goes, then 时间节点
     for row in rows:
         task = row.task
         look = swatch(row.light, scheme)
@@ -182,13 +182,13 @@ def print_tasks(
         out.write("\n".join(lines))
         return
     if not rows:
-        out.write(empty)
+        out.say(empty)
         return
     print_grid(out, grid)
     if summary:
-        out.write(summary)
+        out.say(summary)
     for note in notes:
-        out.write(note)
+        out.say(note, indent=2)
 
 
 def _csv_cell(value: Any) -> Any:
@@ -268,10 +268,12 @@ def print_show(out: Output, plan: Plan, row: Row, fmt: Format, qualified: bool, 
     if fmt is Format.CSV:
         write_csv(out.stream, grid.headers, grid.rows)
         return
-    out.write(title)
+    out.say(title)
     label_width = max(len(k) for k, _ in fields)
     for key, value in fields:
-        out.write(f"  {key}{'　' * (label_width - len(key))}：{value}")
+        out.say(
+            f"  {key}{'　' * (label_width - len(key))}：{value}", indent=2 * label_width + 4
+        )  # under the value: 2 spaces, the label, ：
     out.write()
     print_grid(out, grid)
 

@@ -62,9 +62,17 @@ def find_data_dir(explicit: str | None = None, *, cwd: Path | None = None) -> Pa
     chosen = explicit or os.environ.get(DATA_ENV)
     if chosen:
         path = Path(chosen).expanduser()
+        origin = "--data" if explicit else DATA_ENV
+
+        def written(folder: Path) -> str:
+            return f"--data {display_path(folder)}" if explicit else f"{DATA_ENV}={folder.resolve()}"
+
+        if path.is_file():
+            raise DataError(f"{origin} 应是数据目录，{chosen} 是一个文件", hint=f"请写它所在的目录：{written(path.parent)}")
         if not path.is_dir():
-            origin = "--data" if explicit else DATA_ENV
             raise DataError(f"数据目录不存在：{chosen}（来自 {origin}）", hint="请指向含有 tasks.yaml 和 units.yaml 的目录")
+        if not _holds_data(path) and _holds_data(path / "data"):  # the repository, not its data folder
+            raise DataError(f"{chosen} 不是数据目录（没有 tasks.yaml、units.yaml）", hint=f"数据在其中的 data/：{written(path / 'data')}")
         return path
     start = (cwd or Path.cwd()).resolve()
     for folder in (start, *start.parents):
@@ -79,6 +87,10 @@ def find_data_dir(explicit: str | None = None, *, cwd: Path | None = None) -> Pa
         "找不到数据目录：当前目录及其上级都没有含 tasks.yaml 的 data/ 目录",
         hint="请在计划仓库中运行，或用 --data 目录 / 环境变量 GKPLAN_DATA 指定",
     )
+
+
+def _holds_data(folder: Path) -> bool:
+    return (folder / TASKS_FILE).is_file() or (folder / UNITS_FILE).is_file()
 
 
 def _is_data_root(folder: Path) -> bool:

@@ -402,6 +402,9 @@ def _tasks(
     if not isinstance(raw, list):
         out.add(parent, "tasks", "wrong-type", "tasks 应是列表，每项以 - id: 开头")
         return ()
+    if not raw:  # an error like an empty file: a report on no tasks would say "nothing late" and look right
+        out.add(parent, "tasks", "no-tasks", "计划中没有任何任务", "请在 tasks: 下逐条列出任务（- id: …），或用 gkplan import 导入")
+        return ()
     tasks: list[Task] = []
     seen_ids: dict[int, int] = {}
     for index, entry in enumerate(raw):

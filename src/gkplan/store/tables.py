@@ -179,12 +179,16 @@ def read_xlsx(raw: bytes, shown: str) -> list[SourceTable]:
         hint = "请用 Excel 打开后重新另存为 .xlsx"
         raise DataError(f"Excel 工作簿已损坏，无法读取（{type(exc).__name__}）", where=shown, hint=hint) from None
     tables = []
+    # The workbook's own title (gkplan's report sets it: 2022年…工作要点 · 例会报告) tells the year
+    # when no title row sits above the header.
+    title = str(workbook.properties.title or "").strip()
     for sheet in workbook.worksheets:
         if sheet.sheet_state != "visible":
             continue
         table = _read_sheet(sheet)
         table.where = f"工作表「{sheet.title}」"
         table.kind = "xlsx"
+        table.preamble = [title] if title else []
         tables.append(table)
     workbook.close()
     return tables
