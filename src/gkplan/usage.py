@@ -33,6 +33,7 @@ ALIASES: dict[str, str] = {
     "日历": "ics",
     "回头看": "review",
     "催办": "remind",
+    "差异": "diff",
 }
 
 # What each option's value is, shown in help instead of Typer's <str>, <int range>, <list[str]>.
