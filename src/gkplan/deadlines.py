@@ -162,7 +162,7 @@ CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 
 # FILLER_WORDS only restate that the date is a deadline, or are grammar; they are dropped
 # without a word (9月底前完成 = 9月底前). Keep this list small: every entry must be a word
 # that can follow or precede any date without changing which day it means.
-FILLER_WORDS = ("完成", "前", "之前", "以前", "原则上", "于", "全部", "均", "须", "应")
+FILLER_WORDS = ("完成", "办结", "前", "之前", "以前", "原则上", "于", "全部", "均", "须", "应")
 # NOTED_WORDS say what is done, not when (报送, 推进, 启动 …), or how well (基本, 初步), or name
 # the report (季报). They do not change the dates either, but they are shown as
 # ``leftover`` and warned about, so that a reviewer sees them.
@@ -264,7 +264,8 @@ _NUMERAL_RUN = (
     rf"(?P<num>[{_CN_NUMERAL}]+)"
     rf"(?=[-—–―~〜至到]*[{_CN_NUMERAL}\d]*(?:{_DATE_WORDS}))"
 )
-_YEAR_WORD = "|".join(sorted(YEAR_WORDS, key=len, reverse=True))
+# 原则上年底前 is 原则上 + 年底前, not 原则 + 上年 (last year) + 底前
+_YEAR_WORD = "(?<!原则)(?:" + "|".join(sorted(YEAR_WORDS, key=len, reverse=True)) + ")"
 
 
 @cache
@@ -766,7 +767,7 @@ RULES: tuple[Rule, ...] = (
         r"(?:每|按|逐)(?:(?P<n>\d{1,2})个?月"
         r"|(?P<week>周|星期)(?P<wd>[一二三四五六日天1-7](?![次个\d一二三四五六七八九十]))?"
         r"|(?P<unit>" + _alternatives(RECURRING_PERIODS | SHORT_PERIODS) + r"))"
-        r"(?:第(?P<pm>\d{1,2})个?月的?|(?P<pfirst>首月)的?|(?P<plast>末月|最后一个?月)的?|(?P<tm>\d{1,2})月份?"
+        r"(?:第(?P<pm>\d{1,2})个?月的?|(?P<pfirst>首月)的?|(?P<plast>末月|最后(?:一|1)?个?月)的?|(?P<tm>\d{1,2})月份?"
         r"|(?P<h>上|下)半年度?|第?(?P<q>[1-4])(?:季度|季))?"
         r"(?:(?P<e>底|末)|(?P<d>\d{1,2})[日号]|(?P<x>上|中|下)旬)?" + _PRE,
         _recurring,
@@ -777,7 +778,8 @@ RULES: tuple[Rule, ...] = (
     _rule("whole_year", r"(?P<y>\d{4})年度?", _whole_year),
     _rule(
         "relative",
-        r"(?:(?:自|从)?(?P<trigger>[^\d,.;:!?()、。；，：]{1,20}?)(?:之日起|之日后|之后|以后|后的?|起))?"
+        # the trigger is an event (出台, 收到申请), never a date or a period: those are read as such
+        r"(?:(?:自|从)?(?P<trigger>[^\d,.;:!?()、。；，：年月日号季旬周每]{1,20}?)(?:之日起|之日后|次日起|之后|以后|后的?|起))?"
         r"(?P<n>\d{1,4})(?P<unit>" + _alternatives(RELATIVE_UNITS) + r")(?P<within>" + _WITHIN + r")?",
         _relative,
     ),
@@ -1100,14 +1102,18 @@ def _combine_dates(pieces: list[_Piece], ctx: _Context) -> _Piece:
 
 
 def _one_period(recurring: list[_Piece]) -> list[_Piece]:
-    """每月，次月5日前: a plain period and the same period's report date are one rule, the dated one."""
+    """每月，次月5日前: a plain period, then the same period's report date, are one rule: the dated one."""
     if len(recurring) == 2:
-        rules = [p.rule for p in recurring if p.rule is not None]
-        plain = [r for r in rules if r == Recurrence(r.every_months, text=r.text)]
-        dated = [p for p in recurring if p.rule not in plain]
-        if len(plain) == 1 and len(dated) == 1 and dated[0].rule is not None:
-            if plain[0].every_months == dated[0].rule.every_months and dated[0].rule.unit == "month":
-                return dated
+        plain, dated = (p.rule for p in recurring)
+        if (
+            plain is not None
+            and dated is not None
+            and plain == Recurrence(plain.every_months, text=plain.text)
+            and dated.unit == "month"
+            and dated.every_months == plain.every_months
+            and dated != Recurrence(dated.every_months, text=dated.text)
+        ):
+            return recurring[1:]
     return recurring
 
 
