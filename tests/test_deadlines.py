@@ -309,7 +309,15 @@ add(
     anchor=D(2022, 9, 28),
     note="第 15 个工作日",
 )
-add("每週五前", 2024, RECURRING, D(2024, 1, 1), D(2024, 12, 27), rule=Recurrence(0, text="每周五前", unit="week", weekday=4), note="共 52 次")
+add(
+    "每週五前",
+    2024,
+    RECURRING,
+    D(2024, 1, 1),
+    D(2024, 12, 27),
+    rule=Recurrence(0, text="每周五前", unit="week", weekday=4),
+    note="共 52 次",
+)
 
 # --- Chinese-numeral days -------------------------------------------------------------------------
 add("十月二十日前", 2022, BY, None, D(2022, 10, 20))
@@ -362,12 +370,38 @@ add(
     rule=Recurrence(0, text="每周一前", unit="week", weekday=0),
     note="首次 2023-01-02",
 )
-add("每周五", 2024, RECURRING, D(2024, 1, 1), D(2024, 12, 27), rule=Recurrence(0, text="每周五", unit="week", weekday=4), note="首次 2024-01-05")
-add("每星期三", 2025, RECURRING, D(2025, 1, 1), D(2025, 12, 31), rule=Recurrence(0, text="每星期三", unit="week", weekday=2), note="共 53 次")
-add("每周日", 2023, RECURRING, D(2023, 1, 1), D(2023, 12, 31), rule=Recurrence(0, text="每周日", unit="week", weekday=6), note="首次 2023-01-01")
+add(
+    "每周五",
+    2024,
+    RECURRING,
+    D(2024, 1, 1),
+    D(2024, 12, 27),
+    rule=Recurrence(0, text="每周五", unit="week", weekday=4),
+    note="首次 2024-01-05",
+)
+add(
+    "每星期三",
+    2025,
+    RECURRING,
+    D(2025, 1, 1),
+    D(2025, 12, 31),
+    rule=Recurrence(0, text="每星期三", unit="week", weekday=2),
+    note="共 53 次",
+)
+add(
+    "每周日",
+    2023,
+    RECURRING,
+    D(2023, 1, 1),
+    D(2023, 12, 31),
+    rule=Recurrence(0, text="每周日", unit="week", weekday=6),
+    note="首次 2023-01-01",
+)
 
 # --- 旬: the 10th, the 20th and the month's last day --------------------------------------------------
-add("每旬", 2022, RECURRING, D(2022, 1, 1), D(2022, 12, 31), rule=Recurrence(0, text="每旬", unit="dekad"), note="共 36 次，首次 2022-01-10")
+add(
+    "每旬", 2022, RECURRING, D(2022, 1, 1), D(2022, 12, 31), rule=Recurrence(0, text="每旬", unit="dekad"), note="共 36 次，首次 2022-01-10"
+)
 add("每旬末", 2023, RECURRING, D(2023, 1, 1), D(2023, 12, 31), rule=Recurrence(0, text="每旬末", unit="dekad"), note="共 36 次")
 add("按旬", 2024, RECURRING, D(2024, 1, 1), D(2024, 12, 31), rule=Recurrence(0, text="按旬", unit="dekad"), note="共 36 次")
 add("每月中旬", 2025, RECURRING, D(2025, 1, 1), D(2025, 12, 20), rule=Recurrence(1, 20, "每月中旬"), note="共 12 次")
@@ -388,8 +422,24 @@ add(
     rule=Recurrence(3, 10, "每季度第2个月的10日前", 2),
     note="首次 2022-02-10",
 )
-add("每季度首月10日前", 2023, RECURRING, D(2023, 1, 1), D(2023, 10, 10), rule=Recurrence(3, 10, "每季度首月10日前", 1), note="首次 2023-01-10")
-add("每季度末月15日前", 2024, RECURRING, D(2024, 1, 1), D(2024, 12, 15), rule=Recurrence(3, 15, "每季度末月15日前", 3), note="首次 2024-03-15")
+add(
+    "每季度首月10日前",
+    2023,
+    RECURRING,
+    D(2023, 1, 1),
+    D(2023, 10, 10),
+    rule=Recurrence(3, 10, "每季度首月10日前", 1),
+    note="首次 2023-01-10",
+)
+add(
+    "每季度末月15日前",
+    2024,
+    RECURRING,
+    D(2024, 1, 1),
+    D(2024, 12, 15),
+    rule=Recurrence(3, 15, "每季度末月15日前", 3),
+    note="首次 2024-03-15",
+)
 add(
     "每季度最后一个月20日前",
     2025,
@@ -411,9 +461,25 @@ add(
 
 # --- yearly windows: the window opens with its first month, due at its end ------------------------------
 add("每年上半年", 2022, RECURRING, D(2022, 1, 1), D(2022, 6, 30), rule=Recurrence(12, None, "每年上半年", 6, first_month=1), note="共 1 次")
-add("每年下半年", 2023, RECURRING, D(2023, 1, 1), D(2023, 12, 31), rule=Recurrence(12, None, "每年下半年", 12, first_month=7), note="共 1 次")
+add(
+    "每年下半年",
+    2023,
+    RECURRING,
+    D(2023, 1, 1),
+    D(2023, 12, 31),
+    rule=Recurrence(12, None, "每年下半年", 12, first_month=7),
+    note="共 1 次",
+)
 add("每年11月", 2024, RECURRING, D(2024, 1, 1), D(2024, 11, 30), rule=Recurrence(12, None, "每年11月", 11, first_month=11), note="共 1 次")
-add("每年第四季度", 2025, RECURRING, D(2025, 1, 1), D(2025, 12, 31), rule=Recurrence(12, None, "每年第4季度", 12, first_month=10), note="共 1 次")
+add(
+    "每年第四季度",
+    2025,
+    RECURRING,
+    D(2025, 1, 1),
+    D(2025, 12, 31),
+    rule=Recurrence(12, None, "每年第4季度", 12, first_month=10),
+    note="共 1 次",
+)
 add("每年三季度", 2022, RECURRING, D(2022, 1, 1), D(2022, 9, 30), rule=Recurrence(12, None, "每年3季度", 9, first_month=7), note="共 1 次")
 
 # --- reporting on the previous period: each period falls due in the next one -----------------------------
@@ -437,7 +503,15 @@ add(
     leftover="报送",
     note="首次 2024-02-05",
 )
-add("次季度首月10日前", 2022, RECURRING, D(2022, 1, 1), D(2023, 1, 10), rule=Recurrence(3, 10, "次季度首月10日前", 4), note="首次 2022-04-10")
+add(
+    "次季度首月10日前",
+    2022,
+    RECURRING,
+    D(2022, 1, 1),
+    D(2023, 1, 10),
+    rule=Recurrence(3, 10, "次季度首月10日前", 4),
+    note="首次 2022-04-10",
+)
 add(
     "每季度结束后10日内",
     2023,
@@ -877,16 +951,13 @@ def test_a_meaning_word_after_a_phrase_never_leaves_the_dates_silently_alone(
         return  # e.g. 2月29日 in a common year, or a range written backwards
     try:
         longer = resolve_deadline(phrase + word, year, anchor=anchor)
-    except DeadlineError as exc:
-        assert exc.reason  # refused, with a reason
-        return
+    except DeadlineError:
+        return  # refused (the reason is checked by the refusal table)
     assert _dates(longer) != _dates(plain), f"「{phrase}{word}」 was read as 「{phrase}」"
 
 
 @given(GRAMMAR_PHRASES, PLAN_YEARS, ANCHORS, st.sampled_from(deadlines.FILLER_WORDS), st.sampled_from(["", "原则上"]))
-def test_filler_words_change_nothing_and_are_not_shown(
-    phrase: str, year: int, anchor: date | None, filler: str, before: str
-) -> None:
+def test_filler_words_change_nothing_and_are_not_shown(phrase: str, year: int, anchor: date | None, filler: str, before: str) -> None:
     try:
         plain = resolve_deadline(phrase, year, anchor=anchor)
     except DeadlineError:
@@ -908,7 +979,11 @@ def test_noted_words_change_nothing_but_are_shown(phrase: str, year: int, verb: 
     assert f"「{verb}」" in noted.note
 
 
-@given(st.text(alphabet="的是了在有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连断深难近矿千周委素技备半办青省列习响约支般史感劳便团往酸历市克何除消构府称太准精值号率族维划选标写存候毛亲快效斯院查江型眼王按格养易置派层片始却专状育厂京识适属圆包火住调满县局照参红细引听该铁价严", max_size=12), PLAN_YEARS)
+# The grammar's characters and every simplified character the table maps to, mixed.
+SIMPLIFIED_OF_TRADITIONAL = "".join(sorted({chr(v) for v in deadlines.TRADITIONAL.values() if isinstance(v, int)}))
+
+
+@given(st.text(alphabet=GRAMMAR_ALPHABET + SIMPLIFIED_OF_TRADITIONAL + "自起之日发文办结", max_size=14), PLAN_YEARS)
 def test_traditional_characters_read_as_simplified(text: str, year: int) -> None:
     """Writing a phrase in traditional characters never changes how it is read."""
     back = {simplified: traditional for traditional, simplified in ((chr(k), chr(v)) for k, v in deadlines.TRADITIONAL.items())}
@@ -927,3 +1002,20 @@ def test_table_phrases_in_traditional_characters(case: Case) -> None:
     back = {chr(v): chr(k) for k, v in deadlines.TRADITIONAL.items()}
     traditional = "".join(back.get(char, char) for char in case.phrase)
     assert _dates(resolve_deadline(traditional, case.year)) == _dates(resolve_deadline(case.phrase, case.year))
+
+
+@given(GRAMMAR_PHRASES, PLAN_YEARS)
+def test_occurrences_agree_with_the_note_and_are_in_order(phrase: str, year: int) -> None:
+    """What a report recomputes from (start, due, rule) is what the phrase was read as."""
+    try:
+        got = resolve_deadline(phrase, year)
+    except DeadlineError:
+        return
+    found = deadlines.occurrences(got)
+    if got.kind is not RECURRING:
+        assert found == ()
+        return
+    assert f"共 {len(found)} 次" in got.note
+    assert found[-1].due == got.due
+    assert all(o.start <= o.due for o in found)
+    assert [o.due for o in found] == sorted({o.due for o in found})

@@ -1239,13 +1239,15 @@ def _month_occurrences(rule: Recurrence, start: date, end: date) -> list[Occurre
     while date(year, first, 1) <= end:
         period_start = date(year, first, 1)
         period_end = _add_months(period_start, size) - timedelta(days=1)
-        opens = period_start if rule.first_month is None else _nth_month_day(year, first + rule.first_month - 1, 1)
-        if rule.after_workdays is not None:
-            from gkplan import workdays
-
-            due = workdays.add_workdays(period_end, rule.after_workdays).day
+        due = _period_due(rule, year, first)
+        if lag:
+            # work on a report counts from the day after the previous report fell due:
+            # the June report sent on 5 July is not the July report
+            opens = _period_due(rule, year, first - size) + timedelta(days=1)
+        elif rule.first_month is not None:
+            opens = _nth_month_day(year, first + rule.first_month - 1, 1)
         else:
-            due = _nth_month_day(year, first + (rule.month or size) - 1, rule.day)
+            opens = period_start
         counts = start <= period_end <= end if lag else start <= due <= end
         if counts:
             result.append(Occurrence(max(opens, start), due))
@@ -1253,6 +1255,16 @@ def _month_occurrences(rule: Recurrence, start: date, end: date) -> list[Occurre
         if first > 12:
             first, year = first - 12, year + 1
     return result
+
+
+def _period_due(rule: Recurrence, year: int, first: int) -> date:
+    """The due day of the period that begins with month ``first`` of ``year`` (may be < 1: the year before)."""
+    if rule.after_workdays is not None:
+        from gkplan import workdays
+
+        period_end = _nth_month_day(year, first + rule.every_months - 1, None)
+        return workdays.add_workdays(period_end, rule.after_workdays).day
+    return _nth_month_day(year, first + (rule.month or rule.every_months) - 1, rule.day)
 
 
 def _nth_month_day(year: int, month: int, day: int | None) -> date:
