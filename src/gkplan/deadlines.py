@@ -3,19 +3,29 @@
 How a phrase is read
 ====================
 1. **Normalise** (``normalize``/``_normalise``): full-width characters to ASCII (NFKC),
-   spaces dropped, Chinese numerals next to a date word to digits (九月 -> 9月,
-   二〇二二年 -> 2022年, 十个工作日 -> 10个工作日), 今年/本年/次年/明年/去年 to explicit
-   years. Every character remembers where it came from, so what is left over is
-   quoted exactly as the user wrote it.
+   traditional characters to simplified (``TRADITIONAL``: 於 個 內 辦 週 …), spaces
+   dropped, Chinese numerals next to a date word to digits (九月 -> 9月, 二〇二二年 ->
+   2022年, 十个工作日 -> 10个工作日, 二十日 -> 20日), 双月 to 每2个月, 今年/本年/次年/明年/
+   去年 to explicit years. Every character remembers where it came from, so what is
+   left over is quoted exactly as the user wrote it.
 2. **Refuse** (``REFUSALS``): wording that cannot be dated without guessing, anywhere in
    the text (视情况, 国庆节前, 9月份前, 10月中旬前, 月初, 前后, 本月 …), raises
    ``DeadlineError`` with the reason and a hint.
 3. **Scan** (``RULES``): left to right; at each position the first rule of the ordered
    table that matches makes a *piece* (kind, start, due …); a character no rule takes
-   is left over. Left-over digits are refused (a number we did not read is a date we
-   might have misread); other left-over words are kept in ``leftover`` and named in
-   the note.
-4. **Combine** (``_combine``) the pieces into one ``Deadline``.
+   is left over. Some pieces are *markers* that act on their neighbour: 起/开始, 结束/止,
+   自/从, and counts (2次).
+4. **Left over** (``_read_leftover``): digits are refused (a number we did not read is a
+   date we might have misread); ``FILLER_WORDS`` (完成, 原则上 …) are dropped;
+   ``NOTED_WORDS`` (报送, 推进 …) are kept in ``leftover``, named in the note and warned
+   about; **anything else is refused, quoted**: a word we did not read may change the
+   dates (2023年下半年起施行, 9月底前以后), and a wrong date that looks right is the
+   worst outcome.
+5. **Fold** (``_fold``) the markers into their neighbours: 下半年 + 起 -> from 7月1日 on;
+   a starting point + a later date -> a range (5月10日开始，6月30日结束), the end taking
+   the start's year when it writes none; a date + 结束 -> that date as the end; a
+   period + 2次 -> the count.
+6. **Combine** (``_combine``) the pieces into one ``Deadline``.
 
 The kinds (always chosen the same way)
 ======================================
@@ -24,11 +34,16 @@ The kinds (always chosen the same way)
 - ``during``: the phrase names a window: a month, a 旬, a quarter, a half, a year, a
   range (8月, 三季度, 上半年, 10月中旬, 1-6月, 2022—2024年). ``start``..``due``.
 - ``ongoing``: a continuing duty (全年, 长期坚持, 常态化, 定期 …) or a starting point
-  (2022年3月起): from its start to the plan year's end.
-- ``recurring``: 每/按/逐 + a period (每月, 每月25日前, 每季度末, 每半年, 每年6月底前):
-  falls due in every period of its window (the plan year, or the period written
-  with it, as in 下半年每月); ``start`` = the window's first day, ``due`` = the last
-  occurrence, ``rule`` the period (see ``occurrences``).
+  (2022年3月起, 下半年起): from its start to the plan year's end, or to the end of the
+  start's year when that is later (2024年起 in a 2023 plan; the note says so).
+- ``recurring``: 每/按/逐 + a period (每天, 每个工作日, 每周五前, 每旬, 每月25日前, 双月,
+  每季度末, 每季度第二个月10日前, 每半年, 每年6月底前, 每年上半年), or a report on the
+  previous period (次月5日前, 每季度结束后10日内): falls due in every period of its
+  window (the plan year, or the period written with it, as in 下半年每月); ``start`` =
+  the window's first day, ``due`` = the last occurrence (for a report on the previous
+  period, in the next year), ``rule`` the period (see ``occurrences``).
+- A count (全年至少2次, 每季度组织一次) does not change the kind: the dates stay those of
+  the period it belongs to, ``count`` keeps the number.
 - ``relative``: N working days / days / weeks / months after a trigger
   (出台后10个工作日内, 15日内); counted from the task's ``anchor``, the anchor day not
   counting; without an anchor ``due`` is ``None`` (waiting for the trigger).
