@@ -287,6 +287,8 @@ add("全年推进，9月底前完成", 2022, BY, None, D(2022, 9, 30), leftover=
 add("6月底前启动，9月底前完成", 2024, BY, None, D(2024, 9, 30), leftover="启动", note="以最晚的 2024-09-30 为截止")
 add("8月启动，10月底前完成", 2025, BY, D(2025, 8, 1), D(2025, 10, 31), leftover="启动", note="含多个时间节点")
 add("10月底前完成报送", 2022, BY, None, D(2022, 10, 31), leftover="报送", note="未参与计算的文字：「报送」")
+# 原则上 + 年底前, not 原则 + 上年 (last year) + 底前
+add("原则上年底前完成", 2023, BY, None, D(2023, 12, 31))
 add("9月和10月", 2025, DURING, D(2025, 9, 1), D(2025, 10, 31), note="含多个时间节点")
 add("9月底前。", 2022, BY, None, D(2022, 9, 30))
 add("（9月底前）", 2022, BY, None, D(2022, 9, 30))
@@ -541,6 +543,18 @@ add("每半年不少于1次", 2023, RECURRING, D(2023, 1, 1), D(2023, 12, 31), r
 add("每季度组织一次", 2024, RECURRING, D(2024, 1, 1), D(2024, 12, 31), rule=Recurrence(3, text="每季度"), count=1, note="共 4 次")
 add("每月至少开展两次", 2025, RECURRING, D(2025, 1, 1), D(2025, 12, 31), rule=Recurrence(1, text="每月"), count=2, note="共 12 次")
 add("每年召开1次", 2023, RECURRING, D(2023, 1, 1), D(2023, 12, 31), rule=Recurrence(12, text="每年"), count=1, note="每期至少 1 次")
+add("全年开展不少于2次", 2022, ONGOING, D(2022, 1, 1), D(2022, 12, 31), count=2, note="期内至少 2 次")
+add(
+    "每半年组织开展1次",
+    2023,
+    RECURRING,
+    D(2023, 1, 1),
+    D(2023, 12, 31),
+    rule=Recurrence(6, text="每半年"),
+    count=1,
+    leftover="组织",
+    note="「组织」",
+)
 add("每周两次", 2022, RECURRING, D(2022, 1, 1), D(2022, 12, 25), rule=Recurrence(0, text="每周", unit="week"), count=2, note="共 52 次")
 
 # --- ranges with 开始/起/结束/至/到; the end takes the start's year and month when it omits them -----------
@@ -552,6 +566,8 @@ add("2024年5月10日开始，6月30日结束", 2023, DURING, D(2024, 5, 10), D(
 add("自7月1日起至9月30日止", 2022, DURING, D(2022, 7, 1), D(2022, 9, 30))
 add("2022年3月起，9月底前完成", 2022, DURING, D(2022, 3, 1), D(2022, 9, 30))
 add("6月30日结束", 2025, BY, None, D(2025, 6, 30))
+add("5月10日开始实施，6月30日结束", 2023, DURING, D(2023, 5, 10), D(2023, 6, 30), leftover="实施", note="「实施」")
+add("2023年3月起，推进，9月底前完成", 2023, DURING, D(2023, 3, 1), D(2023, 9, 30), leftover="推进", note="「推进」")
 add("下半年开始，11月底前结束", 2024, DURING, D(2024, 7, 1), D(2024, 11, 30))
 
 # --- start-only: from that day on, due at the plan year's end, or that year's end if it is later ---------------

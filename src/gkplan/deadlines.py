@@ -991,9 +991,16 @@ def _original(phrase: str, text: _Text, start: int, end: int) -> str:
     return phrase[text.spans[start][0] : text.spans[end - 1][1]].strip()
 
 
-def _only_punctuation(text: _Text, start: int, end: int) -> bool:
-    """Nothing but punctuation and connectors (，、和) between two pieces."""
-    return all(unicodedata.category(c)[0] in "PS" or c in CONNECTORS for c in text.text[start:end])
+def _only_words_between(text: _Text, start: int, end: int) -> bool:
+    """Between two pieces only punctuation, connectors (，、和) and filler or noted words (组织、完成)."""
+    word = _leftover_word()
+    pos = start
+    while pos < end:
+        found = word.match(text.text, pos, end)
+        if found is None:
+            return False
+        pos = found.end()
+    return True
 
 
 def _fold(pieces: list[_Piece], text: _Text, ctx: _Context) -> list[_Piece]:
@@ -1028,7 +1035,7 @@ def _fold(pieces: list[_Piece], text: _Text, ctx: _Context) -> list[_Piece]:
             out[-1] = replace(closed, text=before.text + piece.text, end=piece.end)
             continue
         if piece.marker == "count":
-            near = out[-1] if out and _only_punctuation(text, out[-1].end, piece.at) else None
+            near = out[-1] if out and _only_words_between(text, out[-1].end, piece.at) else None
             if near is None or near.kind is DeadlineKind.RELATIVE or near.count is not None or near.marker:
                 raise ctx.fail(f"「{piece.text}」没有说明是多长时间内的次数", "请写成 全年至少2次、每半年不少于1次、每季度组织一次")
             out[-1] = replace(near, count=piece.count, end=piece.end)
@@ -1038,7 +1045,7 @@ def _fold(pieces: list[_Piece], text: _Text, ctx: _Context) -> list[_Piece]:
             last is not None
             and last.opened
             and piece.kind in (DeadlineKind.BY_DATE, DeadlineKind.DURING)
-            and _only_punctuation(text, last.end, piece.at)
+            and _only_words_between(text, last.end, piece.at)
         ):
             out[-1] = _close(last, piece, text, ctx)
             continue
