@@ -471,7 +471,8 @@ def _year_range(m: re.Match[str], ctx: _Context) -> _Piece:
     first, last = _year(ctx, m["y1"]), _year(ctx, m["y2"])
     if first > last:
         raise ctx.fail(f"起止年份颠倒（{first} 到 {last}）", "请把早的年份写在前面")
-    return _Piece(DeadlineKind.DURING, date(first, 1, 1), date(last, 12, 31), years=(first, last), first=date(first, 1, 1))
+    start = date(first, 1, 1)
+    return _Piece(DeadlineKind.DURING, start, date(last, 12, 31), years=(first, last), first=start, ranged=True)
 
 
 def _quarter_range(m: re.Match[str], ctx: _Context) -> _Piece:
@@ -480,7 +481,7 @@ def _quarter_range(m: re.Match[str], ctx: _Context) -> _Piece:
     if first > last:
         raise ctx.fail(f"起止季度颠倒（{first} 到 {last}）", "请把早的季度写在前面")
     start = date(year, first * 3 - 2, 1)
-    return _Piece(DeadlineKind.DURING, start, _quarter_end(year, last), years=_years(m["y"]), first=start)
+    return _Piece(DeadlineKind.DURING, start, _quarter_end(year, last), years=_years(m["y"]), first=start, ranged=True)
 
 
 def _date_range(m: re.Match[str], ctx: _Context) -> _Piece:
@@ -501,7 +502,7 @@ def _date_range(m: re.Match[str], ctx: _Context) -> _Piece:
         due = date(_year(ctx, m["y4"]), 12, 31)
     if due < start:
         raise ctx.fail(f"结束（{due}）早于开始（{start}）", "请把早的日期写在前面；跨年的写 2022年11月至2023年3月")
-    return _Piece(DeadlineKind.DURING, start, due, years=_years(m["y1"], m["y2"], m["ye"], m["y4"]), first=start)
+    return _Piece(DeadlineKind.DURING, start, due, years=_years(m["y1"], m["y2"], m["ye"], m["y4"]), first=start, ranged=True)
 
 
 def _start_point(m: re.Match[str], ctx: _Context) -> _Piece | None:
@@ -1021,7 +1022,7 @@ def _fold(pieces: list[_Piece], text: _Text, ctx: _Context) -> list[_Piece]:
                 raise ctx.fail(f"「{piece.text}」后面要写明从哪天起，如 自2023年下半年起", "请写成 自…起 或 …至…")
             continue
         if piece.marker == "start":
-            if before is None or before.first is None or before.opened or before.count is not None:
+            if before is None or before.first is None or before.opened or before.ranged or before.count is not None:
                 shown = f"「{before.text}{piece.text}」" if before else f"「{piece.text}」"
                 raise ctx.fail(f"{shown}：「{piece.text}」前面没有可以作为起点的日期", "请写成 2023年3月起、下半年起、5月10日开始")
             opened = _opened(before.first, before.years, ctx)
