@@ -1040,3 +1040,12 @@ def test_occurrences_agree_with_the_note_and_are_in_order(phrase: str, year: int
     assert found[-1].due == got.due
     assert all(o.start <= o.due for o in found)
     assert [o.due for o in found] == sorted({o.due for o in found})
+
+
+@pytest.mark.parametrize(("phrase", "reason"), [("10月中旬前", "中旬前"), ("月中旬前", "中旬前"), ("2023年中期评估", "「中期评估」")])
+def test_words_that_only_contain_a_calendar_word_are_not_refused_as_one(phrase: str, reason: str) -> None:
+    """中旬 is a 旬 and 中期 "mid-term": neither is 月中 or 年中 (初步, 基本建成: accepted, see the table)."""
+    with pytest.raises(DeadlineError) as caught:
+        resolve_deadline(phrase, 2023)
+    assert reason in caught.value.reason
+    assert "「月初」「月中」「年初」「年中」" not in caught.value.reason
