@@ -596,6 +596,9 @@ add("发文之日起10个工作日内", 2022, RELATIVE, None, None, note="等待
 add("自印发之日起30日内", 2023, RELATIVE, D(2023, 1, 31), D(2023, 3, 2), anchor=D(2023, 1, 31), note="当天不计")
 # 2024-09-29 (Sunday) is a make-up working day; 10-01..07 is National Day
 add("收到通知次日起5个工作日内", 2024, RELATIVE, D(2024, 9, 27), D(2024, 10, 10), anchor=D(2024, 9, 27), note="第 5 个工作日")
+# Labour Day 2023: 04-29..05-03 off, Saturday 05-06 a working day
+add("年报公布后10个工作日内", 2023, RELATIVE, D(2023, 4, 28), D(2023, 5, 16), anchor=D(2023, 4, 28), note="第 10 个工作日")
+add("自印发当日起5个工作日内", 2023, RELATIVE, None, None, note="「印发」后5个工作日内")
 add("發文之日起10個工作日內", 2025, RELATIVE, D(2025, 4, 30), D(2025, 5, 19), anchor=D(2025, 4, 30), note="第 10 个工作日")
 
 

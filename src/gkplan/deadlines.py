@@ -793,8 +793,10 @@ RULES: tuple[Rule, ...] = (
     _rule("whole_year", r"(?P<y>\d{4})年度?", _whole_year),
     _rule(
         "relative",
-        # the trigger is an event (出台, 收到申请), never a date or a period: those are read as such
-        r"(?:(?:自|从)?(?P<trigger>[^\d,.;:!?()、。；，：年月日号季旬周每]{1,20}?)(?:之日起|之日后|次日起|之后|以后|后的?|起))?"
+        # the trigger is an event (出台, 收到申请, 年报公布), never a date or a period (季度结束):
+        # those are read as such
+        r"(?:(?:自|从)?(?P<trigger>(?:年报|月报|季报|周报|日报|年度报告|[^\d,.;:!?()、。；，：年月日号季旬周每]){1,20}?)"
+        r"(?:之日起|之日后|当日起|次日起|之后|以后|后的?|起))?"
         r"(?P<n>\d{1,4})(?P<unit>" + _alternatives(RELATIVE_UNITS) + r")(?P<within>" + _WITHIN + r")?",
         _relative,
     ),
