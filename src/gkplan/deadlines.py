@@ -114,6 +114,7 @@ RECURRING_PERIODS = {
     "个月": 1,
     "季": 3,
     "季度": 3,
+    "个季度": 3,
     "半年": 6,
     "半年度": 6,
     "年": 12,
@@ -278,8 +279,15 @@ _NUMERAL_RUN = (
     rf"(?P<num>[{_CN_NUMERAL}]+)"
     rf"(?=[-—–―~〜至到]*[{_CN_NUMERAL}\d]*(?:{_DATE_WORDS}))"
 )
-# 原则上年底前 is 原则上 + 年底前, not 原则 + 上年 (last year) + 底前
-_YEAR_WORD = "(?<!原则)(?:" + "|".join(sorted(YEAR_WORDS, key=len, reverse=True)) + ")"
+# A year word is a year only where a date follows (次年3月, 今年底, 明年起): in 报送上一年度工作总结
+# or 次年工作计划 it names what is reported, and must not become the deadline's year. And
+# 原则上年底前 is 原则上 + 年底前, not 原则 + 上年 (last year) + 底前.
+_YEAR_WORDS = "|".join(sorted(YEAR_WORDS, key=len, reverse=True))
+_YEAR_WORD = (
+    f"(?<!原则)(?:{_YEAR_WORDS})"
+    r"(?=[\d〇零一二三四五六七八九十两]|度?(?:底|末|内|起|前)|开始|[上下]半年|第|全年|至|到|[-—–~〜])"
+    f"|^(?:{_YEAR_WORDS})(?=度?$)"  # the whole phrase: 本年度, 明年
+)
 
 
 @cache
@@ -304,6 +312,8 @@ def _normalise(phrase: str, year: int) -> _Text:
     text = _Text("".join(chars), tuple(spans))
     if "双月" in text.text:  # 双月、每双月、按双月: every two months
         text = _substitute(text, _compiled(r"(?:每|按)?双月度?"), lambda m: "每2个月")
+    if "每" in text.text:  # 每月月底, 每年年底, 每季度季末: the period said twice
+        text = _substitute(text, _compiled(r"每(?:月月|年年|季度?季度?)(?=底|末)"), _period_once)
     if any(word in text.text for word in YEAR_WORDS):
         text = _substitute(text, _compiled(_YEAR_WORD), lambda m: f"{year + YEAR_WORDS[m.group(0)]}年")
     if any(char in _CN_NUMERAL for char in text.text):
@@ -329,6 +339,10 @@ def _substitute(text: _Text, pattern: re.Pattern[str], replace: Callable[[re.Mat
     chars.append(text.text[last:])
     spans.extend(text.spans[last:])
     return _Text("".join(chars), tuple(spans))
+
+
+def _period_once(match: re.Match[str]) -> str:
+    return {"月": "每月", "年": "每年"}.get(match.group(0)[1], "每季度")
 
 
 def _numeral_digits(match: re.Match[str]) -> str | None:
@@ -376,6 +390,7 @@ class _Piece:
     count: int | None = None  # 全年至少2次
     opened: bool = False  # a starting point (2022年3月起): a later date closes it into a range
     ranged: bool = False  # a range made of a starting point and an end (5月10日开始，6月30日结束)
+    to: bool = False  # written after 至/到 (至10月底): it may close the piece before it into a range
     at: int = 0  # where the piece was read in the normalised text (filled by the scanner)
     end: int = 0
 
@@ -780,7 +795,7 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "recurring",
         r"(?:每|按|逐)(?:(?P<n>\d{1,2})个?月"
-        r"|(?P<week>周|星期)(?P<wd>[一二三四五六日天1-7](?![次个\d一二三四五六七八九十]))?"
+        r"|(?P<week>个?(?:周|星期))(?P<wd>[一二三四五六日天1-7](?![次个\d一二三四五六七八九十]))?"
         r"|(?P<unit>" + _alternatives(RECURRING_PERIODS | SHORT_PERIODS) + r"))"
         r"(?:第(?P<pm>\d{1,2})个?月的?|(?P<pfirst>首月)的?|(?P<plast>末月|最后(?:一|1)?个?月)的?|(?P<tm>\d{1,2})月份?"
         r"|(?P<h>上|下)半年度?|第?(?P<q>[1-4])(?:季度|季))?"
@@ -788,8 +803,9 @@ RULES: tuple[Rule, ...] = (
         _recurring,
     ),
     _rule("ongoing", r"(?:(?P<y>\d{4})年度?)?(?:" + _alternatives(ONGOING_WORDS) + r")", _ongoing),
-    _rule("year_end", _BY + r"(?P<y>\d{4})?年度?(?:底|末)" + _PRE, _year_end),
-    _rule("year_within", r"(?P<y>\d{4})?年度?" + r"(?:" + _WITHIN + r")", _year_end),
+    # 2023年年底 says 年 twice
+    _rule("year_end", _BY + r"(?P<y>\d{4})?(?:年(?=年))?年度?(?:底|末)" + _PRE, _year_end),
+    _rule("year_within", r"(?P<y>\d{4})?(?:年(?=年))?年度?" + r"(?:" + _WITHIN + r")", _year_end),
     _rule("whole_year", r"(?P<y>\d{4})年度?", _whole_year),
     _rule(
         "relative",
@@ -916,7 +932,8 @@ def _scan(text: _Text, ctx: _Context) -> tuple[list[_Piece], list[int]]:
             if piece is None:
                 continue
             original = _original(ctx.phrase, text, pos, match.end())
-            pieces.append(replace(piece, text=original, at=pos, end=match.end()))
+            to = match.groupdict().get("by") in ("至", "到", "直到")
+            pieces.append(replace(piece, text=original, at=pos, end=match.end(), to=to))
             pos = match.end()
             break
         else:
@@ -1045,35 +1062,36 @@ def _fold(pieces: list[_Piece], text: _Text, ctx: _Context) -> list[_Piece]:
         last = out[-1] if out else None
         if (
             last is not None
-            and last.opened
+            and (last.opened or (piece.to and last.first is not None and not last.ranged))
             and piece.kind in (DeadlineKind.BY_DATE, DeadlineKind.DURING)
             and _only_words_between(text, last.end, piece.at)
         ):
-            out[-1] = _close(last, piece, text, ctx)
+            out[-1] = _close(last, piece, text, ctx)  # 2023年3月起，9月底前完成; 9月中旬至10月底
             continue
         out.append(piece)
     return out
 
 
 def _close(opened: _Piece, end: _Piece, text: _Text, ctx: _Context) -> _Piece:
-    """5月10日开始，6月30日结束 / 2023年3月起至6月底: a range; the end takes the start's year when it has none."""
-    if not end.years and opened.start is not None and opened.start.year != ctx.year:
-        shifted = _Context(ctx.phrase, opened.start.year, ctx.anchor)
+    """5月10日开始，6月30日结束 / 9月中旬至10月底: a range; the end takes the start's year when it has none."""
+    start = opened.first
+    assert start is not None
+    if not end.years and start.year != ctx.year:
+        shifted = _Context(ctx.phrase, start.year, ctx.anchor)
         again, _ = _scan(_Text(text.text[end.at : end.end], text.spans[end.at : end.end]), shifted)
         if len(again) == 1:
             end = replace(again[0], text=end.text, at=end.at, end=end.end)
-    assert opened.start is not None
     assert end.due is not None
     shown = _original(ctx.phrase, text, opened.at, end.end)
-    if end.due < opened.start:
-        raise ctx.fail(f"「{shown}」的结束（{end.due}）早于开始（{opened.start}）", "请核对日期；跨年的写 2022年11月1日至2023年3月31日")
+    if end.due < start:
+        raise ctx.fail(f"「{shown}」的结束（{end.due}）早于开始（{start}）", "请核对日期；跨年的写 2022年11月1日至2023年3月31日")
     return _Piece(
         DeadlineKind.DURING,
-        opened.start,
+        start,
         end.due,
         years=opened.years + end.years,
         text=shown,
-        first=opened.start,
+        first=start,
         ranged=True,
         at=opened.at,
         end=end.end,
