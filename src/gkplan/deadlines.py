@@ -279,14 +279,13 @@ _NUMERAL_RUN = (
     rf"(?P<num>[{_CN_NUMERAL}]+)"
     rf"(?=[-—–―~〜至到]*[{_CN_NUMERAL}\d]*(?:{_DATE_WORDS}))"
 )
-# A year word is a year only where a date follows (次年3月, 今年底, 明年起): in 报送上一年度工作总结
-# or 次年工作计划 it names what is reported, and must not become the deadline's year. And
-# 原则上年底前 is 原则上 + 年底前, not 原则 + 上年 (last year) + 底前.
+# A year word becomes a year only where a date follows (次年3月, 今年底, 明年起): in 报送上一年度
+# or 次年工作计划 it may name what is reported, not the deadline's year (a year word alone is
+# the rule "year_word"). And 原则上年底前 is 原则上 + 年底前, not 原则 + 上年 (last year) + 底前.
 _YEAR_WORDS = "|".join(sorted(YEAR_WORDS, key=len, reverse=True))
 _YEAR_WORD = (
     f"(?<!原则)(?:{_YEAR_WORDS})"
     r"(?=[\d〇零一二三四五六七八九十两]|度?(?:底|末|内|起|前)|开始|[上下]半年|第|全年|至|到|[-—–~〜])"
-    f"|^(?:{_YEAR_WORDS})(?=度?$)"  # the whole phrase: 本年度, 明年
 )
 
 
@@ -391,6 +390,7 @@ class _Piece:
     opened: bool = False  # a starting point (2022年3月起): a later date closes it into a range
     ranged: bool = False  # a range made of a starting point and an end (5月10日开始，6月30日结束)
     to: bool = False  # written after 至/到 (至10月底): it may close the piece before it into a range
+    sole: bool = False  # 本年度, 明年 with no date after it: a year only when nothing else is written
     at: int = 0  # where the piece was read in the normalised text (filled by the scanner)
     end: int = 0
 
@@ -720,6 +720,12 @@ def _whole_year(m: re.Match[str], ctx: _Context) -> _Piece:
     return _Piece(DeadlineKind.DURING, date(year, 1, 1), date(year, 12, 31), years=(year,), first=date(year, 1, 1))
 
 
+def _year_word(m: re.Match[str], ctx: _Context) -> _Piece:
+    year = _year(ctx, str(ctx.year + YEAR_WORDS[m["w"]]))
+    start, due = date(year, 1, 1), date(year, 12, 31)
+    return _Piece(DeadlineKind.DURING, start, due, years=(year,), first=start, sole=True)
+
+
 def _relative(m: re.Match[str], ctx: _Context) -> _Piece | None:
     unit = RELATIVE_UNITS[m["unit"]]
     if unit != "workdays" and not m["within"]:
@@ -807,6 +813,7 @@ RULES: tuple[Rule, ...] = (
     _rule("year_end", _BY + r"(?P<y>\d{4})?(?:年(?=年))?年度?(?:底|末)" + _PRE, _year_end),
     _rule("year_within", r"(?P<y>\d{4})?(?:年(?=年))?年度?" + r"(?:" + _WITHIN + r")", _year_end),
     _rule("whole_year", r"(?P<y>\d{4})年度?", _whole_year),
+    _rule("year_word", r"(?<!原则)(?P<w>" + _YEAR_WORDS + r")度?", _year_word),
     _rule(
         "relative",
         # the trigger is an event (出台, 收到申请, 年报公布), never a date or a period (季度结束):
@@ -1100,6 +1107,12 @@ def _close(opened: _Piece, end: _Piece, text: _Text, ctx: _Context) -> _Piece:
 
 
 def _combine(pieces: list[_Piece], ctx: _Context) -> _Piece:
+    sole = [p for p in pieces if p.sole]
+    if sole and len(pieces) > 1:
+        raise ctx.fail(
+            f"「{sole[0].text}」可能是报送的内容（如 报送上一年度情况），不是时间",
+            "时间节点只写时间，如 每年1月底前；年份请写成 2023年 或 次年3月底前",
+        )
     counted = [p for p in pieces if p.count is not None]
     if len(counted) > 1:
         shown = "、".join(f"「{p.text}」" for p in counted)
