@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -63,9 +65,62 @@ def test_relative_without_an_anchor_waits(gkplan: Runner) -> None:
 
 
 def test_leftover_is_reported(gkplan: Runner) -> None:
-    obj = run_json(gkplan, "9月底前完成", "--year", "2022")
-    assert obj["leftover"] == "完成"
-    assert "「完成」" in str(obj["note"])
+    obj = run_json(gkplan, "9月底前完成报送", "--year", "2022")
+    assert obj["leftover"] == "报送"
+    assert "「报送」" in str(obj["note"])
+
+
+def test_filler_words_are_not_reported(gkplan: Runner) -> None:
+    """完成、原则上 … only restate that the date is a deadline (deadlines.FILLER_WORDS)."""
+    obj = run_json(gkplan, "原则上9月底前完成", "--year", "2022")
+    assert (obj["due"], obj["leftover"], obj["note"]) == ("2022-09-30", "", "")
+
+
+def test_a_word_that_may_change_the_dates_is_refused_and_quoted(gkplan: Runner) -> None:
+    result = gkplan("date", "2023年下半年起施行", "--year", "2023")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "无法识别时间节点「2023年下半年起施行」：其中的「施行」不是可识别的时间用语" in result.stderr
+    assert ACCEPTED_FORMS in result.stderr
+
+
+def test_json_count_is_kept(gkplan: Runner) -> None:
+    obj = run_json(gkplan, "每季度组织一次", "--year", "2024", "--today", "2024-05-01")
+    assert obj["count"] == 1
+    assert obj["occurrences"] == ["2024-03-31", "2024-06-30", "2024-09-30", "2024-12-31"]
+    assert obj["next_due"] == "2024-06-30"
+    yearly = run_json(gkplan, "全年至少2次", "--year", "2022")
+    assert (yearly["kind"], yearly["due"], yearly["count"]) == ("ongoing", "2022-12-31", 2)
+    assert "count" not in run_json(gkplan, "每季度", "--year", "2022")
+
+
+def test_table_shows_the_count(gkplan: Runner) -> None:
+    result = gkplan("date", "每半年不少于1次", "--year", "2023")
+    assert result.exit_code == 0
+    assert "次数　　：每期至少 1 次" in result.stdout.splitlines()
+
+
+def test_json_previous_period_report_falls_due_after_the_plan_year(gkplan: Runner) -> None:
+    obj = run_json(gkplan, "次月5日前", "--year", "2023", "--today", "2023-12-20")
+    assert obj["kind"] == "recurring"
+    occurrences = obj["occurrences"]
+    assert isinstance(occurrences, list)
+    assert (len(occurrences), occurrences[0], occurrences[-1]) == (12, "2023-02-05", "2024-01-05")
+    assert obj["next_due"] == "2024-01-05"  # December's report
+    assert obj["due"] == "2024-01-05"
+
+
+def test_json_weekly_next_due(gkplan: Runner) -> None:
+    obj = run_json(gkplan, "每周五前", "--year", "2024", "--today", "2024-10-08")
+    assert obj["next_due"] == "2024-10-11"
+    occurrences = obj["occurrences"]
+    assert isinstance(occurrences, list)
+    assert len(occurrences) == 52
+
+
+def test_json_relative_with_zhi_ri_qi_in_traditional_characters(gkplan: Runner) -> None:
+    obj = run_json(gkplan, "發文之日起10個工作日內", "--from", "2022-09-28")
+    assert (obj["kind"], obj["start"], obj["due"]) == ("relative", "2022-09-28", "2022-10-17")
 
 
 def test_year_defaults_to_the_year_of_today(gkplan: Runner) -> None:
@@ -178,14 +233,14 @@ def set_deadline(data_dir: Path, task_id: int, new: str) -> int:
 
 
 def test_loader_warns_about_leftover_and_refuses_unreadable(data_dir: Path) -> None:
-    leftover_line = set_deadline(data_dir, 2, "9月底前完成")
+    leftover_line = set_deadline(data_dir, 2, "9月底前完成报送")
     bad_line = set_deadline(data_dir, 3, "国庆节前")
     set_deadline(data_dir, 4, "出台后10个工作日内")
     problems = {p.code: p for p in load_workspace(data_dir).problems}
     assert set(problems) == {"deadline-leftover", "bad-deadline"}
     warning = problems["deadline-leftover"]
     assert (warning.severity, warning.line) == (Severity.WARNING, leftover_line)
-    assert "「完成」" in warning.message
+    assert "「报送」" in warning.message
     error = problems["bad-deadline"]
     assert (error.severity, error.line) == (Severity.ERROR, bad_line)
     assert "国庆节前" in error.message
@@ -198,3 +253,23 @@ def test_reports_keep_working_around_an_unreadable_deadline(gkplan: Runner, data
     assert result.exit_code == 5  # printed, but marked incomplete (ExitCode.INCOMPLETE)
     assert [row["id"] for row in json.loads(result.stdout)] == [24]
     assert "数据有 1 处错误" in result.stderr
+
+
+def test_check_reports_a_refused_phrase_at_its_line(data_dir: Path) -> None:
+    """The real process: ``gkplan check`` names file:line of a phrase the engine refuses."""
+    line = set_deadline(data_dir, 3, "2023年下半年起施行")
+    set_deadline(data_dir, 4, "每季度第二个月的十日前")  # read: no problem
+    set_deadline(data_dir, 5, "原则上9月底前完成")  # filler only: no problem
+    result = subprocess.run(
+        [sys.executable, "-c", "from gkplan.cli import main; main()", "check", "--data", str(data_dir)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    problems = [row for row in result.stdout.splitlines() if "bad-deadline" in row or "deadline-leftover" in row]
+    assert len(problems) == 1, result.stdout
+    assert problems[0].startswith(f"data/tasks.yaml:{line}:5: 错误 bad-deadline: ")  # relative to the working directory
+    assert "「2023年下半年起施行」无法识别" in problems[0]
+    assert "「施行」" in problems[0]

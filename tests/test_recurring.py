@@ -213,3 +213,51 @@ def test_list_shows_the_next_occurrence_for_a_unit_that_reported(gkplan: Runner,
     assert result.exit_code == 0, result.stderr
     row = next(r for r in json.loads(result.stdout) if r["id"] == 24)
     assert (row["due"], row["overdue"], row["days_left"]) == ("2022-12-31", False, 84)
+
+
+# --- round 2 periods (issue 15) ---------------------------------------------------------------------
+
+
+def test_due_as_of_weekly_and_working_daily() -> None:
+    assert due_as_of(resolve_deadline("每周五前", 2024), D(2024, 10, 8)) == D(2024, 10, 11)
+    assert due_as_of(resolve_deadline("每周五前", 2024), D(2024, 10, 11)) == D(2024, 10, 11)
+    # National Day 2022-10-01..07; the make-up Saturday 10-08 is the next working day
+    assert due_as_of(resolve_deadline("每个工作日", 2022), D(2022, 10, 1)) == D(2022, 10, 8)
+    assert due_as_of(resolve_deadline("每旬", 2023), D(2023, 2, 21)) == D(2023, 2, 28)
+
+
+def test_a_report_on_the_previous_period_counts_from_the_day_after_the_last_report_was_due() -> None:
+    """每季度结束后10日内: the Q3 report (due 10-10) counts from 07-11, so the Q2 report sent on 07-05 is not it."""
+    deadline = resolve_deadline("每季度结束后10日内", 2023)
+    assert [tuple(o) for o in occurrences(deadline)] == [
+        (D(2023, 1, 11), D(2023, 4, 10)),
+        (D(2023, 4, 11), D(2023, 7, 10)),
+        (D(2023, 7, 11), D(2023, 10, 10)),
+        (D(2023, 10, 11), D(2024, 1, 10)),  # the Q4 report falls due after the plan year
+    ]
+    t = task(
+        "每季度结束后10日内",
+        {A: progress(A, Status.DOING, D(2023, 7, 5)), B: progress(B, Status.DOING, D(2023, 9, 28))},
+        year=2023,
+    )
+    row = query.evaluate(t, D(2023, 10, 12))
+    assert row.late_units == (A,)
+    assert row.due == D(2023, 10, 10)
+
+
+def test_the_december_report_is_still_owed_in_january() -> None:
+    t = task(
+        "次月5日前",
+        {A: progress(A, Status.DOING, D(2023, 12, 4)), B: progress(B, Status.DOING, D(2024, 1, 3))},
+        year=2023,
+    )
+    row = query.evaluate(t, D(2024, 1, 8))
+    assert row.late_units == (A,)  # A sent November's report on 12-04; December's (due 2024-01-05) never came
+    assert row.due == D(2024, 1, 5)
+
+
+def test_a_count_is_kept_but_one_dated_report_still_clears_a_period() -> None:
+    """每季度组织一次: the count is shown; lateness is still judged per period, as for 每季度."""
+    t = task("每季度组织一次", {A: progress(A, Status.DOING, D(2022, 7, 15))})
+    assert t.deadline.count == 1
+    assert query.evaluate(t, D(2022, 10, 8)).late_units == (B,)

@@ -105,13 +105,20 @@ class Recurrence:
     to 1 January); ``day`` the day of the month the period's due date falls on
     (``None`` = the month's last day; past a short month's end, its last day);
     ``month`` the month of the period the due date falls in, counted from 1
-    (``None`` = the period's last month), e.g. 每年6月底前 is ``(12, None, …, 6)``.
+    (``None`` = the period's last month), e.g. 每年6月底前 is ``(12, None, …, 6)``;
+    past the period's length it is a month of the next period (次月5日前 is
+    ``(1, 5, …, 2)``: each month's report falls due on the 5th of the month after).
     """
 
     every_months: int
     day: int | None = None
     text: str = ""
     month: int | None = None
+    # The rest is for the forms of round 2 (每年11月, 每周五, 每旬, 每个工作日, 每季度结束后5个工作日内).
+    first_month: int | None = None  # month of the period the window opens in (None = its first month)
+    unit: str = "month"  # "month" (every_months long), "week", "dekad" (旬), "day", "workday"
+    weekday: int | None = None  # weekly: 0 = Monday … 6 = Sunday (None = Sunday, the week's end)
+    after_workdays: int | None = None  # due the N-th working day after each period's end
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +140,8 @@ class Deadline:
     due: date | None
     note: str = ""
     rule: Recurrence | None = None
-    leftover: str = ""  # text around the phrase that was not understood
+    leftover: str = ""  # words around the phrase that say what is done, not when (报送, 推进 …)
+    count: int | None = None  # 全年至少2次, 每季度组织一次: how many times in each period (or the window)
 
     @property
     def waiting(self) -> bool:

@@ -37,6 +37,8 @@ def deadline_object(deadline: Deadline, today: date | None = None, anchor: date 
             obj["next_due"] = iso(due_as_of(deadline, today))
     if deadline.kind is DeadlineKind.RELATIVE:
         obj["anchor"] = iso(anchor)
+    if deadline.count is not None:
+        obj["count"] = deadline.count
     return obj
 
 
@@ -67,6 +69,9 @@ def print_deadline(
         lines.append(("各期截止", "、".join(obj["occurrences"])))
         if today is not None:
             lines.append(("下次截止", f"{obj['next_due'] or '—'}（按 {today.isoformat()} 计）"))
+    if deadline.count is not None:
+        each = "每期" if deadline.kind is DeadlineKind.RECURRING else "期内"
+        lines.append(("次数", f"{each}至少 {deadline.count} 次"))
     if deadline.leftover:
         lines.append(("未参与计算", deadline.leftover))
     if deadline.note:
