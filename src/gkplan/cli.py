@@ -1028,6 +1028,89 @@ def diff(
     print_diff(Output.for_stream(), diff_snapshots(old, new, files.renamed, files.touched), fmt.value)
 
 
+# --- 台账报送: ledger / collect (issue 17) ----------------------------------------------------
+
+
+@command("ledger")
+def ledger(
+    unit: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--unit", "-u", help="导出哪个单位的台账（单位名、简称或单位组；可多次给出）；不写则全部单位，各一张表", show_default=False
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="写入的 .xlsx 文件；默认按计划、单位和日期命名（不覆盖已有文件）", show_default=False),
+    ] = None,
+    data: DataOption = None,
+    plan: PlanOption = None,
+    today: TodayOption = None,
+    warn_days: WarnOption = None,
+) -> None:
+    """台账：导出单位的进展登记表（Excel），发给单位填写新状态、完成日期、说明，再用 gkplan collect 收回。"""
+    day = resolve_today(today)
+    workspace = load(data, plan)
+    rules = office_rules(workspace, warn_days)
+    from gkplan.ledger import build_ledger, ledger_file_name, ledger_units, single_plan
+    from gkplan.render.ledger_xlsx import render_ledgers
+
+    chosen = single_plan(workspace.plans)
+    units, skipped = ledger_units(chosen, unit)
+    ledgers = [build_ledger(chosen, name, day, rules.warn_days) for name in units]
+    target = output or Path(ledger_file_name(chosen, units if unit else [], day))
+    if output is None and target.exists():
+        hint = f"请先收集或移走它，或用 -o 指定文件名，如 -o {target.stem}-2.xlsx"
+        raise UsageError(f"已有文件「{target}」，不覆盖（可能是单位交回的台账）", hint=hint)
+    emit(render_ledgers(ledgers, rules.scheme), target)
+    for item in ledgers:
+        late = sum(r.row.overdue for r in item.rows)
+        print(f"{item.unit}：{len(item.rows)} 项任务" + (f"，其中逾期 {late} 项" if late else ""))
+    if skipped:
+        print(f"没有任务、未导出：{'、'.join(skipped)}", file=sys.stderr)
+
+
+@command("collect")
+def collect(
+    files: Annotated[
+        list[Path], typer.Argument(metavar="FILE...", help="单位交回的台账：.xlsx 或另存的 .csv（UTF-8 或 GB18030）", show_default=False)
+    ],
+    dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="只显示将对数据文件做的改动（git diff 格式），不写入")] = False,
+    force: Annotated[bool, typer.Option("--force", help="导出后数据中的进展已改动（冲突）时，仍按台账登记")] = False,
+    by: Annotated[str | None, typer.Option("--by", help="登记人；默认取台账所属单位的名称", show_default=False)] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", "-u", help="只收该单位的台账：交错了别的单位的台账会被拒绝", show_default=False)
+    ] = None,
+    data: DataOption = None,
+    plan: PlanOption = None,
+    today: TodayOption = None,
+) -> None:
+    """收集单位交回的台账，把新状态、完成日期、说明登记到数据文件：每一行都通过检查才写入，否则一个字节都不改。"""
+    now = resolve_today(today)
+    workspace = load(data, plan)
+    from gkplan.ledger import plan_collect
+    from gkplan.render.collect import change_lines, diff_text, summary_line
+    from gkplan.store.ledger_files import read_ledger_files
+    from gkplan.store.reader import display_path
+    from gkplan.store.writer import FileEdit, plan_file, update_files
+
+    sheets, unreadable = read_ledger_files(files)
+    changes, ledgers = plan_collect(workspace.plans, sheets, today=now, by=by, force=force, unit=unit, unreadable=unreadable)
+    edits = [
+        FileEdit(plan_file(p), p, tuple((c.filled.task_id, c.key(workspace.qualified), c.decide_on) for c in changes if c.plan is p))
+        for p in workspace.plans
+        if any(c.plan is p for c in changes)
+    ]
+    results = update_files(edits, write=not dry_run)
+    shown = [display_path(result.path) for result in results]
+    if dry_run:
+        sys.stdout.write(diff_text(results, shown))
+    else:
+        for line in change_lines(results):
+            print(line)
+    print(summary_line(results, ledgers, shown, dry_run=dry_run), file=sys.stderr if dry_run else sys.stdout)
+
+
 def app_for(args: list[str]) -> typer.Typer:
     """The app with only the command being run, when ``args`` names one.
 
