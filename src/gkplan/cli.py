@@ -1057,7 +1057,7 @@ def ledger(
 
     chosen = single_plan(workspace.plans)
     units, skipped = ledger_units(chosen, unit)
-    ledgers = [build_ledger(chosen, name, day, rules.warn_days) for name in units]
+    ledgers = [build_ledger(chosen, name, day, rules.warn_days, rules.stale_weeks) for name in units]
     target = output or Path(ledger_file_name(chosen, units if unit else [], day))
     if output is None and target.exists():
         hint = f"请先收集或移走它，或用 -o 指定文件名，如 -o {target.stem}-2.xlsx"

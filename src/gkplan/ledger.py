@@ -93,10 +93,10 @@ class Ledger:
     rows: tuple[LedgerRow, ...]
 
 
-def build_ledger(plan: Plan, unit: str, today: date, warn_days: int = query.DEFAULT_WARN_DAYS) -> Ledger:
-    """Every task ``unit`` is responsible for (groups expanded), sorted like ``gkplan list``."""
+def build_ledger(plan: Plan, unit: str, today: date, warn_days: int = query.DEFAULT_WARN_DAYS, stale_weeks: int = 0) -> Ledger:
+    """Every task ``unit`` is responsible for (groups expanded), sorted like ``gkplan list``, lit like the reports."""
     scope = query.Scope(unit, (unit,))
-    rows = query.sort_rows(query.rows_for(plan.tasks, today, scope, warn_days))
+    rows = query.sort_rows(query.rows_for(plan.tasks, today, scope, warn_days, stale_weeks=stale_weeks))
     return Ledger(plan, unit, today, tuple(LedgerRow(r, snapshot(r.task, unit), fingerprint(r.task, unit)) for r in rows))
 
 
@@ -267,7 +267,7 @@ class LedgerRefused(UpdateRefused):
 
     def __init__(self, refusals: Sequence[Refusal], *, hint: str = "") -> None:
         lines = "\n".join(f"  {r}" for r in refusals)
-        super().__init__(f"台账有 {len(refusals)} 处问题，未写入任何文件：\n{lines}", hint=hint)
+        super().__init__(f"台账有 {len(refusals)} 处问题，未写入任何文件（改正后重新收集即可）：\n{lines}", hint=hint)
         self.refusals = tuple(refusals)
 
 
@@ -469,11 +469,12 @@ def plan_collect(
     """Every change the sheets ask for, checked against ``plans``; all refusals at once (``LedgerRefused``).
 
     Returns the changes and how many ledger sheets were read. ``unit``: only that unit's
-    ledgers are accepted (a unit that sent another unit's file is told so).
+    ledgers are accepted (a group: its members'), so a unit that sent another unit's file is told so.
     """
+    wanted = query.resolve_scope(plans, unit) if unit else None  # an unknown name is refused before any file is read
     refusals: list[Refusal] = list(unreadable)
     planned: list[Planned] = []
-    seen: dict[tuple[str, str], str] = {}
+    seen: dict[tuple[str, str], ReadSheet] = {}
     read = [read_sheet(sheet) for sheet in sheets]
     files = dict.fromkeys(sheet.file for sheet in sheets)
     for file in files:
@@ -483,7 +484,7 @@ def plan_collect(
     for result in read:
         refusals += result.refusals
         stamp = result.stamp
-        if stamp is None or result.refusals:
+        if stamp is None:
             continue
         ledgers += 1
         at = f"{result.sheet.file}:{result.sheet.title}!A1"
@@ -496,12 +497,13 @@ def plan_collect(
         if owner is None:
             refusals.append(Refusal(at, f"台账的单位「{stamp.unit}」不在 units.yaml 中（改名了？）；请按现在的单位重新导出"))
             continue
-        if unit is not None and plan.units.expand(unit) != (owner.name,):
-            refusals.append(Refusal(at, f"这是「{stamp.unit}」的台账，不是「{unit}」的"))
+        if wanted is not None and owner.name not in wanted.units:
+            refusals.append(Refusal(at, f"这是「{stamp.unit}」的台账，不是「{wanted.name}」的"))
             continue
-        first = seen.setdefault((plan.id, stamp.unit), at)
-        if first != at:
-            refusals.append(Refusal(at, f"「{stamp.unit}」的台账给了两份（另一份：{first}）；请只收集最新的一份"))
+        first = seen.setdefault((plan.id, stamp.unit), result)
+        if first is not result:
+            other = f"{first.sheet.file}:{first.sheet.title}"
+            refusals.append(Refusal(at, f"「{stamp.unit}」的台账给了两份（另一份：{other}）；请只收集最新的一份"))
             continue
         by_name = by if by is not None else stamp.unit
         tasks = {t.id: t for t in plan.tasks}
@@ -546,5 +548,5 @@ def plan_collect(
                 continue
             planned.append(change)
     if refusals:
-        raise LedgerRefused(refusals, hint="请改正台账（或数据）后重新收集")
+        raise LedgerRefused(refusals)
     return planned, ledgers
