@@ -297,17 +297,39 @@ def test_csv_saved_from_excel_is_collected_like_the_workbook(repo: Path, encodin
     assert "已登记 2 项变更" in result.stdout
 
 
-def test_a_workbook_of_every_unit_is_collected_sheet_by_sheet(repo: Path) -> None:
+def test_csv_refusals_name_the_cell_as_excel_shows_it(repo: Path) -> None:
+    path = export(repo, "--unit", UNIT)
+    fill(path, {5: ("做完了", None, ...)})
+    row = rows_by_id(openpyxl.load_workbook(path)["进展登记"])[5]
+    saved = as_csv(path, "gb18030")
+    assert f"台账.csv:台账!G{row}：新状态「做完了」无法识别" in refused(repo, saved.name)
+
+
+def test_every_unit_round_trips_with_a_minimal_diff(repo: Path) -> None:
+    """The whole office's workbook: each unit fills its own sheet; one collect, one small diff."""
     assert gkplan(repo, "ledger", "--today", TODAY, "-o", "全部.xlsx").returncode == 0
-    fill(repo / "全部.xlsx", {2: ("已完成", "2022-09-20", ...)}, sheet="局办公室")
-    fill(repo / "全部.xlsx", {2: ("进行中", None, ...)}, sheet="高服中心")
+    book = openpyxl.load_workbook(repo / "全部.xlsx")
+    units = book.sheetnames[:-1]
+    choices = [("已完成", "2022-09-20", None), ("进行中", None, "在办"), ("受阻", None, "等答复"), (None, None, "备注")]
+    expected_lines: list[str] = []
+    for index, unit in enumerate(units):
+        status, day, note = choices[index % len(choices)]
+        page = book[unit]
+        row = rows_by_id(page)[2]  # task 2 belongs to every unit
+        page.cell(row, NEW).value, page.cell(row, DAY).value, page.cell(row, NOTE).value = status, day, note
+        word = {"已完成": "done", "进行中": "doing", "受阻": "blocked", None: "todo"}[status]
+        expected_lines += [f"+      {unit}:", f"+        status: {word}"]
+        if status:
+            expected_lines += [f"+        date: {day or TODAY}", f"+        by: {unit}"]
+        if note:
+            expected_lines.append(f"+        note: {note}")
+    book.save(repo / "全部.xlsx")
     result = gkplan(repo, "collect", "全部.xlsx", "--today", TODAY)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == [
-        "任务 2：局办公室 已完成（2022-09-20）；任务状态：进行中",
-        "任务 2：高服中心 进行中（2022-10-08）；任务状态：进行中",
-        "收集 7 份台账：已登记 2 项变更，写入 data/tasks.yaml。",
-    ]
+    assert len(result.stdout.splitlines()) == len(units) + 1
+    assert result.stdout.splitlines()[-1] == f"收集 {len(units)} 份台账：已登记 {len(units)} 项变更，写入 data/tasks.yaml。"
+    assert changed_lines(git(repo, "diff", "--", "data/tasks.yaml")) == ["+    progress:", *expected_lines]
+    assert git(repo, "status", "--porcelain", "--untracked-files=no") == " M data/tasks.yaml\n"
 
 
 # --- collect: refusals leave every data file byte-identical ------------------------------------

@@ -1057,6 +1057,10 @@ def ledger(
 
     chosen = single_plan(workspace.plans)
     units, skipped = ledger_units(chosen, unit)
+    if not units:
+        raise UsageError(
+            f"{'、'.join(skipped) or '没有单位'}在计划 {chosen.id} 中没有任务，无需导出台账", hint="用 gkplan units 查看各单位的任务数"
+        )
     ledgers = [build_ledger(chosen, name, day, rules.warn_days, rules.stale_weeks) for name in units]
     target = output or Path(ledger_file_name(chosen, units if unit else [], day))
     if output is None and target.exists():
