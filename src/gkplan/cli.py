@@ -1077,7 +1077,8 @@ def ledger(
 @command("collect")
 def collect(
     files: Annotated[
-        list[Path], typer.Argument(metavar="FILE...", help="单位交回的台账：.xlsx 或另存的 .csv（UTF-8 或 GB18030）", show_default=False)
+        list[Path],
+        typer.Argument(metavar="FILE", help="单位交回的台账（可多个）：.xlsx 或另存的 .csv", show_default=False),
     ],
     dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="只显示将对数据文件做的改动（git diff 格式），不写入")] = False,
     force: Annotated[bool, typer.Option("--force", help="导出后数据中的进展已改动（冲突）时，仍按台账登记")] = False,

@@ -456,6 +456,18 @@ def _read_row(cell: dict[str, object], where: dict[str, str], stamp: Stamp, form
     return Filled(task_id, status, day, note, where)
 
 
+def in_sheet_order(refusals: Sequence[Refusal]) -> list[Refusal]:
+    """File by file (as given), sheet by sheet, then top to bottom: the order a person fixes them in."""
+    sheets: dict[str, int] = {}
+
+    def key(refusal: Refusal) -> tuple[int, int]:
+        sheet, _, cell = refusal.where.rpartition("!")
+        digits = re.search(r"\d+$", cell) if sheet else None
+        return sheets.setdefault(sheet or refusal.where, len(sheets)), int(digits.group()) if digits else 0
+
+    return sorted(refusals, key=key)
+
+
 def plan_collect(
     plans: Sequence[Plan],
     sheets: Sequence[RawSheet],
@@ -542,11 +554,12 @@ def plan_collect(
                 continue
             change = Planned(plan, stamp.unit, filled, stamp_row, today, by_name, force)
             try:
-                change.decide_on(task)
+                request = change.decide_on(task)
             except LedgerRefused as exc:
                 refusals += exc.refusals
                 continue
-            planned.append(change)
+            if request is not None:  # None: the data already says what the row asks (collected before)
+                planned.append(change)
     if refusals:
-        raise LedgerRefused(refusals)
+        raise LedgerRefused(in_sheet_order(refusals))
     return planned, ledgers

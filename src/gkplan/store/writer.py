@@ -132,6 +132,7 @@ class Step:
     line: int
     old_lines: int
     new_lines: int
+    expected: dict[Any, Any] | None = None  # the task's data after the step, as computed on data
 
 
 def edit_text(text: str, plan: Plan, task_id: int, request: Request, key: str, shown: str) -> tuple[str, Step]:
@@ -148,8 +149,19 @@ def read_task(text: str, plan: Plan, task_id: int, shown: str) -> tuple[Block, d
 
 
 def apply_request(
-    text: str, block: Block, old_item: dict[Any, Any], before: Task, plan: Plan, request: Request, key: str, shown: str
+    text: str,
+    block: Block,
+    old_item: dict[Any, Any],
+    before: Task,
+    plan: Plan,
+    request: Request,
+    key: str,
+    shown: str,
+    *,
+    whole: bool = True,
 ) -> tuple[str, Step]:
+    """Apply one request to one task's block. ``whole=False``: the caller re-checks the whole document
+    once after several steps (``update_files``) instead of after each."""
     edit = plan_edit(before, request, plan.units, key)
     unit_key = _progress_key(old_item, edit, plan, shown, block)
     step = detect_step(text) or max(2, _item_step(old_item, block))
@@ -158,13 +170,13 @@ def apply_request(
     new_item = _single_item(new_block, shown)
     old_data = strip_positions(old_item)
     expected = expected_item(old_data, edit, unit_key)
-    _check_same(strip_positions(new_item), expected, old_data, shown, block)
-    if len(new_text) <= FULL_CHECK_BYTES:
-        _check_document(text, new_text, block, expected, shown)
+    _check_same(strip_positions(new_item), expected, old_data, f"{shown}:{block.line}")
+    if whole and len(new_text) <= FULL_CHECK_BYTES:
+        _check_document(text, new_text, {before.id: expected}, shown, f"{shown}:{block.line}")
     after = _build_task(new_item, plan, shown, before.id)
     changed = new_text != text
     lines = (block.text.count("\n"), new_block.count("\n"))
-    return new_text, Step(before, after, edit, request, key, changed, block.line, *lines)
+    return new_text, Step(before, after, edit, request, key, changed, block.line, *lines, expected=expected)
 
 
 # What to do with one task, judged under the lock on the task as it is on disk: a request,
@@ -221,8 +233,10 @@ def update_files(edits: list[FileEdit], *, write: bool = True, timeout: float = 
                     request = decide(before)
                     if request is None:
                         continue
-                    current, step = apply_request(current, block, old_item, before, edit.plan, request, key, shown)
+                    current, step = apply_request(current, block, old_item, before, edit.plan, request, key, shown, whole=False)
                     steps.append(step)
+            if current != text and len(current) <= FULL_CHECK_BYTES:  # once for all steps: each proved its own block
+                _check_document(text, current, {s.before.id: s.expected for s in steps if s.expected is not None}, shown, shown)
             prepared.append((FileResult(path, tuple(steps), text, current), raw, before_stat, has_bom))
         if not write:
             return [result for result, *_ in prepared]
@@ -343,11 +357,11 @@ def _newline(text: str) -> str:
     return "\r\n" if "\r\n" in text[:65536] else "\n"
 
 
-def _check_same(actual: Any, expected: Any, old: Any, shown: str, block: Block) -> None:
+def _check_same(actual: Any, expected: Any, old: Any, where: str) -> None:
     if not _same(actual, expected, old):
         raise DataError(
             "改写结果与预期不符，未写入文件（文件保持原样）",
-            where=f"{shown}:{block.line}",
+            where=where,
             hint="请按 README 的写法手工登记，并报告此问题",
         )
 
@@ -371,22 +385,23 @@ def _same(actual: Any, expected: Any, old: Any) -> bool:
     return bool(actual == expected and type(actual) is type(expected))
 
 
-def _check_document(old_text: str, new_text: str, block: Block, expected: dict[Any, Any], shown: str) -> None:
-    """Small files: re-parse the whole new document and compare it with the old one."""
+def _check_document(old_text: str, new_text: str, expected: dict[int, dict[Any, Any]], shown: str, where: str) -> None:
+    """Small files: re-parse the whole new document; it must be the old one with exactly the tasks
+    in ``expected`` (by id) replaced by their expected data."""
     old = parse_text(old_text, shown).data
     new = parse_text(new_text, shown).data
     tasks = old.get("tasks") if isinstance(old, dict) else None
-    last_line = block.line + block.text.count("\n")
-    index = next(
-        (i for i, item in enumerate(tasks or []) if isinstance(item, dict) and block.line <= item[LINES][""][0] <= last_line),
-        None,
-    )
-    if index is None:
-        raise DataError("无法在整份文件中核对改动，未写入文件", where=f"{shown}:{block.line}", hint="请手工登记并报告此问题")
     before = strip_positions(old)
     wanted = copy.deepcopy(before)
-    wanted["tasks"][index] = expected
-    _check_same(strip_positions(new), wanted, before, shown, block)
+    found: set[int] = set()
+    for index, item in enumerate(tasks or []):
+        task_id = item.get("id") if isinstance(item, dict) else None
+        if type(task_id) is int and task_id in expected:
+            wanted["tasks"][index] = expected[task_id]
+            found.add(task_id)
+    if found != set(expected):
+        raise DataError("无法在整份文件中核对改动，未写入文件", where=where, hint="请手工登记并报告此问题")
+    _check_same(strip_positions(new), wanted, before, where)
 
 
 def _refuse_if_touched(path: Path, before: os.stat_result, shown: str) -> None:
