@@ -336,7 +336,7 @@ def test_every_unit_round_trips_with_a_minimal_diff(repo: Path) -> None:
 
 
 def data_bytes(repo: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted((repo / "data").iterdir())}
+    return {p.name: p.read_bytes() for p in sorted((repo / "data").iterdir()) if not p.name.startswith(".")}  # not lock files
 
 
 def refused(repo: Path, *files: str, extra: tuple[str, ...] = ()) -> str:
@@ -502,3 +502,53 @@ def test_status_words() -> None:
     ]
     with pytest.raises(ledger.CellError, match="无法识别"):
         ledger.parse_status("完成")
+
+
+def test_a_group_exports_its_members_and_several_plans_need_plan(repo: Path) -> None:
+    path = export(repo, "--unit", "局属各单位")
+    assert openpyxl.load_workbook(path).sheetnames == ["就业促进中心", "人才服务中心", "高服中心", "社会保障服务中心", "gkplan"]
+    text = (repo / "data" / "tasks.yaml").read_text(encoding="utf-8")
+    (repo / "data" / "2023.yaml").write_text(text.replace('id: "2022"', 'id: "2023"'), encoding="utf-8")
+    result = gkplan(repo, "ledger", "--unit", UNIT, "--today", TODAY)
+    assert result.returncode == 2
+    assert "台账按计划导出" in result.stderr
+    assert "--plan" in result.stderr
+    chosen = export(repo, "--unit", UNIT, "--plan", "2023", name="2023.xlsx")
+    fill(chosen, {2: ("进行中", None, ...)})
+    collected = gkplan(repo, "collect", chosen.name, "--today", TODAY)
+    assert collected.returncode == 0, collected.stderr
+    assert collected.stdout.startswith("任务 2023:2：就业培训科 进行中（2022-10-08）")
+    assert git(repo, "diff", "--", "data/tasks.yaml") == ""  # the other plan's file is untouched
+
+
+def test_a_refusal_under_the_lock_writes_nothing(repo: Path) -> None:
+    """Two plan files, the second change refused while the locks are held: neither file is written."""
+    from gkplan.errors import UpdateRefused
+    from gkplan.store.writer import FileEdit, plan_file, update_files
+    from gkplan.updates import Action, Request
+
+    text = (repo / "data" / "tasks.yaml").read_text(encoding="utf-8")
+    (repo / "data" / "2023.yaml").write_text(text.replace('id: "2022"', 'id: "2023"'), encoding="utf-8")
+    workspace = load_workspace(repo / "data")
+    before = data_bytes(repo)
+
+    def start(task: Any) -> Request:
+        return Request(Action.START, unit=UNIT, day=date(2022, 10, 8), by=UNIT)
+
+    def refuse(task: Any) -> Request:
+        raise UpdateRefused(f"任务 {task.id} 在加锁后已被改动")
+
+    plans = {plan.id: plan for plan in workspace.plans}
+    first, second = plans["2022"], plans["2023"]
+    edits = [
+        FileEdit(plan_file(first), first, ((2, "2022:2", start), (5, "2022:5", start))),
+        FileEdit(plan_file(second), second, ((2, "2023:2", start), (5, "2023:5", refuse))),
+    ]
+    with pytest.raises(UpdateRefused, match="任务 5 在加锁后已被改动"):
+        update_files(edits)
+    assert data_bytes(repo) == before
+    dry = update_files(edits[:1], write=False)
+    assert [s.key for s in dry[0].steps] == ["2022:2", "2022:5"]
+    assert data_bytes(repo) == before
+    update_files(edits[:1])
+    assert data_bytes(repo)["tasks.yaml"] == dry[0].text.encode("utf-8")

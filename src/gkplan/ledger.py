@@ -161,7 +161,8 @@ def parse_stamp(text: object) -> Stamp | None:
             int(task_id): StampRow(str(mark), Snapshot(Status(str(status)).value, str(day), str(by), str(note)))
             for task_id, mark, status, day, by, note in body["rows"]
         }
-        return Stamp(str(body["plan"]), str(body["unit"]), date.fromisoformat(body["exported"]), rows)
+        # plan and unit are shown in messages: one clean line, like every cell read (the file is untrusted)
+        return Stamp(clean_text(body["plan"]), clean_text(body["unit"]), date.fromisoformat(body["exported"]), rows)
     except (ValueError, KeyError, TypeError):
         return None
 
@@ -409,7 +410,7 @@ def read_sheet(sheet: RawSheet) -> ReadSheet:
     """A ledger sheet's stamp and the rows the unit wrote something in, with the cells it cannot read."""
     result = ReadSheet(sheet, _find_stamp(sheet))
     found = _header_row(sheet)
-    prefix = f"{sheet.file}:{sheet.title}!"
+    prefix = f"{sheet.file}:{clean_text(sheet.title)}!"
     if result.stamp is None:
         if found is not None:
             reason = "表头像台账，但找不到 gkplan 的校验信息（隐藏的工作表或隐藏的末行被删了？）；请重新导出台账后填写"
@@ -499,7 +500,7 @@ def plan_collect(
         if stamp is None:
             continue
         ledgers += 1
-        at = f"{result.sheet.file}:{result.sheet.title}!A1"
+        at = f"{result.sheet.file}:{clean_text(result.sheet.title)}!A1"
         plan = next((p for p in plans if p.id == stamp.plan), None)
         if plan is None:
             known = "、".join(p.id for p in plans)
@@ -514,7 +515,7 @@ def plan_collect(
             continue
         first = seen.setdefault((plan.id, stamp.unit), result)
         if first is not result:
-            other = f"{first.sheet.file}:{first.sheet.title}"
+            other = f"{first.sheet.file}:{clean_text(first.sheet.title)}"
             refusals.append(Refusal(at, f"「{stamp.unit}」的台账给了两份（另一份：{other}）；请只收集最新的一份"))
             continue
         by_name = by if by is not None else stamp.unit
