@@ -225,6 +225,10 @@ def clean_text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if isinstance(value, datetime):
+        value = value.date() if value.time() == datetime.min.time() else value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, date):
+        value = value.isoformat()
     text = str(value).replace("\r\n", "\n")
     return " ".join(_CONTROL.sub(" ", part).strip() for part in text.split("\n") if part.strip()).strip()
 

@@ -45,11 +45,13 @@ def render_ledgers(ledgers: Sequence[Ledger], scheme: Scheme = Scheme.RED_YELLOW
     workbook = Workbook()
     workbook.remove(workbook.worksheets[0])
     meta = workbook.create_sheet(META_SHEET)
-    meta.append(["工作表", "gkplan collect 用来核对的信息，请勿修改"])
-    for ledger in ledgers:
+    put(meta.cell(row=1, column=1), "工作表")
+    put(meta.cell(row=1, column=2), "gkplan collect 用来核对的信息，请勿修改")
+    for number, ledger in enumerate(ledgers, start=2):
         title = SHEET_TITLE if len(ledgers) == 1 else sheet_title(ledger.unit)
         _ledger_sheet(workbook.create_sheet(title), ledger, scheme)
-        meta.append([title, stamp_text(ledger)])
+        put(meta.cell(row=number, column=1), title)
+        put(meta.cell(row=number, column=2), stamp_text(ledger))
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
     workbook.move_sheet(meta, offset=len(ledgers))  # last: the first sheet is the one a unit sees
@@ -120,6 +122,8 @@ def _ledger_sheet(sheet: Any, ledger: Ledger, scheme: Scheme) -> None:
             cell.alignment = Alignment(vertical="top", wrap_text=header in WRAP)
             if header in ("截止日期", "完成日期"):
                 cell.number_format = DATE_FORMAT
+            elif header in ("新状态", "说明"):
+                cell.number_format = "@"  # text: Excel keeps a typed 「10-9 已报送」 as typed, not as a date
             if header in ("新状态", "完成日期", "说明"):
                 cell.protection = unlocked
                 cell.fill = editable_fill
