@@ -192,6 +192,10 @@ def test_every_unit_one_sheet_each_and_default_name_never_overwrites(repo: Path)
     assert again.returncode == 2
     assert "不覆盖" in again.stderr
     assert path.read_bytes() == before
+    wrong = gkplan(repo, "ledger", "--unit", UNIT, "-o", "台账.csv")
+    assert wrong.returncode == 2
+    assert "扩展名应为 .xlsx" in wrong.stderr
+    assert not (repo / "台账.csv").exists()
     one = gkplan(repo, "ledger", "--unit", "办公室", "--today", TODAY)
     assert one.returncode == 0
     assert (repo / "2022-台账-局办公室-2022-10-08.xlsx").is_file()

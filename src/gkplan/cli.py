@@ -1049,6 +1049,8 @@ def ledger(
     warn_days: WarnOption = None,
 ) -> None:
     """台账：导出单位的进展登记表（Excel），发给单位填写新状态、完成日期、说明，再用 gkplan collect 收回。"""
+    if output is not None and output.suffix.lower() != ".xlsx":
+        raise UsageError(f"台账是 Excel 工作簿，-o「{output}」的扩展名应为 .xlsx", hint=f"例如 -o {output.stem or '台账'}.xlsx")
     day = resolve_today(today)
     workspace = load(data, plan)
     rules = office_rules(workspace, warn_days)
