@@ -522,7 +522,7 @@ def plan_collect(
             other = f"{first.sheet.file}:{clean_text(first.sheet.title)}"
             refusals.append(Refusal(at, f"「{stamp.unit}」的台账给了两份（另一份：{other}）；请只收集最新的一份"))
             continue
-        by_name = by if by is not None else stamp.unit
+        by_name = by.strip() if by is not None else stamp.unit
         tasks = {t.id: t for t in plan.tasks}
         ids: dict[int, str] = {}
         for filled in result.rows:
