@@ -556,3 +556,16 @@ def test_a_refusal_under_the_lock_writes_nothing(repo: Path) -> None:
     assert data_bytes(repo) == before
     update_files(edits[:1])
     assert data_bytes(repo)["tasks.yaml"] == dry[0].text.encode("utf-8")
+
+
+def test_data_with_errors_still_exports_but_says_so(repo: Path) -> None:
+    tasks = repo / "data" / "tasks.yaml"
+    tasks.write_text(
+        tasks.read_text(encoding="utf-8").replace("deadline: 9 月底前", "deadline: 9 月底前\n    units: [不存在的科]", 1), encoding="utf-8"
+    )
+    result = gkplan(repo, "ledger", "--unit", UNIT, "--today", TODAY)
+    assert result.returncode == 5
+    assert "数据有" in result.stderr
+    assert (repo / "2022-台账-就业培训科-2022-10-08.xlsx").is_file()
+    allowed = gkplan(repo, "ledger", "--unit", UNIT, "--today", TODAY, "-o", "x.xlsx", "--allow-errors")
+    assert allowed.returncode == 0

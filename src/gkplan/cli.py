@@ -1047,6 +1047,7 @@ def ledger(
     plan: PlanOption = None,
     today: TodayOption = None,
     warn_days: WarnOption = None,
+    allow_errors: AllowErrorsOption = False,
 ) -> None:
     """台账：导出单位的进展登记表（Excel），发给单位填写新状态、完成日期、说明，再用 gkplan collect 收回。"""
     if output is not None and output.suffix.lower() != ".xlsx":
@@ -1074,6 +1075,7 @@ def ledger(
         print(f"{item.unit}：{len(item.rows)} 项任务" + (f"，其中逾期 {late} 项" if late else ""))
     if skipped:
         print(f"没有任务、未导出：{'、'.join(skipped)}", file=sys.stderr)
+    finish(banner(workspace), allow_errors)  # data with errors: the ledger may lack tasks (load said so on stderr)
 
 
 @command("collect")
