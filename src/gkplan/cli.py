@@ -1005,7 +1005,9 @@ def diff(
             show_default=False,
         ),
     ] = None,
-    head: Annotated[str | None, typer.Option("--head", metavar="版本", help="比较到哪个版本；默认为工作区（含未提交的修改）", show_default=False)] = None,
+    head: Annotated[
+        str | None, typer.Option("--head", metavar="版本", help="比较到哪个版本；默认为工作区（含未提交的修改）", show_default=False)
+    ] = None,
     fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="text、md（合并请求评论）、json、github（CI 注解）")] = DiffFormat.TEXT,
     data: DataOption = None,
 ) -> None:
