@@ -1005,7 +1005,9 @@ def diff(
             show_default=False,
         ),
     ] = None,
-    head: Annotated[str | None, typer.Option("--head", metavar="版本", help="比较到哪个版本；默认为工作区（含未提交的修改）", show_default=False)] = None,
+    head: Annotated[
+        str | None, typer.Option("--head", metavar="版本", help="比较到哪个版本；默认为工作区（含未提交的修改）", show_default=False)
+    ] = None,
     fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="text、md（合并请求评论）、json、github（CI 注解）")] = DiffFormat.TEXT,
     data: DataOption = None,
 ) -> None:
@@ -1026,6 +1028,98 @@ def diff(
     old, new = snapshot(repo, base_rev, base_label), snapshot(repo, head_rev, head_label)
     files = file_changes(repo, base_rev, head_rev)
     print_diff(Output.for_stream(), diff_snapshots(old, new, files.renamed, files.touched), fmt.value)
+
+
+# --- 台账报送: ledger / collect (issue 17) ----------------------------------------------------
+
+
+@command("ledger")
+def ledger(
+    unit: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--unit", "-u", help="导出哪个单位的台账（单位名、简称或单位组；可多次给出）；不写则全部单位，各一张表", show_default=False
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="写入的 .xlsx 文件；默认按计划、单位和日期命名（不覆盖已有文件）", show_default=False),
+    ] = None,
+    data: DataOption = None,
+    plan: PlanOption = None,
+    today: TodayOption = None,
+    warn_days: WarnOption = None,
+    allow_errors: AllowErrorsOption = False,
+) -> None:
+    """台账：导出单位的进展登记表（Excel），发给单位填写新状态、完成日期、说明，再用 gkplan collect 收回。"""
+    if output is not None and output.suffix.lower() != ".xlsx":
+        raise UsageError(f"台账是 Excel 工作簿，-o「{output}」的扩展名应为 .xlsx", hint=f"例如 -o {output.stem or '台账'}.xlsx")
+    day = resolve_today(today)
+    workspace = load(data, plan)
+    rules = office_rules(workspace, warn_days)
+    from gkplan.ledger import build_ledger, ledger_file_name, ledger_units, single_plan
+    from gkplan.render.ledger_xlsx import render_ledgers
+
+    chosen = single_plan(workspace.plans)
+    units, skipped = ledger_units(chosen, unit)
+    if not units:
+        raise UsageError(
+            f"{'、'.join(skipped) or '没有单位'}在计划 {chosen.id} 中没有任务，无需导出台账", hint="用 gkplan units 查看各单位的任务数"
+        )
+    ledgers = [build_ledger(chosen, name, day, rules.warn_days, rules.stale_weeks) for name in units]
+    target = output or Path(ledger_file_name(chosen, units if unit else [], day))
+    if output is None and target.exists():
+        hint = f"请先收集或移走它，或用 -o 指定文件名，如 -o {target.stem}-2.xlsx"
+        raise UsageError(f"已有文件「{target}」，不覆盖（可能是单位交回的台账）", hint=hint)
+    emit(render_ledgers(ledgers, rules.scheme), target)
+    for item in ledgers:
+        late = sum(r.row.overdue for r in item.rows)
+        print(f"{item.unit}：{len(item.rows)} 项任务" + (f"，其中逾期 {late} 项" if late else ""))
+    if skipped:
+        print(f"没有任务、未导出：{'、'.join(skipped)}", file=sys.stderr)
+    finish(banner(workspace), allow_errors)  # data with errors: the ledger may lack tasks (load said so on stderr)
+
+
+@command("collect")
+def collect(
+    files: Annotated[
+        list[Path],
+        typer.Argument(metavar="FILE", help="单位交回的台账（可多个）：.xlsx 或另存的 .csv", show_default=False),
+    ],
+    dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="只显示将对数据文件做的改动（git diff 格式），不写入")] = False,
+    force: Annotated[bool, typer.Option("--force", help="导出后数据中的进展已改动（冲突）时，仍按台账登记")] = False,
+    by: Annotated[str | None, typer.Option("--by", help="登记人；默认取台账所属单位的名称", show_default=False)] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", "-u", help="只收该单位的台账：交错了别的单位的台账会被拒绝", show_default=False)
+    ] = None,
+    data: DataOption = None,
+    plan: PlanOption = None,
+    today: TodayOption = None,
+) -> None:
+    """收集单位交回的台账，把新状态、完成日期、说明登记到数据文件：每一行都通过检查才写入，否则一个字节都不改。"""
+    now = resolve_today(today)
+    workspace = load(data, plan)
+    from gkplan.ledger import plan_collect
+    from gkplan.render.collect import change_lines, diff_text, summary_line
+    from gkplan.store.ledger_files import read_ledger_files
+    from gkplan.store.reader import display_path
+    from gkplan.store.writer import FileEdit, plan_file, update_files
+
+    sheets, unreadable = read_ledger_files(files)
+    changes, ledgers = plan_collect(workspace.plans, sheets, today=now, by=by, force=force, unit=unit, unreadable=unreadable)
+    edits = [
+        FileEdit(plan_file(p), p, tuple((c.filled.task_id, c.key(workspace.qualified), c.decide_on) for c in changes if c.plan is p))
+        for p in workspace.plans
+        if any(c.plan is p for c in changes)
+    ]
+    results = update_files(edits, write=not dry_run)
+    shown = [display_path(result.path) for result in results]
+    if dry_run:
+        sys.stdout.write(diff_text(results, shown))
+    else:
+        for line in change_lines(results):
+            print(line)
+    print(summary_line(results, ledgers, shown, dry_run=dry_run), file=sys.stderr if dry_run else sys.stdout)
 
 
 def app_for(args: list[str]) -> typer.Typer:

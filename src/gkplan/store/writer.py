@@ -20,12 +20,12 @@ import copy
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gkplan.errors import DataError, UsageError
+from gkplan.errors import DataError, GkplanError, UsageError
 from gkplan.model import Group, Plan, Task
 from gkplan.store.build import PROGRESS_FIELDS, TASK_FIELDS, VERIFIED_FIELDS, build_plan
 from gkplan.store.reader import LINES, decode, display_path, fields, parse_text, read_bytes
@@ -99,39 +99,162 @@ def update_task(path: Path, plan: Plan, task_id: int, request: Request, key: str
         raw = read_bytes(path, shown)
         before_stat = os.stat(path)
         text, has_bom = decode(raw, shown)
-        block = find_task_block(text, task_id, shown)
-        old_item = _single_item(block.text, shown)
-        before = _build_task(old_item, plan, shown, task_id)
-        edit = plan_edit(before, request, plan.units, key)
-        unit_key = _progress_key(old_item, edit, plan, shown, block)
-        step = detect_step(text) or max(2, _item_step(old_item, block))
-        new_block = apply_edit(block, edit, unit_key, step=step, newline=_newline(text), shown=shown)
-        new_text = text[: block.start] + new_block + text[block.end :]
-        new_item = _single_item(new_block, shown)
-        old_data = strip_positions(old_item)
-        expected = expected_item(old_data, edit, unit_key)
-        _check_same(strip_positions(new_item), expected, old_data, shown, block)
-        if len(new_text) <= FULL_CHECK_BYTES:
-            _check_document(text, new_text, block, expected, shown)
-        after = _build_task(new_item, plan, shown, task_id)
-        changed = new_text != text
+        new_text, step = edit_text(text, plan, task_id, request, key, shown)
         written = b""
-        if changed:
+        if step.changed:
             _refuse_if_touched(path, before_stat, shown)
             written = (BOM if has_bom else b"") + new_text.encode("utf-8")
             write_atomic(path, written)
     return UpdateResult(
-        before,
-        after,
-        edit,
-        changed,
+        step.before,
+        step.after,
+        step.edit,
+        step.changed,
         path,
-        block.line,
-        old_lines=block.text.count("\n"),
-        new_lines=new_block.count("\n"),
+        step.line,
+        old_lines=step.old_lines,
+        new_lines=step.new_lines,
         written=written,
         original=raw,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One request applied to a file's text in memory (``edit_text``)."""
+
+    before: Task
+    after: Task
+    edit: Edit
+    request: Request
+    key: str
+    changed: bool
+    line: int
+    old_lines: int
+    new_lines: int
+    expected: dict[Any, Any] | None = None  # the task's data after the step, as computed on data
+
+
+def edit_text(text: str, plan: Plan, task_id: int, request: Request, key: str, shown: str) -> tuple[str, Step]:
+    """``text`` with ``request`` applied to task ``task_id``, proven to change only what it should."""
+    block, old_item, before = read_task(text, plan, task_id, shown)
+    return apply_request(text, block, old_item, before, plan, request, key, shown)
+
+
+def read_task(text: str, plan: Plan, task_id: int, shown: str) -> tuple[Block, dict[Any, Any], Task]:
+    """The task's block in ``text``, its parsed item and the task as the model sees it."""
+    block = find_task_block(text, task_id, shown)
+    old_item = _single_item(block.text, shown)
+    return block, old_item, _build_task(old_item, plan, shown, task_id)
+
+
+def apply_request(
+    text: str,
+    block: Block,
+    old_item: dict[Any, Any],
+    before: Task,
+    plan: Plan,
+    request: Request,
+    key: str,
+    shown: str,
+    *,
+    whole: bool = True,
+) -> tuple[str, Step]:
+    """Apply one request to one task's block. ``whole=False``: the caller re-checks the whole document
+    once after several steps (``update_files``) instead of after each."""
+    edit = plan_edit(before, request, plan.units, key)
+    unit_key = _progress_key(old_item, edit, plan, shown, block)
+    step = detect_step(text) or max(2, _item_step(old_item, block))
+    new_block = apply_edit(block, edit, unit_key, step=step, newline=_newline(text), shown=shown)
+    new_text = text[: block.start] + new_block + text[block.end :]
+    new_item = _single_item(new_block, shown)
+    old_data = strip_positions(old_item)
+    expected = expected_item(old_data, edit, unit_key)
+    _check_same(strip_positions(new_item), expected, old_data, f"{shown}:{block.line}")
+    if whole and len(new_text) <= FULL_CHECK_BYTES:
+        _check_document(text, new_text, {before.id: expected}, shown, f"{shown}:{block.line}")
+    after = _build_task(new_item, plan, shown, before.id)
+    changed = new_text != text
+    lines = (block.text.count("\n"), new_block.count("\n"))
+    return new_text, Step(before, after, edit, request, key, changed, block.line, *lines, expected=expected)
+
+
+# What to do with one task, judged under the lock on the task as it is on disk: a request,
+# None (nothing to do), or a ``GkplanError`` (refused: then no file is written).
+Decide = Callable[[Task], Request | None]
+
+
+@dataclass(frozen=True, slots=True)
+class FileEdit:
+    """Several changes to one plan file, applied in order: (task id, key users type, decide)."""
+
+    path: Path
+    plan: Plan
+    changes: tuple[tuple[int, str, Decide], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    path: Path
+    steps: tuple[Step, ...]
+    original: str  # the text the changes were made on, read under the lock
+    text: str  # the text after every change
+
+    @property
+    def changed(self) -> bool:
+        return self.text != self.original
+
+
+def update_files(edits: list[FileEdit], *, write: bool = True, timeout: float = LOCK_TIMEOUT) -> list[FileResult]:
+    """All of ``edits`` or none: several changes to several plan files, as one command.
+
+    Every file's lock is taken first (in path order, so two such commands never wait
+    for each other in a circle); under the locks each file is re-read and its changes
+    are applied one after another to its text in memory, each proven like a single
+    update (``edit_text``). Only when every change of every file has succeeded is
+    anything written: each file once, atomically. Should a later file's write fail
+    (disk full), the files already replaced get their original bytes back.
+    ``write=False`` (a dry run) computes the results and writes nothing.
+    """
+    targets = sorted({edit.path.resolve() for edit in edits})
+    with contextlib.ExitStack() as stack:
+        for path in targets:
+            stack.enter_context(locked(path, timeout))
+        prepared: list[tuple[FileResult, bytes, os.stat_result, bool]] = []
+        for path in targets:
+            shown = display_path(path)
+            raw = read_bytes(path, shown)
+            before_stat = os.stat(path)
+            text, has_bom = decode(raw, shown)
+            current, steps = text, []
+            for edit in (e for e in edits if e.path.resolve() == path):
+                for task_id, key, decide in edit.changes:
+                    block, old_item, before = read_task(current, edit.plan, task_id, shown)
+                    request = decide(before)
+                    if request is None:
+                        continue
+                    current, step = apply_request(current, block, old_item, before, edit.plan, request, key, shown, whole=False)
+                    steps.append(step)
+            if current != text and len(current) <= FULL_CHECK_BYTES:  # once for all steps: each proved its own block
+                _check_document(text, current, {s.before.id: s.expected for s in steps if s.expected is not None}, shown, shown)
+            prepared.append((FileResult(path, tuple(steps), text, current), raw, before_stat, has_bom))
+        if not write:
+            return [result for result, *_ in prepared]
+        for result, _, before_stat, _ in prepared:
+            if result.changed:
+                _refuse_if_touched(result.path, before_stat, display_path(result.path))
+        done: list[tuple[Path, bytes]] = []
+        try:
+            for result, raw, _, has_bom in prepared:
+                if result.changed:
+                    write_atomic(result.path, (BOM if has_bom else b"") + result.text.encode("utf-8"))
+                    done.append((result.path, raw))
+        except BaseException:
+            for path, raw in done:  # best effort: put back what this command already replaced
+                with contextlib.suppress(GkplanError):
+                    write_atomic(path, raw)
+            raise
+    return [result for result, *_ in prepared]
 
 
 def apply_edit(block: Block, edit: Edit, unit_key: str | None, *, step: int, newline: str, shown: str) -> str:
@@ -234,11 +357,11 @@ def _newline(text: str) -> str:
     return "\r\n" if "\r\n" in text[:65536] else "\n"
 
 
-def _check_same(actual: Any, expected: Any, old: Any, shown: str, block: Block) -> None:
+def _check_same(actual: Any, expected: Any, old: Any, where: str) -> None:
     if not _same(actual, expected, old):
         raise DataError(
             "改写结果与预期不符，未写入文件（文件保持原样）",
-            where=f"{shown}:{block.line}",
+            where=where,
             hint="请按 README 的写法手工登记，并报告此问题",
         )
 
@@ -262,22 +385,23 @@ def _same(actual: Any, expected: Any, old: Any) -> bool:
     return bool(actual == expected and type(actual) is type(expected))
 
 
-def _check_document(old_text: str, new_text: str, block: Block, expected: dict[Any, Any], shown: str) -> None:
-    """Small files: re-parse the whole new document and compare it with the old one."""
+def _check_document(old_text: str, new_text: str, expected: dict[int, dict[Any, Any]], shown: str, where: str) -> None:
+    """Small files: re-parse the whole new document; it must be the old one with exactly the tasks
+    in ``expected`` (by id) replaced by their expected data."""
     old = parse_text(old_text, shown).data
     new = parse_text(new_text, shown).data
     tasks = old.get("tasks") if isinstance(old, dict) else None
-    last_line = block.line + block.text.count("\n")
-    index = next(
-        (i for i, item in enumerate(tasks or []) if isinstance(item, dict) and block.line <= item[LINES][""][0] <= last_line),
-        None,
-    )
-    if index is None:
-        raise DataError("无法在整份文件中核对改动，未写入文件", where=f"{shown}:{block.line}", hint="请手工登记并报告此问题")
     before = strip_positions(old)
     wanted = copy.deepcopy(before)
-    wanted["tasks"][index] = expected
-    _check_same(strip_positions(new), wanted, before, shown, block)
+    found: set[int] = set()
+    for index, item in enumerate(tasks or []):
+        task_id = item.get("id") if isinstance(item, dict) else None
+        if type(task_id) is int and task_id in expected:
+            wanted["tasks"][index] = expected[task_id]
+            found.add(task_id)
+    if found != set(expected):
+        raise DataError("无法在整份文件中核对改动，未写入文件", where=where, hint="请手工登记并报告此问题")
+    _check_same(strip_positions(new), wanted, before, where)
 
 
 def _refuse_if_touched(path: Path, before: os.stat_result, shown: str) -> None:
