@@ -365,7 +365,8 @@ def summary(
     rules = office_rules(workspace, warn_days)
     out, warning = Output.for_stream(), banner(workspace)
     announce(out, warning, fmt)
-    print_summary(out, query.summarize(workspace.plans, day, rules.warn_days), fmt, rules.warn_days, rules.scheme)
+    tallies = query.tally_units(workspace.plans, day, query.EVERYONE, rules.warn_days, stale_weeks=rules.stale_weeks)
+    print_summary(out, tallies, fmt, rules.warn_days, rules.scheme)
     finish(warning, allow_errors)
 
 

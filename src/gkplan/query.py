@@ -310,40 +310,86 @@ def find_task(plans: Sequence[Plan], key: str) -> Task:
 
 
 @dataclass(frozen=True, slots=True)
-class UnitSummary:
-    """One unit's line in ``summary``."""
+class UnitTally:
+    """One unit's own parts of the tasks, counted, with its light: what ``summary``, ``report``
+    and ``review`` show for a unit. ``parts`` are the unit's rows, evaluated for it alone."""
 
     unit: str
     kind: str
     bureau: str  # folder of the units.yaml that defines the unit ("" for the data root)
+    parts: tuple[Row, ...]
     tasks: int
     done: int
-    overdue: int
+    verified: int
+    late: int
     due_soon: int
+    stale: int  # stale and not late (a late part is already red)
+    blocked: int
+    light: Light
 
     @property
     def percent(self) -> float:
         return 100.0 * self.done / self.tasks if self.tasks else 0.0
 
 
-def summarize(plans: Sequence[Plan], today: date, soon_days: int = DEFAULT_WARN_DAYS) -> list[UnitSummary]:
-    """Per unit: its tasks, how many it finished, how many are late or due soon."""
-    kinds: dict[tuple[str, str], str] = {}
-    counts: dict[tuple[str, str], list[int]] = {}  # (bureau, unit) -> [tasks, done, overdue, due soon]
+def unit_light(late: int, due_soon: int, stale: int, done: int, tasks: int) -> Light:
+    """A unit's light: red when any part is late, yellow when any is due soon or stale."""
+    if late:
+        return Light.RED
+    if due_soon or stale:
+        return Light.YELLOW
+    if tasks and done == tasks:
+        return Light.DONE
+    return Light.GREEN if tasks else Light.NONE
+
+
+def tally_units(
+    plans: Sequence[Plan],
+    today: date,
+    scope: Scope = EVERYONE,
+    warn_days: int = DEFAULT_WARN_DAYS,
+    *,
+    stale_weeks: int = 0,
+) -> list[UnitTally]:
+    """One tally per unit (per bureau) in scope, in the order units.yaml lists them, then any
+    unit the tasks name that units.yaml does not. Units with no part have ``tasks == 0``."""
+    order: dict[tuple[str, str], str] = {}  # (bureau, unit) -> kind, in order
+    parts: dict[tuple[str, str], list[Row]] = {}
+    wanted = set(scope.units)
     for plan in plans:
         bureau = bureau_of(plan)
-        for unit in plan.units.units.values():
-            kinds.setdefault((bureau, unit.name), unit.kind)
-            counts.setdefault((bureau, unit.name), [0, 0, 0, 0])
+        for entry in plan.units.units.values():
+            if scope.everyone or entry.name in wanted:
+                order.setdefault((bureau, entry.name), entry.kind)
         for task in plan.tasks:
             for name in task.responsible:
-                row = evaluate(task, today, Scope(name, (name,)), soon_days)
-                tally = counts.setdefault((bureau, name), [0, 0, 0, 0])
-                tally[0] += 1
-                tally[1] += row.status.finished
-                tally[2] += row.overdue
-                tally[3] += not row.status.finished and row.days_left is not None and 0 <= row.days_left <= soon_days
-    return [UnitSummary(unit, kinds.get((bureau, unit), ""), bureau, *tally) for (bureau, unit), tally in counts.items()]
+                if scope.everyone or name in wanted:
+                    order.setdefault((bureau, name), "")
+                    row = evaluate(task, today, Scope(name, (name,)), warn_days, stale_weeks=stale_weeks)
+                    parts.setdefault((bureau, name), []).append(row)
+    return [_tally(unit, kind, bureau, parts.get((bureau, unit), []), warn_days) for (bureau, unit), kind in order.items()]
+
+
+def _tally(unit: str, kind: str, bureau: str, rows: list[Row], warn_days: int) -> UnitTally:
+    tasks = len(rows)
+    done = sum(row.status.finished for row in rows)
+    late = sum(row.overdue for row in rows)
+    soon = sum(not row.status.finished and row.days_left is not None and 0 <= row.days_left <= warn_days for row in rows)
+    stale = sum(bool(row.stale_units) and not row.overdue for row in rows)
+    return UnitTally(
+        unit=unit,
+        kind=kind,
+        bureau=bureau,
+        parts=tuple(rows),
+        tasks=tasks,
+        done=done,
+        verified=sum(row.task.verified is not None and row.status.finished for row in rows),
+        late=late,
+        due_soon=soon,
+        stale=stale,
+        blocked=sum(row.status is Status.BLOCKED for row in rows),
+        light=unit_light(late, soon, stale, done, tasks),
+    )
 
 
 def bureau_of(plan: Plan) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from gkplan.model import Plan, Status, Task
-from gkplan.query import EVERYONE, Light, Row, Scope, bureau_of, due_within, evaluate, rows_for, sort_rows
+from gkplan.query import EVERYONE, Row, Scope, UnitTally, due_within, rows_for, sort_rows, tally_units
 from gkplan.settings import Settings
 
 
@@ -129,27 +129,6 @@ class Headline:
 
 
 @dataclass(frozen=True, slots=True)
-class UnitLine:
-    """One unit's line in the per-unit table; every count is of the unit's own part."""
-
-    unit: str
-    kind: str
-    bureau: str
-    tasks: int
-    done: int
-    verified: int
-    late: int
-    due_soon: int
-    stale: int
-    blocked: int
-    light: Light
-
-    @property
-    def percent(self) -> float:
-        return 100.0 * self.done / self.tasks if self.tasks else 0.0
-
-
-@dataclass(frozen=True, slots=True)
 class Report:
     title: str
     plans: tuple[Plan, ...]
@@ -163,7 +142,7 @@ class Report:
     due_soon: tuple[Row, ...]
     blocked: tuple[Row, ...]
     stale: tuple[Row, ...]
-    units: tuple[UnitLine, ...]
+    units: tuple[UnitTally, ...]  # units with a part in scope
     changes: Changes | None = None
     history_note: str = ""  # why "since last meeting" is missing, or a caveat about it
     several_bureaus: bool = False
@@ -201,7 +180,8 @@ def build_report(
         blocked=len(blocked),
         stale=len(stale),
     )
-    units = unit_lines(plans, today, settings, scope)
+    tallies = tally_units(plans, today, scope, settings.warn_days, stale_weeks=settings.stale_weeks)
+    units = [tally for tally in tallies if tally.tasks]  # a unit with no part has nothing to show at a meeting
     changes: Changes | None = None
     note = ""
     if history is not None:
@@ -247,56 +227,6 @@ def _deadline_notes(rows: Sequence[Row], qualified: bool) -> list[str]:
             if text not in seen:
                 seen.append(text)
     return seen
-
-
-def unit_light(late: int, due_soon: int, stale: int, done: int, tasks: int) -> Light:
-    """A unit's light: red when any part is late, yellow when any is due soon or stale."""
-    if late:
-        return Light.RED
-    if due_soon or stale:
-        return Light.YELLOW
-    if tasks and done == tasks:
-        return Light.DONE
-    return Light.GREEN if tasks else Light.NONE
-
-
-def unit_lines(plans: Sequence[Plan], today: date, settings: Settings, scope: Scope = EVERYONE) -> list[UnitLine]:
-    """One line per unit (per bureau) that has a part in a task, in the order units.yaml lists them."""
-    order: list[tuple[str, str]] = []
-    kinds: dict[tuple[str, str], str] = {}
-    tallies: dict[tuple[str, str], list[int]] = {}  # tasks, done, verified, late, soon, stale, blocked
-    wanted = set(scope.units)
-    for plan in plans:
-        bureau = bureau_of(plan)
-        for entry in plan.units.units.values():
-            if scope.everyone or entry.name in wanted:
-                kinds.setdefault((bureau, entry.name), entry.kind)
-                if (bureau, entry.name) not in order:
-                    order.append((bureau, entry.name))
-        for task in plan.tasks:
-            for name in task.responsible:
-                if not (scope.everyone or name in wanted):
-                    continue
-                row = evaluate(task, today, Scope(name, (name,)), settings.warn_days, stale_weeks=settings.stale_weeks)
-                key = (bureau, name)
-                if key not in order:
-                    order.append(key)
-                tally = tallies.setdefault(key, [0] * 7)
-                tally[0] += 1
-                tally[1] += row.status.finished
-                tally[2] += task.verified is not None and row.status.finished
-                tally[3] += row.overdue
-                tally[4] += not row.status.finished and row.days_left is not None and 0 <= row.days_left <= settings.warn_days
-                tally[5] += bool(row.stale_units) and not row.overdue
-                tally[6] += row.status is Status.BLOCKED
-    lines = []
-    for bureau, unit in order:
-        tasks, done, verified, late, soon, stale, blocked = tallies.get((bureau, unit), [0] * 7)
-        if not tasks:
-            continue  # a unit with no part in these plans has nothing to show at a meeting
-        light = unit_light(late, soon, stale, done, tasks)
-        lines.append(UnitLine(unit, kinds.get((bureau, unit), ""), bureau, tasks, done, verified, late, soon, stale, blocked, light))
-    return lines
 
 
 # --- since last meeting ---------------------------------------------------------------------

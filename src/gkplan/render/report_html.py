@@ -13,7 +13,7 @@ import html
 from collections.abc import Iterable, Sequence
 
 from gkplan import __version__
-from gkplan.query import Light, Row
+from gkplan.query import Light, Row, UnitTally
 from gkplan.render.grid import display_width
 from gkplan.render.report_text import (
     base_text,
@@ -34,7 +34,7 @@ from gkplan.render.report_text import (
     unit_headers,
 )
 from gkplan.render.views import days_text, deadline_text
-from gkplan.report import Report, UnitLine
+from gkplan.report import Report
 from gkplan.settings import Scheme, swatch
 
 FONTS = (
@@ -263,7 +263,7 @@ def _unit_table(report: Report) -> str:
     return _table(headers, rows, numeric=tuple(range(first_number, len(headers))))
 
 
-def unit_chart(lines: Sequence[UnitLine], scheme: Scheme, warn_days: int) -> str:
+def unit_chart(lines: Sequence[UnitTally], scheme: Scheme, warn_days: int) -> str:
     """Each unit's tasks as one bar: done, late, due soon (or stale), the rest; its completion at the right."""
     if not lines:
         return ""

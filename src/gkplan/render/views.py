@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from gkplan.model import DeadlineKind, Plan, Task
-from gkplan.query import Light, Row, UnitSummary
+from gkplan.query import Light, Row, UnitTally
 from gkplan.render.grid import Grid, Output, markdown_lines, print_grid, write_csv
 from gkplan.settings import Scheme, swatch
 
@@ -338,7 +338,7 @@ def print_units(out: Output, plans: Sequence[Plan], counts: dict[str, int], fmt:
 
 def print_summary(
     out: Output,
-    summaries: Sequence[UnitSummary],
+    summaries: Sequence[UnitTally],
     fmt: Format,
     soon_days: int,
     scheme: Scheme = Scheme.RED_YELLOW_GREEN,
@@ -351,7 +351,7 @@ def print_summary(
             "bureau": s.bureau,
             "tasks": s.tasks,
             "done": s.done,
-            "overdue": s.overdue,
+            "overdue": s.late,
             "due_soon": s.due_soon,
             "percent": round(s.percent, 1),
         }
@@ -368,11 +368,8 @@ def print_summary(
     headers = ["灯", "单位", "类别", "任务", "完成", "逾期", f"{soon_days}天内到期", "完成率"]
     grid = Grid(["灯", "机构", *headers[1:]] if several else headers)
     for s in summaries:
-        light = Light.RED if s.overdue else Light.YELLOW if s.due_soon else Light.GREEN
-        if s.tasks and s.done == s.tasks:
-            light = Light.DONE
-        cells = [s.unit, s.kind, str(s.tasks), str(s.done), str(s.overdue), str(s.due_soon), f"{s.percent:.0f}%"]
-        look = swatch(light, scheme)
+        cells = [s.unit, s.kind, str(s.tasks), str(s.done), str(s.late), str(s.due_soon), f"{s.percent:.0f}%"]
+        look = swatch(s.light, scheme)
         grid.add([look.label, *([s.bureau] if several else []), *cells], look.style)
     if fmt is Format.MD:
         out.write("\n".join(markdown_lines(grid)))
