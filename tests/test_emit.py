@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gkplan.errors import UsageError
 from gkplan.model import Plan
 from gkplan.store import load_workspace
 from gkplan.store.emit import (
@@ -23,7 +20,6 @@ from gkplan.store.emit import (
     emit_plan,
     emit_units,
     scalar,
-    write_new,
 )
 from tests.conftest import SHIPPED_DATA
 
@@ -119,13 +115,3 @@ def test_units_file_has_one_unit_a_line_and_groups_to_fill_in_commented_out() ->
     assert problems == []
     assert directory.expand("局机关各科室") == ("局办公室",)
     assert directory.lookup("各有关单位") is None
-
-
-def test_write_new_is_atomic_and_never_overwrites(tmp_path: Path) -> None:
-    target = tmp_path / "sub" / "2023.yaml"
-    write_new(target, "plan: 1\n")
-    assert target.read_text(encoding="utf-8") == "plan: 1\n"
-    with pytest.raises(UsageError, match="不会覆盖"):
-        write_new(target, "other\n")
-    assert target.read_text(encoding="utf-8") == "plan: 1\n"
-    assert sorted(p.name for p in target.parent.iterdir()) == ["2023.yaml"]  # no temp file left

@@ -538,7 +538,8 @@ def import_plan(
     from gkplan.errors import DataError
     from gkplan.render.imports import import_summary
     from gkplan.store import UNITS_FILE, find_data_dir, load_units, load_workspace
-    from gkplan.store.emit import check_plan_text, emit_plan, refuse_existing, write_new
+    from gkplan.store.atomic import atomic_write, refuse_existing
+    from gkplan.store.emit import check_plan_text, emit_plan
     from gkplan.store.reader import display_path
 
     try:
@@ -552,7 +553,7 @@ def import_plan(
     target = None if output == "-" else Path(output) if output else root / f"{result.plan.year}.yaml"  # type: ignore[operator]
     plan_id = target.stem if target and target.name != "tasks.yaml" else str(result.plan.year)
     if target:
-        refuse_existing(target)  # before anything else: the clearest reason comes first
+        refuse_existing(target, display_path(target))  # before anything else: the clearest reason comes first
     if root and target:
         try:
             taken = {p.id: p.source.path if p.source else "" for p in load_workspace(root).plans}
@@ -569,7 +570,7 @@ def import_plan(
     text = emit_plan(result.plan)
     problems = check_plan_text(text, shown_target, directory) if directory else []
     if target:
-        write_new(target, text)
+        atomic_write(target, text.encode("utf-8"), exclusive=True)
     else:
         sys.stdout.write(text)
     units_file = display_path(root / UNITS_FILE) if root else UNITS_FILE
@@ -594,7 +595,8 @@ def init(
     from gkplan.importer import suggest_units
     from gkplan.render.imports import import_summary, init_lines
     from gkplan.store import TASKS_FILE, UNITS_FILE
-    from gkplan.store.emit import PlanDraft, check_plan_text, check_units_text, emit_plan, emit_units, write_new
+    from gkplan.store.atomic import atomic_write
+    from gkplan.store.emit import PlanDraft, check_plan_text, check_units_text, emit_plan, emit_units
     from gkplan.store.reader import display_path
 
     folder = Path(directory)
@@ -617,8 +619,8 @@ def init(
     new_units, problems = check_units_text(units_text, display_path(units_path))
     plan_text = emit_plan(plan)
     problems += check_plan_text(plan_text, display_path(tasks_path), new_units)
-    write_new(units_path, units_text)
-    write_new(tasks_path, plan_text)
+    atomic_write(units_path, units_text.encode("utf-8"), exclusive=True)
+    atomic_write(tasks_path, plan_text.encode("utf-8"), exclusive=True)
     lines = [f"已建立数据目录 {display_path(folder)}：{TASKS_FILE}、{UNITS_FILE}"]
     if result is not None:
         shown_tasks, shown_units = display_path(tasks_path), display_path(units_path)
@@ -767,9 +769,9 @@ def emit(content: str | bytes, output: Path | None) -> None:
             sys.stdout.write(data.decode("utf-8"))
         sys.stdout.flush()
         return
-    from gkplan.store.output import write_output
+    from gkplan.store.atomic import atomic_write
 
-    write_output(output, data)
+    atomic_write(output, data)
     print(f"gkplan: 已写入 {output}（{len(data):,} 字节）", file=sys.stderr)
 
 

@@ -10,17 +10,13 @@ that looks like a date). New files are written atomically and never overwrite.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from pathlib import Path
 
-from gkplan.errors import DataError, Problem, UsageError
+from gkplan.errors import Problem
 from gkplan.model import UnitDirectory
-from gkplan.store.reader import display_path
 
 FIELD_GUIDE = """\
 # 字段说明（每个任务一段，以 "- id:" 开头）：
@@ -244,40 +240,6 @@ def emit_units(units: Iterable[UnitDraft], groups: Iterable[GroupDraft], origin:
         line = f"{key(group.name)}: {{{', '.join(fields)}}}" + (f"  # {group.note}" if group.note else "")
         lines.append(f"  {line}" if group.active else f"  # {line}")
     return "\n".join(lines) + "\n"
-
-
-# --- writing ----------------------------------------------------------------------------------
-
-
-def refuse_existing(path: Path) -> None:
-    """Raise ``UsageError`` if ``path`` exists: new plan and unit files never replace old ones."""
-    if path.exists():
-        raise UsageError("文件已存在，gkplan 不会覆盖它", where=display_path(path), hint="请换一个文件名（-o），或先把旧文件改名")
-
-
-def write_new(path: Path, text: str) -> None:
-    """Write a new file atomically (temp file in the same folder + ``os.replace``); never overwrite."""
-    shown = display_path(path)
-    refuse_existing(path)
-    folder = path.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise DataError(f"无法写入：{exc.strerror}", where=shown) from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if path.exists():  # created meanwhile by someone else: keep theirs
-            raise UsageError("文件已存在，gkplan 不会覆盖它", where=shown, hint="请换一个文件名")
-        os.replace(temp, path)
-    except OSError as exc:
-        raise DataError(f"无法写入：{exc.strerror}", where=shown) from None
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
 
 
 # --- checking what is about to be written ------------------------------------------------------

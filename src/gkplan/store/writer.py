@@ -18,8 +18,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import os
-import stat
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +25,7 @@ from typing import Any
 
 from gkplan.errors import DataError, GkplanError, UsageError
 from gkplan.model import Group, Plan, Task
+from gkplan.store.atomic import atomic_write
 from gkplan.store.build import PROGRESS_FIELDS, TASK_FIELDS, VERIFIED_FIELDS, build_plan
 from gkplan.store.reader import LINES, decode, display_path, fields, parse_text, read_bytes
 from gkplan.store.yamltext import Block, BlockEditor, detect_step, find_task_block, format_scalar, strip_positions
@@ -104,7 +103,7 @@ def update_task(path: Path, plan: Plan, task_id: int, request: Request, key: str
         if step.changed:
             _refuse_if_touched(path, before_stat, shown)
             written = (BOM if has_bom else b"") + new_text.encode("utf-8")
-            write_atomic(path, written)
+            atomic_write(path, written)
     return UpdateResult(
         step.before,
         step.after,
@@ -247,12 +246,12 @@ def update_files(edits: list[FileEdit], *, write: bool = True, timeout: float = 
         try:
             for result, raw, _, has_bom in prepared:
                 if result.changed:
-                    write_atomic(result.path, (BOM if has_bom else b"") + result.text.encode("utf-8"))
+                    atomic_write(result.path, (BOM if has_bom else b"") + result.text.encode("utf-8"))
                     done.append((result.path, raw))
         except BaseException:
             for path, raw in done:  # best effort: put back what this command already replaced
                 with contextlib.suppress(GkplanError):
-                    write_atomic(path, raw)
+                    atomic_write(path, raw)
             raise
     return [result for result, *_ in prepared]
 
@@ -409,48 +408,3 @@ def _refuse_if_touched(path: Path, before: os.stat_result, shown: str) -> None:
     now = os.stat(path)
     if (now.st_mtime_ns, now.st_size) != (before.st_mtime_ns, before.st_size):
         raise DataError("文件在登记过程中被其他程序修改，未写入", where=shown, hint="请保存编辑器中的改动后重试")
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temp file beside ``path``, fsync it, and rename it over ``path``."""
-    shown = display_path(path)
-    try:
-        mode = stat.S_IMODE(os.stat(path).st_mode)
-    except FileNotFoundError:
-        mode = 0o644
-    try:
-        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise DataError(f"无法在数据目录中创建临时文件：{exc.strerror}", where=shown, hint="请检查该目录是否可写") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise DataError(
-            f"写入失败，文件保持原样：{exc.strerror}",
-            where=shown,
-            hint="请检查磁盘空间和文件权限；Windows 上请先关闭占用该文件的程序",
-        ) from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-    _sync_folder(path.parent)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable where the OS allows it (not on Windows)."""
-    if not hasattr(os, "O_DIRECTORY"):
-        return
-    with contextlib.suppress(OSError):
-        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
