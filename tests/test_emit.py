@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gkplan.model import Plan
@@ -19,8 +19,8 @@ from gkplan.store.emit import (
     check_units_text,
     emit_plan,
     emit_units,
-    scalar,
 )
+from gkplan.store.yamltext import format_scalar
 from tests.conftest import SHIPPED_DATA
 
 
@@ -76,19 +76,26 @@ def test_emitted_plan_has_the_shipped_layout() -> None:
         ("“依申请转主动公开”栏目", "“依申请转主动公开”栏目", "Chinese quotes need no quoting"),
         ("- 开头", '"- 开头"', "would start a list"),
         ("第一行\n第二行", '"第一行\\n第二行"', "line breaks are escaped on one line"),
+        ("-x", '"-x"', "a leading indicator is quoted (the writer and import once disagreed here)"),
+        ("?x", '"?x"', "a leading indicator is quoted"),
     ],
 )
 def test_scalar_quotes_only_when_yaml_needs_it(text: str, expected: str, why: str) -> None:
-    assert scalar(text) == expected, why
+    assert format_scalar(text) == expected, why
 
 
+@settings(max_examples=500)
 @given(st.text())
 def test_any_text_reads_back_as_itself(text: str) -> None:
-    rendered = scalar(text)
+    """Every string the one formatter emits loads back (PyYAML safe loader) as the same string:
+    as a value, as a key, and inside a flow list or mapping."""
+    rendered = format_scalar(text)
     assert "\n" not in rendered
     assert yaml.safe_load(f"k: {rendered}") == {"k": text}
-    flow = scalar(text, flow=True)
+    assert yaml.safe_load(f"{rendered}: v") == {text: "v"}
+    flow = format_scalar(text, flow=True)
     assert yaml.safe_load(f"[{flow}]") == [text]
+    assert yaml.safe_load(f"{{{flow}: [{flow}, x]}}") == {text: [text, "x"]}
 
 
 def test_support_units_follow_a_comment_and_the_builder_accepts_them() -> None:

@@ -20,6 +20,7 @@ import copy
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from gkplan.model import Group, Plan, Task
 from gkplan.store.atomic import atomic_write
 from gkplan.store.build import PROGRESS_FIELDS, TASK_FIELDS, VERIFIED_FIELDS, build_plan
 from gkplan.store.reader import LINES, decode, display_path, fields, parse_text, read_bytes
-from gkplan.store.yamltext import Block, BlockEditor, detect_step, find_task_block, format_scalar, strip_positions
+from gkplan.store.yamltext import Block, BlockEditor, detect_step, find_task_block, format_scalar, format_value, strip_positions
 from gkplan.updates import Edit, Request, plan_edit
 
 LOCK_TIMEOUT = 30.0  # seconds to wait for another gkplan writing the same file
@@ -268,16 +269,21 @@ def apply_edit(block: Block, edit: Edit, unit_key: str | None, *, step: int, new
                 if value is None:
                     editor.remove_field(path, PROGRESS_ORDERS, name)
                 else:
-                    editor.set_field(path, PROGRESS_ORDERS, name, format_scalar(value))
+                    editor.set_field(path, PROGRESS_ORDERS, name, _field_text(name, value))
         if edit.verified is not None:
             for name, value in edit.verified:
                 if value is None:
                     editor.remove_field(("verified",), VERIFIED_ORDERS, name)
                 else:
-                    editor.set_field(("verified",), VERIFIED_ORDERS, name, format_scalar(value))
+                    editor.set_field(("verified",), VERIFIED_ORDERS, name, _field_text(name, value))
     except ValueError:  # a lone surrogate (undecodable command-line bytes) cannot be stored in UTF-8
         raise UsageError("说明或登记人中含有无法保存的字符", hint="请检查终端编码是否为 UTF-8") from None
     return editor.text
+
+
+def _field_text(name: str, value: str) -> str:
+    """A progress or verified field as YAML: ``date`` is a day, written plain like every date in a plan."""
+    return format_value(date.fromisoformat(value)) if name == "date" else format_scalar(value)
 
 
 def expected_item(old: dict[Any, Any], edit: Edit, unit_key: str | None) -> dict[Any, Any]:

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from gkplan.errors import DataError
@@ -32,7 +34,7 @@ from gkplan.store.reader import LINES, _to_int, fields, parse_text
 _INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
 # YAML 1.1 (and other tools') words that a plain scalar would turn into bool/null.
 _WORDLIKE = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_FLOW_INDICATORS = set(",:?[]{}")  # PyYAML ends a plain scalar at these inside [...] or {...}
 _ESCAPES = {
     "\0": "\\0",
     "\a": "\\a",
@@ -56,13 +58,15 @@ def _needs_escape(ch: str) -> bool:
     return code < 0x20 or 0x7F <= code <= 0x9F or ch in '\u2028\u2029\ufeff\\"' or code in (0xFFFE, 0xFFFF)
 
 
-def _is_plain_safe(value: str) -> bool:
-    """True when ``value`` written unquoted reads back as the same string."""
+def _is_plain_safe(value: str, flow: bool) -> bool:
+    """True when ``value`` written unquoted reads back (PyYAML safe loader) as the same string."""
     if not value or value != value.strip() or value[0] in _INDICATORS:
         return False
     if any(_needs_escape(ch) for ch in value) or "\t" in value:
         return False
     if ": " in value or " #" in value or value.endswith(":"):
+        return False
+    if flow and any(ch in _FLOW_INDICATORS for ch in value):  # inside [...] or {...} these end the scalar
         return False
     if value.lower() in _WORDLIKE:
         return False
@@ -91,10 +95,12 @@ def double_quoted(value: str) -> str:
     return "".join(out)
 
 
-def format_scalar(value: str) -> str:
-    """Plain when that reads back the same, else double-quoted. ISO dates stay plain:
-    the reader hands dates to the builder as the text written, quoted or not."""
-    if _ISO_DAY.fullmatch(value) or _is_plain_safe(value):
+@lru_cache(maxsize=8192)
+def format_scalar(value: str, *, flow: bool = False) -> str:
+    """The one YAML scalar formatter: ``value`` plain when that reads back as the same string,
+    else double-quoted on one line. ``flow``: inside ``{…}`` or ``[…]``. A date-like string is
+    quoted (it is a string); a date is written by ``format_value``, plain."""
+    if _is_plain_safe(value, flow):
         return value
     return double_quoted(value)
 
@@ -106,6 +112,8 @@ def format_value(value: Any) -> str:
         return "null"
     if isinstance(value, (int, float)):
         return repr(value)
+    if isinstance(value, date):
+        return value.isoformat()
     return format_scalar(str(value))
 
 
