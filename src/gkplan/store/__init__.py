@@ -10,9 +10,9 @@ Layout of a data root (``--data``, ``GKPLAN_DATA`` or the nearest ``data/``):
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path, PurePath
+from pathlib import Path, PurePath, PurePosixPath
 from typing import Any, TypeVar
 
 from gkplan.errors import DataError, Problem, Severity
@@ -26,6 +26,7 @@ TASKS_FILE = "tasks.yaml"
 NOT_PLANS = {UNITS_FILE, "settings.yaml"}
 DATA_ENV = "GKPLAN_DATA"
 P = TypeVar("P", bound=PurePath)  # a file on disk, or a path inside a git commit
+_HERE = PurePosixPath()
 
 
 @dataclass(slots=True)
@@ -105,23 +106,49 @@ def _is_data_root(folder: Path) -> bool:
 
 def plan_files(root: Path) -> list[tuple[Path, Path | None]]:
     """Every plan file under ``root`` with the ``units.yaml`` that governs it (nearest above)."""
-    found: list[tuple[Path, Path | None]] = []
+    names: list[PurePosixPath] = []
 
-    def visit(folder: Path, units: Path | None) -> None:
-        own = folder / UNITS_FILE
-        if own.is_file():
-            units = own
-        entries = sorted(folder.iterdir(), key=lambda p: p.name)
-        for entry in entries:
+    def visit(folder: Path, relative: PurePosixPath) -> None:
+        for entry in os.scandir(folder):
             if entry.name.startswith((".", "_")):
                 continue
-            if entry.is_file() and entry.suffix in (".yaml", ".yml") and entry.name not in NOT_PLANS:
-                found.append((entry, units))
-        for entry in entries:
-            if entry.is_dir() and not entry.name.startswith((".", "_")):
-                visit(entry, units)
+            if entry.is_dir():
+                visit(Path(entry.path), relative / entry.name)
+            elif entry.is_file():
+                names.append(relative / entry.name)
 
-    visit(root, None)
+    visit(root, PurePosixPath())
+    return [(root / path, root / units if units else None) for path, units in plan_files_in(names)]
+
+
+def inside_data(path: PurePosixPath, root: PurePosixPath) -> PurePosixPath | None:
+    """``path`` relative to the data folder ``root``, or ``None`` when it is outside it or
+    inside a name starting with ``.`` or ``_`` (not data: notes, drafts, tools' folders)."""
+    try:
+        relative = path.relative_to(root)
+    except ValueError:
+        return None
+    if not relative.parts or any(part.startswith((".", "_")) for part in relative.parts):
+        return None
+    return relative
+
+
+def plan_files_in(paths: Iterable[PurePosixPath], root: PurePosixPath = _HERE) -> list[tuple[PurePosixPath, PurePosixPath | None]]:
+    """The one rule for which files are plans: of ``paths`` (a folder's files, or a commit's
+    tree), the ``.yaml``/``.yml`` files under ``root`` that are not units or settings, none
+    inside a name starting with ``.`` or ``_``, each with the ``units.yaml`` nearest above it.
+    Ordered folder by folder: a folder's files by name, then its sub-folders by name."""
+    inside: dict[PurePosixPath, PurePosixPath] = {}
+    for path in paths:
+        if (relative := inside_data(path, root)) is not None:
+            inside[relative] = path
+    units = {relative.parent for relative in inside if relative.name == UNITS_FILE}
+    found = []
+    for relative in sorted(inside, key=lambda p: [(1, part) for part in p.parts[:-1]] + [(0, p.name)]):
+        if relative.suffix not in (".yaml", ".yml") or relative.name in NOT_PLANS:
+            continue
+        governing = next((folder for folder in (relative.parent, *relative.parent.parents) if folder in units), None)
+        found.append((inside[relative], root / governing / UNITS_FILE if governing is not None else None))
     return found
 
 
