@@ -6,6 +6,7 @@ rewritten only with ``pytest --update-golden`` and reviewed as diffs.
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -278,6 +279,7 @@ def test_reports_do_not_import_their_heavy_libraries_at_start_up() -> None:
 
 
 def test_xlsx_reads_back(gkplan: Runner, example: Path, tmp_path: Path) -> None:
+
     from openpyxl import load_workbook
 
     target = tmp_path / "例会.xlsx"
@@ -337,3 +339,25 @@ def test_readme_report_excerpt_is_real_output(gkplan: Runner, example: Path) -> 
     assert result.exit_code == 0
     assert found.group("out") in result.stdout, "README excerpt differs from `gkplan report`: copy the new output in"
     assert "## 逾期任务" in found.group("out")
+
+
+def test_every_format_follows_the_one_section_order(example: Path) -> None:
+    """Text, Markdown, HTML and the workbook's sheets come from ``report.SECTION_ORDER``."""
+    from openpyxl import load_workbook
+
+    from gkplan.query import EVERYONE
+    from gkplan.render.report_html import render_html
+    from gkplan.render.report_text import render_markdown, section_title
+    from gkplan.render.report_xlsx import render_xlsx
+    from gkplan.report import Section, build_report
+    from gkplan.store import load_workspace
+
+    workspace = load_workspace(example)
+    report = build_report(workspace.plans, date(2022, 10, 8), workspace.settings, EVERYONE)
+    assert report.sections == tuple(Section)  # the example data has a blocked task, stale_weeks and a note
+    titles = [section_title(report, s) for s in report.sections]
+    assert [line[3:] for line in render_markdown(report).splitlines() if line.startswith("## ")] == titles
+    html_titles = re.findall(r"<section[^>]*>(?:<h2>([^<]*)</h2>)?", render_html(report))
+    assert [t for t in html_titles if t] == titles[1:-1]  # 概况: cards named by aria-label; 注: in the footer
+    sheets = load_workbook(io.BytesIO(render_xlsx(report))).sheetnames
+    assert sheets == ["任务", section_title(report, Section.UNITS), "说明"]

@@ -70,6 +70,14 @@ class Row:
     def kind(self) -> DeadlineKind:
         return self.task.deadline.kind
 
+    @property
+    def behind_units(self) -> tuple[str, ...]:
+        """The units behind on a late task; when every responsible unit is, the units as the plan
+        wrote them (局属各单位 rather than its seven members)."""
+        if set(self.late_units) == set(self.task.responsible):
+            return self.task.units
+        return self.late_units
+
 
 def resolve_scope(plans: Sequence[Plan], name: str | None) -> Scope:
     """Turn ``--unit NAME`` into a scope; an unknown name raises with the closest names."""
@@ -258,6 +266,18 @@ def check_section(wanted: str, plans: Sequence[Plan]) -> None:
 
 def _children(plan: Plan, code: str) -> list[str]:
     return [s.code for s in plan.sections if s.parent == code]
+
+
+def deadline_notes(rows: Iterable[Row], qualified: bool) -> list[str]:
+    """Footnotes: how a deadline was assumed or why it cannot be dated, once per task, in row order."""
+    seen: list[str] = []
+    for row in rows:
+        note = row.task.deadline.note
+        if note:
+            text = f"任务 {row.task.key(qualified)}：{note}"
+            if text not in seen:
+                seen.append(text)
+    return seen
 
 
 def overdue(rows: Iterable[Row]) -> list[Row]:

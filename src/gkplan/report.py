@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
 
 from gkplan.model import Plan, Status, Task
-from gkplan.query import EVERYONE, Row, Scope, UnitTally, due_within, rows_for, sort_rows, tally_units
+from gkplan.query import EVERYONE, Row, Scope, UnitTally, deadline_notes, due_within, rows_for, sort_rows, tally_units
 from gkplan.settings import Settings
 
 
@@ -128,6 +129,22 @@ class Headline:
         return 100.0 * self.done / self.tasks if self.tasks else 0.0
 
 
+class Section(StrEnum):
+    """A part of the meeting report; ``SECTION_ORDER`` is the one order every format follows."""
+
+    FIGURES = "figures"  # 概况
+    LATE = "late"  # 逾期任务
+    DUE_SOON = "soon"  # N 天内到期
+    BLOCKED = "blocked"  # 受阻 (only when some part is blocked)
+    STALE = "stale"  # 久无进展 (only when the office turned stale_weeks on)
+    UNITS = "units"  # 各单位
+    CHANGES = "changes"  # 上次例会以来
+    NOTES = "notes"  # 注 (only when a deadline was assumed or unreadable)
+
+
+SECTION_ORDER = tuple(Section)
+
+
 @dataclass(frozen=True, slots=True)
 class Report:
     title: str
@@ -148,6 +165,16 @@ class Report:
     several_bureaus: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)  # footnotes: assumed deadlines etc.
     banner: str = ""  # the data has errors: the report is incomplete (errors.incomplete_banner)
+
+    @property
+    def sections(self) -> tuple[Section, ...]:
+        """The sections this report shows, in ``SECTION_ORDER``."""
+        absent = {
+            Section.BLOCKED: not self.blocked,
+            Section.STALE: not self.settings.stale_weeks,
+            Section.NOTES: not self.notes,
+        }
+        return tuple(section for section in SECTION_ORDER if not absent.get(section, False))
 
     @property
     def scope_name(self) -> str:
@@ -206,7 +233,7 @@ def build_report(
         changes=changes,
         history_note=note,
         several_bureaus=len({line.bureau for line in units}) > 1,
-        notes=tuple(_deadline_notes(rows, qualified)),
+        notes=tuple(deadline_notes(rows, qualified)),
         banner=banner,
     )
 
@@ -216,17 +243,6 @@ def _title(plans: Sequence[Plan]) -> str:
         return plans[0].title
     years = sorted({plan.year for plan in plans if plan.year})
     return "工作要点" + (f"（{'、'.join(str(y) for y in years)}）" if years else "")
-
-
-def _deadline_notes(rows: Sequence[Row], qualified: bool) -> list[str]:
-    seen: list[str] = []
-    for row in rows:
-        note = row.task.deadline.note
-        if note:
-            text = f"任务 {row.task.key(qualified)}：{note}"
-            if text not in seen:
-                seen.append(text)
-    return seen
 
 
 # --- since last meeting ---------------------------------------------------------------------

@@ -8,13 +8,14 @@ small text helpers here so every format words things the same way.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from gkplan.model import STATUS_LABELS, Status
 from gkplan.query import Row
 from gkplan.render.grid import Grid, Output, markdown_lines, print_grid, write_banner
-from gkplan.render.views import days_text, deadline_text, late_units_text, units_text
-from gkplan.report import EDIT_LABELS, FIELD_LABELS, Changes, Commit, History, NoteChange, PlanEdit, Report, StatusChange
+from gkplan.render.views import days_text, deadline_text, units_text
+from gkplan.report import EDIT_LABELS, FIELD_LABELS, Changes, Commit, History, NoteChange, PlanEdit, Report, Section, StatusChange
 from gkplan.settings import swatch
 
 CONTENT_CHARS = 40  # a changed 任务内容 is shown shortened; the diff is in git
@@ -122,13 +123,6 @@ def note_text(note: NoteChange, qualified: bool) -> str:
     return text + (f"（{meta}）" if meta else "")
 
 
-def behind_units(row: Row) -> tuple[str, ...]:
-    """The units behind on a late task, as a list (see ``views.late_units_text``)."""
-    if set(row.late_units) == set(row.task.responsible):
-        return row.task.units
-    return row.late_units
-
-
 def late_days(row: Row) -> int:
     return -(row.days_left or 0)
 
@@ -165,58 +159,81 @@ def unfinished_units(row: Row) -> tuple[str, ...]:
 # --- blocks -----------------------------------------------------------------------------------
 
 
-def report_blocks(report: Report) -> list[Block]:
-    q = report.qualified
-    scheme = report.settings.scheme
+def section_title(report: Report, section: Section) -> str:
+    """A section's heading, the same in every format."""
     warn = report.settings.warn_days
-    blocks: list[Block] = []
+    titles = {
+        Section.FIGURES: "概况",
+        Section.LATE: f"逾期任务（{len(report.late)} 项）",
+        Section.DUE_SOON: f"{warn} 天内到期（{len(report.due_soon)} 项）",
+        Section.BLOCKED: f"受阻（{len(report.blocked)} 项）",
+        Section.STALE: f"持续性任务 {report.settings.stale_weeks} 周以上无进展（{len(report.stale)} 项）",
+        Section.UNITS: "各单位",
+        Section.CHANGES: f"上次例会以来（{report.changes.history.since}）" if report.changes else "上次例会以来",
+        Section.NOTES: "注",
+    }
+    return titles[section]
 
+
+def report_blocks(report: Report) -> list[Block]:
+    """The report's sections, in ``report.sections`` order, as blocks."""
+    return [block for section in report.sections for block in _SECTION_BLOCKS[section](report)]
+
+
+def _figures(report: Report) -> list[Block]:
     figures = headline_cells(report)
     head = Grid([label for label, _ in figures])
     head.add([value for _, value in figures])
-    blocks.append(Block("概况", grid=head, lines=[rules_text(report)]))
+    return [Block(section_title(report, Section.FIGURES), grid=head, lines=[rules_text(report)])]
 
+
+def _late(report: Report) -> list[Block]:
     late = Grid(["序号", "任务名称", "未完成单位", "时间节点", "截止日期", "逾期天数"], wrap=(2,), shorten=(1,), drop=(3,))
     for row in report.late:
-        cells = [row.task.key(q), row.task.name, late_units_text(row), deadline_text(row.task), _iso(row), str(late_days(row))]
-        late.add(cells, swatch(row.light, scheme).style)
-    blocks.append(_listing(f"逾期任务（{len(report.late)} 项）", late, "没有逾期任务。"))
+        cells = [row.task.key(report.qualified), row.task.name, units_text(row.behind_units), deadline_text(row.task), _iso(row)]
+        late.add([*cells, str(late_days(row))], swatch(row.light, report.settings.scheme).style)
+    return [_listing(section_title(report, Section.LATE), late, "没有逾期任务。")]
 
+
+def _due_soon(report: Report) -> list[Block]:
+    warn = report.settings.warn_days
     soon = Grid(["序号", "任务名称", "未完成单位", "时间节点", "截止日期", "剩余", "状态"], wrap=(2,), shorten=(1,), drop=(3,))
     for row in report.due_soon:
-        cells = [row.task.key(q), row.task.name, units_text(unfinished_units(row)), deadline_text(row.task), _iso(row)]
+        cells = [row.task.key(report.qualified), row.task.name, units_text(unfinished_units(row)), deadline_text(row.task), _iso(row)]
         soon.add([*cells, days_text(row), row.status.label])
-    blocks.append(_listing(f"{warn} 天内到期（{len(report.due_soon)} 项）", soon, f"{warn} 天内没有到期的任务。"))
+    return [_listing(section_title(report, Section.DUE_SOON), soon, f"{warn} 天内没有到期的任务。")]
 
-    if report.blocked:
-        grid = Grid(["序号", "任务名称", "受阻单位", "说明"], wrap=(2, 3), shorten=(1,))
-        for row in report.blocked:
-            grid.add([row.task.key(q), row.task.name, units_text(blocked_units(row)), blocked_notes(row)])
-        blocks.append(Block(f"受阻（{len(report.blocked)} 项）", grid=grid))
 
-    if report.settings.stale_weeks:
-        weeks = report.settings.stale_weeks
-        grid = Grid(["序号", "任务名称", "久无进展的单位（最近登记）"], wrap=(2,), shorten=(1,))
-        for row in report.stale:
-            grid.add([row.task.key(q), row.task.name, stale_since(row)], "yellow")
-        blocks.append(_listing(f"持续性任务 {weeks} 周以上无进展（{len(report.stale)} 项）", grid, "没有。"))
+def _blocked(report: Report) -> list[Block]:
+    grid = Grid(["序号", "任务名称", "受阻单位", "说明"], wrap=(2, 3), shorten=(1,))
+    for row in report.blocked:
+        grid.add([row.task.key(report.qualified), row.task.name, units_text(blocked_units(row)), blocked_notes(row)])
+    return [Block(section_title(report, Section.BLOCKED), grid=grid)]
 
+
+def _stale(report: Report) -> list[Block]:
+    grid = Grid(["序号", "任务名称", "久无进展的单位（最近登记）"], wrap=(2,), shorten=(1,))
+    for row in report.stale:
+        grid.add([row.task.key(report.qualified), row.task.name, stale_since(row)], "yellow")
+    return [_listing(section_title(report, Section.STALE), grid, "没有。")]
+
+
+def _units(report: Report) -> list[Block]:
     headers = unit_headers(report)
     units = Grid(headers, drop=(headers.index("类别"),))  # a narrow terminal keeps the counts, not the kind
     for line in report.units:
-        look = swatch(line.light, scheme)
+        look = swatch(line.light, report.settings.scheme)
         cells = [look.label, *([line.bureau] if report.several_bureaus else []), line.unit, line.kind, str(line.tasks), str(line.done)]
         cells += [str(line.verified), str(line.late), str(line.due_soon)]
         cells += [str(line.stale)] if report.settings.stale_weeks else []
         cells += [str(line.blocked)] if report.headline.blocked else []
         cells.append(percent_text(line.percent))
         units.add(cells, look.style)
-    blocks.append(Block("各单位", grid=units))
+    return [Block(section_title(report, Section.UNITS), grid=units)]
 
-    blocks.extend(change_blocks(report))
-    if report.notes:
-        blocks.append(Block("注", bullets=list(report.notes)))
-    return blocks
+
+def _notes(report: Report) -> list[Block]:
+    return [Block(section_title(report, Section.NOTES), bullets=list(report.notes))]
 
 
 def _listing(title: str, grid: Grid, empty: str) -> Block:
@@ -240,8 +257,8 @@ def change_blocks(report: Report) -> list[Block]:
     changes = report.changes
     if changes is None:
         note = report.history_note or "未读取修改历史"
-        return [Block("上次例会以来", lines=[f"{note}；本节从略。"])]
-    blocks = [Block(f"上次例会以来（{changes.history.since}）", lines=[base_text(changes.history)])]
+        return [Block(section_title(report, Section.CHANGES), lines=[f"{note}；本节从略。"])]
+    blocks = [Block(section_title(report, Section.CHANGES), lines=[base_text(changes.history)])]
     if changes.empty:
         blocks[0].lines.append("期间进展、说明和计划都没有变化。")
         return blocks
@@ -263,6 +280,18 @@ def _change_detail(changes: Changes, qualified: bool) -> list[Block]:
     if changes.edits:
         blocks.append(Block(f"计划修改（{len(changes.edits)} 处）", level=3, bullets=[edit_text(e) for e in changes.edits]))
     return blocks
+
+
+_SECTION_BLOCKS: dict[Section, Callable[[Report], list[Block]]] = {
+    Section.FIGURES: _figures,
+    Section.LATE: _late,
+    Section.DUE_SOON: _due_soon,
+    Section.BLOCKED: _blocked,
+    Section.STALE: _stale,
+    Section.UNITS: _units,
+    Section.CHANGES: change_blocks,
+    Section.NOTES: _notes,
+}
 
 
 # --- layouts ----------------------------------------------------------------------------------

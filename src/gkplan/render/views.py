@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from gkplan.model import DeadlineKind, Plan, Task
-from gkplan.query import Light, Row, UnitTally
+from gkplan.query import Light, Row, UnitTally, deadline_notes
 from gkplan.render.grid import Grid, Output, markdown_lines, print_grid, write_csv
 from gkplan.settings import Scheme, swatch
 
@@ -20,14 +20,6 @@ class Format(StrEnum):
     CSV = "csv"
     MD = "md"
 
-
-LIGHT_STYLES = {  # the default scheme's styles; settings.swatch() knows every scheme
-    Light.RED: "bold red",
-    Light.YELLOW: "yellow",
-    Light.GREEN: "green",
-    Light.DONE: "dim",
-    Light.NONE: "",
-}
 
 TASK_FIELDS = (
     "plan",
@@ -74,13 +66,6 @@ def units_text(names: Sequence[str]) -> str:
     return "、".join(names)
 
 
-def late_units_text(row: Row) -> str:
-    """The units behind; when every responsible unit is, the units as the plan wrote them."""
-    if set(row.late_units) == set(row.task.responsible):
-        return units_text(row.task.units)
-    return units_text(row.late_units)
-
-
 def task_key(task: Task, qualified: bool) -> str:
     return task.key(qualified)
 
@@ -121,7 +106,7 @@ def task_grid(rows: Sequence[Row], qualified: bool, *, late_view: bool = False, 
                 look.label,
                 task.key(qualified),
                 task.name,
-                late_units_text(row) if late_view else units_text(task.units),
+                units_text(row.behind_units) if late_view else units_text(task.units),
                 deadline_text(task),
                 task.deadline.kind.label,
                 iso(row.due) or "—",
@@ -137,16 +122,6 @@ def deadline_text(task: Task) -> str:
     if task.deadline.kind is DeadlineKind.MISSING:
         return "（未填）"
     return task.deadline.phrase or ""
-
-
-def deadline_notes(rows: Sequence[Row], qualified: bool) -> list[str]:
-    """Footnotes for deadlines that were assumed or could not be read."""
-    notes = []
-    for row in rows:
-        deadline = row.task.deadline
-        if deadline.note and deadline.kind in (DeadlineKind.MISSING, DeadlineKind.UNDATED, DeadlineKind.RELATIVE):
-            notes.append(f"注：任务 {row.task.key(qualified)}：{deadline.note}")
-    return notes
 
 
 def print_tasks(
@@ -173,7 +148,7 @@ def print_tasks(
         )
         return
     grid = task_grid(rows, qualified, late_view=late_view, scheme=scheme)
-    notes = deadline_notes(rows, qualified)
+    notes = [f"注：{note}" for note in deadline_notes(rows, qualified)]
     if fmt is Format.MD:
         lines = markdown_lines(grid) if rows else [empty]
         if summary and rows:
@@ -260,7 +235,7 @@ def print_show(out: Output, plan: Plan, row: Row, fmt: Format, qualified: bool, 
     for entry in progress:
         light = Light.RED if entry["late"] else (Light.DONE if entry["status"] == "done" else Light.NONE)
         status = task.unit_status(entry["unit"]).label + ("（逾期）" if entry["late"] else "")
-        grid.add([entry["unit"], status, entry["date"] or "", entry["by"], entry["note"]], LIGHT_STYLES[light])
+        grid.add([entry["unit"], status, entry["date"] or "", entry["by"], entry["note"]], swatch(light, scheme).style)
     if fmt is Format.MD:
         lines = [f"## {title}", ""] + [f"- **{k}**：{v}" for k, v in fields] + [""] + markdown_lines(grid)
         out.write("\n".join(lines))
