@@ -349,15 +349,15 @@ def test_every_format_follows_the_one_section_order(example: Path) -> None:
     from gkplan.render.report_html import render_html
     from gkplan.render.report_text import render_markdown, section_title
     from gkplan.render.report_xlsx import render_xlsx
-    from gkplan.report import Section, build_report
+    from gkplan.report import ReportSection, build_report
     from gkplan.store import load_workspace
 
     workspace = load_workspace(example)
     report = build_report(workspace.plans, date(2022, 10, 8), workspace.settings, EVERYONE)
-    assert report.sections == tuple(Section)  # the example data has a blocked task, stale_weeks and a note
+    assert report.sections == tuple(ReportSection)  # the example data has a blocked task, stale_weeks and a note
     titles = [section_title(report, s) for s in report.sections]
     assert [line[3:] for line in render_markdown(report).splitlines() if line.startswith("## ")] == titles
     html_titles = re.findall(r"<section[^>]*>(?:<h2>([^<]*)</h2>)?", render_html(report))
     assert [t for t in html_titles if t] == titles[1:-1]  # 概况: cards named by aria-label; 注: in the footer
     sheets = load_workbook(io.BytesIO(render_xlsx(report))).sheetnames
-    assert sheets == ["任务", section_title(report, Section.UNITS), "说明"]
+    assert sheets == ["任务", section_title(report, ReportSection.UNITS), "说明"]

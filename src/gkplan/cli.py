@@ -23,7 +23,7 @@ from gkplan.model import Status
 from gkplan.render.check import CheckFormat
 from gkplan.render.deadline import DateFormat
 from gkplan.render.grid import Output
-from gkplan.render.views import Format
+from gkplan.render.listings import Format
 
 app = typer.Typer(
     name="gkplan",
@@ -219,7 +219,7 @@ def list_tasks(
     rules = office_rules(workspace, warn_days)
     rows = query.rows_for(workspace.tasks, day, scope, rules.warn_days, stale_weeks=rules.stale_weeks)
     rows = query.sort_rows(query.apply_filters(rows, filters, workspace.plans))
-    from gkplan.render.views import count_line, print_tasks
+    from gkplan.render.listings import count_line, print_tasks
 
     out, warning = Output.for_stream(), banner(workspace)
     announce(out, warning, fmt)
@@ -244,7 +244,7 @@ def overdue(
     candidates = query.due_before(workspace.tasks, day)
     rules = office_rules(workspace, warn_days)
     rows = query.sort_rows(query.overdue(query.rows_for(candidates, day, scope, rules.warn_days)))
-    from gkplan.render.views import print_tasks
+    from gkplan.render.listings import print_tasks
 
     out, warning = Output.for_stream(), banner(workspace)
     announce(out, warning, fmt)
@@ -289,7 +289,7 @@ def due(
     rows = query.rows_for(workspace.tasks, day, scope, rules.warn_days, stale_weeks=rules.stale_weeks)
     within = rules.warn_days if within is None else within
     rows = query.sort_rows(query.due_within(rows, day, within))
-    from gkplan.render.views import print_tasks
+    from gkplan.render.listings import print_tasks
 
     out, warning = Output.for_stream(), banner(workspace)
     announce(out, warning, fmt)
@@ -321,7 +321,7 @@ def show(
     task = query.find_task(workspace.plans, task_id)
     rules = office_rules(workspace, warn_days)
     row = query.evaluate(task, day, query.EVERYONE, rules.warn_days, stale_weeks=rules.stale_weeks)
-    from gkplan.render.views import print_show
+    from gkplan.render.listings import print_show
 
     out, warning = Output.for_stream(), banner(workspace)
     announce(out, warning, fmt)
@@ -340,7 +340,7 @@ def units(
     """单位、类别、简称、单位组及各自的任务数。"""
     resolve_today(today)  # accepted like every reporting command, and still checked
     workspace = load(data, plan, warn=False)
-    from gkplan.render.views import print_units
+    from gkplan.render.listings import print_units
 
     out, warning = Output.for_stream(), banner(workspace)
     announce(out, warning, fmt)
@@ -360,7 +360,7 @@ def summary(
     """每个单位一行：任务数、已完成、逾期、即将到期、完成率。"""
     day = resolve_today(today)
     workspace = load(data, plan, warn=False)
-    from gkplan.render.views import print_summary
+    from gkplan.render.listings import print_summary
 
     rules = office_rules(workspace, warn_days)
     out, warning = Output.for_stream(), banner(workspace)
@@ -536,10 +536,10 @@ def import_plan(
     from pathlib import Path
 
     from gkplan.errors import DataError
-    from gkplan.render.imports import import_summary
+    from gkplan.render.import_text import import_summary
     from gkplan.store import UNITS_FILE, find_data_dir, load_units, load_workspace
     from gkplan.store.atomic import atomic_write, refuse_existing
-    from gkplan.store.emit import check_plan_text, emit_plan
+    from gkplan.store.drafts import check_plan_text, emit_plan
     from gkplan.store.reader import display_path
 
     try:
@@ -593,10 +593,10 @@ def init(
     from pathlib import Path
 
     from gkplan.importer import suggest_units
-    from gkplan.render.imports import import_summary, init_lines
+    from gkplan.render.import_text import import_summary, init_lines
     from gkplan.store import TASKS_FILE, UNITS_FILE
     from gkplan.store.atomic import atomic_write
-    from gkplan.store.emit import PlanDraft, check_plan_text, check_units_text, emit_plan, emit_units
+    from gkplan.store.drafts import PlanDraft, check_plan_text, check_units_text, emit_plan, emit_units
     from gkplan.store.reader import display_path
 
     folder = Path(directory)
@@ -758,7 +758,7 @@ def parse_since(text: str | None, today: date) -> date | str:
         return text.strip()
 
 
-def emit(content: str | bytes, output: Path | None) -> None:
+def send_output(content: str | bytes, output: Path | None) -> None:
     """To ``-o FILE`` atomically, else to stdout."""
     data = content.encode("utf-8") if isinstance(content, str) else content
     if output is None:
@@ -818,7 +818,7 @@ def report(
 
         render_table(result, Output.for_stream())
     else:
-        emit(render_report(result, fmt), output)
+        send_output(render_report(result, fmt), output)
         if output is not None:  # the file carries the banner; say it where the person is too
             announce(Output.for_stream(), warning, "file")
     finish(warning, allow_errors)
@@ -873,7 +873,7 @@ def ics(
         print(f"gkplan: 跳过 {len(agenda.skipped)} 项没有确定日期的任务（无法定日或等待触发）：{keys}", file=sys.stderr)
     warning = banner(workspace)
     announce(Output.for_stream(), warning, "ics")  # on stderr; the calendar's description says it too
-    emit(render_ics(agenda, day, banner=warning), output)
+    send_output(render_ics(agenda, day, banner=warning), output)
     finish(warning, allow_errors)
 
 
@@ -890,7 +890,7 @@ def review(
     day = resolve_today(today)
     workspace = load(data, plan, warn=False)
     scope = query.resolve_scope(workspace.plans, unit)
-    from gkplan.render.review import print_review
+    from gkplan.render.review_text import print_review
     from gkplan.review import review as review_units
 
     out, warning = Output.for_stream(), banner(workspace)
@@ -1074,7 +1074,7 @@ def ledger(
     if output is None and target.exists():
         hint = f"请先收集或移走它，或用 -o 指定文件名，如 -o {target.stem}-2.xlsx"
         raise UsageError(f"已有文件「{target}」，不覆盖（可能是单位交回的台账）", hint=hint)
-    emit(render_ledgers(ledgers, rules.scheme), target)
+    send_output(render_ledgers(ledgers, rules.scheme), target)
     for item in ledgers:
         late = sum(r.row.overdue for r in item.rows)
         print(f"{item.unit}：{len(item.rows)} 项任务" + (f"，其中逾期 {late} 项" if late else ""))

@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gkplan.errors import UsageError
+from gkplan.model import Channel, ChannelType
 from gkplan.remind import Reminders
 from gkplan.render.remind import Mail, one_line
-from gkplan.settings import Channel, ChannelType
 
 DEFAULT_BACKOFF = 2.0
 

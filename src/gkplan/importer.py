@@ -3,7 +3,7 @@
 ``store.tables`` reads a Word, Excel or CSV file into ``SourceTable``s; this module
 finds the task table by its header (which may sit below title rows), maps the
 columns by the synonyms in ``HEADER_SYNONYMS``, and turns rows into ``TaskDraft``s
-for ``store.emit``:
+for ``store.drafts``:
 
 - 序号 may stand in any column; rows without one (or repeating the previous one)
   continue the previous task (a row split by a page break) and are merged into it;
@@ -32,7 +32,7 @@ from gkplan.charsets import CJK, INVISIBLE, LINE_SEPARATORS, SPACES
 from gkplan.deadlines import deadline_for_task
 from gkplan.errors import DataError, UsageError
 from gkplan.model import DeadlineKind
-from gkplan.store.emit import GroupDraft, PlanDraft, SectionDraft, TaskDraft, UnitDraft
+from gkplan.store.drafts import GroupDraft, PlanDraft, SectionDraft, TaskDraft, UnitDraft
 from gkplan.store.tables import SourceTable
 
 # What each column is called in real tables. Matching ignores spaces, line breaks and
@@ -105,7 +105,7 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "note": ("备注", "说明"),  # recognised so that it is not mistaken for anything; not imported
 }
-FIELD_LABELS = {
+COLUMN_LABELS = {
     "id": "序号",
     "name": "任务名称",
     "content": "任务内容",
@@ -386,7 +386,7 @@ def _seen_headers(tables: Sequence[SourceTable]) -> list[str]:
 
 
 def accepted_headers() -> str:
-    return "；".join(f"{FIELD_LABELS[f]}：" + "/".join(s) for f, s in HEADER_SYNONYMS.items() if f != "note")
+    return "；".join(f"{COLUMN_LABELS[f]}：" + "/".join(s) for f, s in HEADER_SYNONYMS.items() if f != "note")
 
 
 # --- the import -------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from datetime import date, datetime
 
 from gkplan import query
 from gkplan.errors import UpdateRefused, UsageError
-from gkplan.model import STATUS_LABELS, UNIT_STATUSES, Plan, Status, Task
+from gkplan.model import DEFAULT_WARN_DAYS, STATUS_LABELS, UNIT_STATUSES, Plan, Status, Task
 from gkplan.updates import Action, Request
 
 SHEET_TITLE = "进展登记"  # the one sheet of a one-unit ledger; several units: one sheet per unit, titled by its name
@@ -93,7 +93,7 @@ class Ledger:
     rows: tuple[LedgerRow, ...]
 
 
-def build_ledger(plan: Plan, unit: str, today: date, warn_days: int = query.DEFAULT_WARN_DAYS, stale_weeks: int = 0) -> Ledger:
+def build_ledger(plan: Plan, unit: str, today: date, warn_days: int = DEFAULT_WARN_DAYS, stale_weeks: int = 0) -> Ledger:
     """Every task ``unit`` is responsible for (groups expanded), sorted like ``gkplan list``, lit like the reports."""
     scope = query.Scope(unit, (unit,))
     rows = query.sort_rows(query.rows_for(plan.tasks, today, scope, warn_days, stale_weeks=stale_weeks))

@@ -5,36 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
 from gkplan.deadlines import Occurrence, due_as_of, last_passed
 from gkplan.errors import NotFoundError
-from gkplan.model import DeadlineKind, Group, Plan, Status, Task, Unit, normalize_section_code
-
-DEFAULT_WARN_DAYS = 14
-
-
-class Light(StrEnum):
-    """The office's 红黄绿灯, plus done and "no date to judge by"."""
-
-    RED = "red"  # overdue
-    YELLOW = "yellow"  # due within the warning window
-    GREEN = "green"  # on track
-    DONE = "done"  # finished (done or verified)
-    NONE = "none"  # waiting for a trigger, or a deadline that cannot be dated
-
-    @property
-    def label(self) -> str:
-        return LIGHT_LABELS[self]
-
-
-LIGHT_LABELS = {
-    Light.RED: "红",
-    Light.YELLOW: "黄",
-    Light.GREEN: "绿",
-    Light.DONE: "完成",
-    Light.NONE: "—",
-}
+from gkplan.model import DEFAULT_WARN_DAYS, DeadlineKind, Group, Light, Plan, Status, Task, Unit, normalize_section_code
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,35 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 
-from gkplan.model import Plan, Status, Task
+from gkplan.model import History, Plan, Settings, Status, Task
 from gkplan.query import EVERYONE, Row, Scope, UnitTally, deadline_notes, due_within, rows_for, sort_rows, tally_units
-from gkplan.settings import Settings
-
-
-@dataclass(frozen=True, slots=True)
-class Commit:
-    """One git commit that touched the data."""
-
-    rev: str
-    short: str
-    when: datetime
-    author: str
-    subject: str
-
-
-@dataclass(frozen=True, slots=True)
-class History:
-    """The data as it was at an earlier commit, or why that is not known (``reason``)."""
-
-    since: str  # what the user asked for: a date or a revision, as typed
-    base: Commit | None = None
-    commits: tuple[Commit, ...] = ()  # commits after ``base`` that touched the data, newest first
-    dirty: bool = False  # the working tree has uncommitted changes to the data (they count)
-    plans: tuple[Plan, ...] = ()
-    reason: str = ""  # set when there is no usable history
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +105,7 @@ class Headline:
         return 100.0 * self.done / self.tasks if self.tasks else 0.0
 
 
-class Section(StrEnum):
+class ReportSection(StrEnum):
     """A part of the meeting report; ``SECTION_ORDER`` is the one order every format follows."""
 
     FIGURES = "figures"  # 概况
@@ -142,7 +118,7 @@ class Section(StrEnum):
     NOTES = "notes"  # 注 (only when a deadline was assumed or unreadable)
 
 
-SECTION_ORDER = tuple(Section)
+SECTION_ORDER = tuple(ReportSection)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,12 +143,12 @@ class Report:
     banner: str = ""  # the data has errors: the report is incomplete (errors.incomplete_banner)
 
     @property
-    def sections(self) -> tuple[Section, ...]:
+    def sections(self) -> tuple[ReportSection, ...]:
         """The sections this report shows, in ``SECTION_ORDER``."""
-        absent = {
-            Section.BLOCKED: not self.blocked,
-            Section.STALE: not self.settings.stale_weeks,
-            Section.NOTES: not self.notes,
+        absent: dict[ReportSection, bool] = {
+            ReportSection.BLOCKED: not self.blocked,
+            ReportSection.STALE: not self.settings.stale_weeks,
+            ReportSection.NOTES: not self.notes,
         }
         return tuple(section for section in SECTION_ORDER if not absent.get(section, False))
 

@@ -17,11 +17,11 @@ from datetime import datetime
 from typing import Any
 
 from gkplan.ledger import HEADERS, META_SHEET, SHEET_TITLE, STATUS_CHOICES, Ledger, stamp_text
-from gkplan.query import Light
+from gkplan.model import Light, Scheme
 from gkplan.render.grid import display_width
+from gkplan.render.palette import swatch
 from gkplan.render.report_xlsx import DATE_FORMAT
-from gkplan.render.views import deadline_text
-from gkplan.settings import Scheme, swatch
+from gkplan.render.wording import deadline_text
 
 WIDTHS = {
     "序号": 6,

@@ -13,8 +13,10 @@ import html
 from collections.abc import Callable, Iterable, Sequence
 
 from gkplan import __version__
-from gkplan.query import Light, Row, UnitTally
+from gkplan.model import Light, Scheme
+from gkplan.query import Row, UnitTally
 from gkplan.render.grid import display_width
+from gkplan.render.palette import swatch
 from gkplan.render.report_text import (
     base_text,
     blocked_notes,
@@ -33,9 +35,8 @@ from gkplan.render.report_text import (
     unfinished_units,
     unit_headers,
 )
-from gkplan.render.views import days_text, deadline_text
-from gkplan.report import Report, Section
-from gkplan.settings import Scheme, swatch
+from gkplan.render.wording import days_text, deadline_text, iso
+from gkplan.report import Report, ReportSection
 
 FONTS = (
     '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "微软雅黑", "Noto Sans CJK SC", '
@@ -171,7 +172,7 @@ def render_html(report: Report) -> str:
 
 
 def _figures(report: Report) -> str:
-    parts = [f'<section class="figures" aria-label="{esc(section_title(report, Section.FIGURES))}">']
+    parts = [f'<section class="figures" aria-label="{esc(section_title(report, ReportSection.FIGURES))}">']
     for label, value in headline_cells(report):
         cls = "card"
         if label == "逾期" and value != "0":
@@ -186,13 +187,13 @@ def _figures(report: Report) -> str:
     return "\n".join(parts)
 
 
-def _section(report: Report, section: Section, element_id: str, body: str) -> str:
+def _section(report: Report, section: ReportSection, element_id: str, body: str) -> str:
     return f'<section id="{element_id}"><h2>{esc(section_title(report, section))}</h2>\n{body}\n</section>'
 
 
 def _late(report: Report) -> str:
     if not report.late:
-        return _section(report, Section.LATE, "late", '<p class="empty">没有逾期任务。</p>')
+        return _section(report, ReportSection.LATE, "late", '<p class="empty">没有逾期任务。</p>')
     q = report.qualified
     rows = [
         [
@@ -200,18 +201,18 @@ def _late(report: Report) -> str:
             _task_cell(r),
             _td(chips(r.behind_units)),
             _td(esc(deadline_text(r.task)), "nowrap"),
-            _td(esc(r.due.isoformat() if r.due else "—"), "date"),
+            _td(esc(iso(r.due) or "—"), "date"),
             _td(f'<span class="late-days">{late_days(r)} 天</span>', "num"),
         ]
         for r in report.late
     ]
     table = _table(["序号", "任务", "未完成单位", "时间节点", "截止日期", "逾期"], rows, numeric=(5,))
-    return _section(report, Section.LATE, "late", table)
+    return _section(report, ReportSection.LATE, "late", table)
 
 
 def _due_soon(report: Report) -> str:
     if not report.due_soon:
-        return _section(report, Section.DUE_SOON, "soon", f'<p class="empty">{report.settings.warn_days} 天内没有到期的任务。</p>')
+        return _section(report, ReportSection.DUE_SOON, "soon", f'<p class="empty">{report.settings.warn_days} 天内没有到期的任务。</p>')
     q = report.qualified
     rows = [
         [
@@ -219,14 +220,14 @@ def _due_soon(report: Report) -> str:
             _task_cell(r),
             _td(chips(unfinished_units(r))),
             _td(esc(deadline_text(r.task)), "nowrap"),
-            _td(esc(r.due.isoformat() if r.due else "—"), "date"),
+            _td(esc(iso(r.due) or "—"), "date"),
             _td(esc(days_text(r)), "num"),
             _td(esc(r.status.label), "nowrap"),
         ]
         for r in report.due_soon
     ]
     table = _table(["序号", "任务", "未完成单位", "时间节点", "截止日期", "剩余", "状态"], rows, numeric=(5,))
-    return _section(report, Section.DUE_SOON, "soon", table)
+    return _section(report, ReportSection.DUE_SOON, "soon", table)
 
 
 def _blocked(report: Report) -> str:
@@ -235,19 +236,19 @@ def _blocked(report: Report) -> str:
         [_td(esc(r.task.key(q)), "key"), _task_cell(r, False), _td(chips(blocked_units(r))), _td(esc(blocked_notes(r)))]
         for r in report.blocked
     ]
-    return _section(report, Section.BLOCKED, "blocked", _table(["序号", "任务", "受阻单位", "说明"], rows))
+    return _section(report, ReportSection.BLOCKED, "blocked", _table(["序号", "任务", "受阻单位", "说明"], rows))
 
 
 def _stale(report: Report) -> str:
     if not report.stale:
-        return _section(report, Section.STALE, "stale", '<p class="empty">没有。</p>')
+        return _section(report, ReportSection.STALE, "stale", '<p class="empty">没有。</p>')
     rows = [[_td(esc(r.task.key(report.qualified)), "key"), _task_cell(r, False), _td(esc(stale_since(r)))] for r in report.stale]
-    return _section(report, Section.STALE, "stale", _table(["序号", "任务", "久无进展的单位（最近登记）"], rows))
+    return _section(report, ReportSection.STALE, "stale", _table(["序号", "任务", "久无进展的单位（最近登记）"], rows))
 
 
 def _units(report: Report) -> str:
     chart = unit_chart(report.units, report.settings.scheme, report.settings.warn_days)
-    return _section(report, Section.UNITS, "units", f"{chart}\n{_unit_table(report)}")
+    return _section(report, ReportSection.UNITS, "units", f"{chart}\n{_unit_table(report)}")
 
 
 def _unit_table(report: Report) -> str:
@@ -322,9 +323,9 @@ def _changes(report: Report) -> str:
     q = report.qualified
     if changes is None:
         note = report.history_note or "未读取修改历史"
-        title = esc(section_title(report, Section.CHANGES))
+        title = esc(section_title(report, ReportSection.CHANGES))
         return f'<section class="changes-missing" id="changes"><h2>{title}</h2><p class="muted">{esc(note)}；本节从略。</p></section>'
-    parts = [f'<section class="changes" id="changes"><h2>{esc(section_title(report, Section.CHANGES))}</h2>']
+    parts = [f'<section class="changes" id="changes"><h2>{esc(section_title(report, ReportSection.CHANGES))}</h2>']
     parts.append(f'<p class="muted">{esc(base_text(changes.history))}</p>')
     if changes.empty:
         parts.append('<p class="empty">期间进展、说明和计划都没有变化。</p></section>')
@@ -336,7 +337,7 @@ def _changes(report: Report) -> str:
                 _td(f'<span class="task">{esc(c.task.name)}</span>'),
                 _td(esc(change_unit(c))),
                 _td(f'{esc(status_label(c.before))}<span class="arrow">→</span><b>{esc(status_label(c.after))}</b>'),
-                _td(esc(c.date.isoformat() if c.date else ""), "date"),
+                _td(esc(iso(c.date) or ""), "date"),
                 _td(esc(c.by)),
             ]
             for c in changes.statuses
@@ -355,13 +356,13 @@ def _changes(report: Report) -> str:
     return "".join(parts)
 
 
-_SECTION_HTML: dict[Section, Callable[[Report], str]] = {
-    Section.FIGURES: _figures,
-    Section.LATE: _late,
-    Section.DUE_SOON: _due_soon,
-    Section.BLOCKED: _blocked,
-    Section.STALE: _stale,
-    Section.UNITS: _units,
-    Section.CHANGES: _changes,
-    Section.NOTES: _notes,
+_SECTION_HTML: dict[ReportSection, Callable[[Report], str]] = {
+    ReportSection.FIGURES: _figures,
+    ReportSection.LATE: _late,
+    ReportSection.DUE_SOON: _due_soon,
+    ReportSection.BLOCKED: _blocked,
+    ReportSection.STALE: _stale,
+    ReportSection.UNITS: _units,
+    ReportSection.CHANGES: _changes,
+    ReportSection.NOTES: _notes,
 }

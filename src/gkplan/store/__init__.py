@@ -16,8 +16,7 @@ from pathlib import Path, PurePath, PurePosixPath
 from typing import Any, TypeVar
 
 from gkplan.errors import DataError, Problem, Severity
-from gkplan.model import Plan, Source, Task, UnitDirectory
-from gkplan.settings import Settings
+from gkplan.model import Plan, Settings, Source, Task, UnitDirectory
 from gkplan.store import cache
 from gkplan.store.reader import Document, decode, display_path, parse_text, read_bytes
 
@@ -175,7 +174,7 @@ def load_units(path: Path, *, keep: dict[str, Document] | None = None) -> tuple[
 
 def units_from_bytes(raw: bytes, shown: str, *, keep: dict[str, Document] | None = None) -> tuple[UnitDirectory, list[Problem]]:
     """The content of a ``units.yaml`` (also an old version from git) -> the unit directory."""
-    from gkplan.store.compact import pack_units, unpack_units
+    from gkplan.store.cache_codec import pack_units, unpack_units
 
     key = cache.cache_key("units", shown, raw)
     if keep is None and (packed := cache.load("units", key)) is not None:
@@ -226,7 +225,7 @@ def plan_from_bytes(
     ``packed`` collects the cache entries read, by key, for an update to patch
     (``remember_update``) without reading them again.
     """
-    from gkplan.store.compact import pack_plan, unpack_plan
+    from gkplan.store.cache_codec import pack_plan, unpack_plan
 
     key = cache.cache_key("plan", shown, raw, units_raw)
     if keep is None and units_ok and (entry := cache.load("plans", key)) is not None:
@@ -427,7 +426,7 @@ def remember_update(plan: Plan, result: Any, packed: dict[str, Any] | None = Non
     """
     from dataclasses import replace
 
-    from gkplan.store.compact import patch_plan
+    from gkplan.store.cache_codec import patch_plan
 
     if not result.written or not result.original or plan.source is None:
         return

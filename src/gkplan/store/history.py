@@ -17,8 +17,7 @@ from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 
 from gkplan.errors import DataError, UsageError
-from gkplan.model import Plan
-from gkplan.report import Commit, History
+from gkplan.model import Commit, History, Plan
 
 GIT_TIMEOUT = 20.0  # seconds for one git command; a network drive can be slow, a hang is not fine
 _FORMAT = "%H%x1f%h%x1f%cI%x1f%an%x1f%s"

@@ -29,7 +29,7 @@ from gkplan.model import Group, Plan, Task
 from gkplan.store.atomic import atomic_write
 from gkplan.store.build import PROGRESS_FIELDS, TASK_FIELDS, VERIFIED_FIELDS, build_plan
 from gkplan.store.reader import LINES, decode, display_path, fields, parse_text, read_bytes
-from gkplan.store.yamltext import Block, BlockEditor, detect_step, find_task_block, format_scalar, format_value, strip_positions
+from gkplan.store.yamltext import BlockEditor, TaskSpan, detect_step, find_task_block, format_scalar, format_value, strip_positions
 from gkplan.updates import Edit, Request, plan_edit
 
 LOCK_TIMEOUT = 30.0  # seconds to wait for another gkplan writing the same file
@@ -141,7 +141,7 @@ def edit_text(text: str, plan: Plan, task_id: int, request: Request, key: str, s
     return apply_request(text, block, old_item, before, plan, request, key, shown)
 
 
-def read_task(text: str, plan: Plan, task_id: int, shown: str) -> tuple[Block, dict[Any, Any], Task]:
+def read_task(text: str, plan: Plan, task_id: int, shown: str) -> tuple[TaskSpan, dict[Any, Any], Task]:
     """The task's block in ``text``, its parsed item and the task as the model sees it."""
     block = find_task_block(text, task_id, shown)
     old_item = _single_item(block.text, shown)
@@ -150,7 +150,7 @@ def read_task(text: str, plan: Plan, task_id: int, shown: str) -> tuple[Block, d
 
 def apply_request(
     text: str,
-    block: Block,
+    block: TaskSpan,
     old_item: dict[Any, Any],
     before: Task,
     plan: Plan,
@@ -257,7 +257,7 @@ def update_files(edits: list[FileEdit], *, write: bool = True, timeout: float = 
     return [result for result, *_ in prepared]
 
 
-def apply_edit(block: Block, edit: Edit, unit_key: str | None, *, step: int, newline: str, shown: str) -> str:
+def apply_edit(block: TaskSpan, edit: Edit, unit_key: str | None, *, step: int, newline: str, shown: str) -> str:
     """The block's new text with ``edit`` applied; only the lines that change differ."""
     editor = BlockEditor(block.text, shown, step=step, newline=newline)
     try:
@@ -331,7 +331,7 @@ def _build_task(item: dict[Any, Any], plan: Plan, shown: str, task_id: int) -> T
     return built.tasks[0]
 
 
-def _progress_key(item: dict[Any, Any], edit: Edit, plan: Plan, shown: str, block: Block) -> str | None:
+def _progress_key(item: dict[Any, Any], edit: Edit, plan: Plan, shown: str, block: TaskSpan) -> str | None:
     """The key the unit's entry has in the file (a hand-written alias is kept), or the unit's name."""
     if edit.unit is None:
         return None
@@ -353,7 +353,7 @@ def _progress_key(item: dict[Any, Any], edit: Edit, plan: Plan, shown: str, bloc
     return str(keys[0]) if keys else edit.unit
 
 
-def _item_step(item: dict[Any, Any], block: Block) -> int:
+def _item_step(item: dict[Any, Any], block: TaskSpan) -> int:
     """Fallback indentation step: how far the task's keys sit right of its dash."""
     return int(item[LINES][""][1]) - 1 - block.dash_col
 

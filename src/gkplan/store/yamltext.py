@@ -161,7 +161,7 @@ def detect_step(text: str) -> int | None:
 
 
 @dataclass(frozen=True, slots=True)
-class Block:
+class TaskSpan:
     """A task's lines: ``text[start:end]`` of the file, beginning at 1-based ``line``."""
 
     start: int
@@ -194,7 +194,7 @@ def _id_values(task_id: int) -> re.Pattern[str]:
     return re.compile(rf"id[ \t]*:[ \t]*({plain}|{odd})[ \t]*(?:#[^\n]*?)?\r?$", re.M)
 
 
-def find_task_block(text: str, task_id: int, shown: str) -> Block:
+def find_task_block(text: str, task_id: int, shown: str) -> TaskSpan:
     """The block of the item ``id: task_id`` in the top-level ``tasks:`` sequence."""
     hint = "请按 README 的块写法手工登记，或运行 gkplan check 查看问题"
     tasks = _TASKS_KEY.search(text)
@@ -208,7 +208,7 @@ def find_task_block(text: str, task_id: int, shown: str) -> Block:
     region = _REGION_END.search(text, first.end())
     region_end = region.start() if region else len(text)
     block_end = re.compile(rf"^ {{0,{dash_col}}}[^ \t\r\n#]", re.M)
-    found: list[Block] = []
+    found: list[TaskSpan] = []
     failure: DataError | None = None
     for value in _id_values(task_id).finditer(text, first.start(), region_end):
         line_start = text.rfind("\n", 0, value.start()) + 1
@@ -246,7 +246,7 @@ def find_task_block(text: str, task_id: int, shown: str) -> Block:
             and not isinstance(data[0].get("id"), bool)
             and data[0][LINES].get("id", (0, 0))[0] == id_line
         ):
-            block = Block(start, end, text.count("\n", 0, start) + 1, block_text, dash_col)
+            block = TaskSpan(start, end, text.count("\n", 0, start) + 1, block_text, dash_col)
             if all(b.start != block.start for b in found):
                 found.append(block)
     if not found:
@@ -536,7 +536,7 @@ def as_mapping(value: Any, depth: int) -> dict[Any, Any] | None:
 
 
 def emit_block(mapping: dict[Any, Any], col: int, step: int) -> list[str]:
-    """Block-style lines (no endings) for plain data made of mappings and scalars."""
+    """TaskSpan-style lines (no endings) for plain data made of mappings and scalars."""
     lines: list[str] = []
     for key in fields(mapping):
         value = mapping[key]

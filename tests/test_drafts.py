@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from gkplan.model import Plan
 from gkplan.store import load_workspace
-from gkplan.store.emit import (
+from gkplan.store.drafts import (
     GroupDraft,
     PlanDraft,
     SectionDraft,

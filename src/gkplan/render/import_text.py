@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from gkplan.errors import Problem
-from gkplan.importer import FIELD_LABELS, ImportResult, deadline_report, suggest_units
+from gkplan.importer import COLUMN_LABELS, ImportResult, deadline_report, suggest_units
 from gkplan.model import UnitDirectory
-from gkplan.store.emit import emit_units
+from gkplan.store.drafts import emit_units
 
 LIST_LIMIT = 20  # longer lists are cut, with a count of the rest
 
@@ -30,7 +30,7 @@ def import_summary(
     plan = result.plan
     tables = f" 等 {result.tables_used} 个表格" if result.tables_used > 1 else ""
     lines = [f"读取：{source}（{result.table_where}{tables}，表头在第 {result.header_line} 行）"]
-    columns = "、".join(f"{FIELD_LABELS[f]}＝{text}" for f, text in result.headers.items() if f != "note")
+    columns = "、".join(f"{COLUMN_LABELS[f]}＝{text}" for f, text in result.headers.items() if f != "note")
     lines.append(f"  表头：{columns}")
     if result.ignored:
         lines.append(f"  未导入的列：{'、'.join(result.ignored)}")

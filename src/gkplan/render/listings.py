@@ -1,17 +1,18 @@
-"""What each command prints, in each format, from rows the query layer already chose."""
+"""What ``list``, ``overdue``, ``due``, ``show``, ``units`` and ``summary`` print, in each format,
+from rows the query layer already chose."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from gkplan.model import DeadlineKind, Plan, Task
-from gkplan.query import Light, Row, UnitTally, deadline_notes
+from gkplan.model import DeadlineKind, Light, Plan, Scheme
+from gkplan.query import Row, UnitTally, deadline_notes
 from gkplan.render.grid import Grid, Output, markdown_lines, print_grid, write_csv
-from gkplan.settings import Scheme, swatch
+from gkplan.render.palette import swatch
+from gkplan.render.wording import days_text, deadline_text, iso, units_text
 
 
 class Format(StrEnum):
@@ -37,37 +38,6 @@ TASK_FIELDS = (
     "late_units",
     "content",
 )
-
-
-def iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
-def days_text(row: Row) -> str:
-    """剩余 column: never only a colour."""
-    if row.status.finished:
-        return row.status.label
-    if row.task.deadline.waiting:
-        return "待触发"
-    if row.days_left is None:
-        return "无法定日"
-    if row.overdue:
-        return f"逾期 {-row.days_left} 天"
-    if row.days_left < 0:
-        return "已过期"  # past due, but every unit in scope has finished its part
-    if row.days_left == 0:
-        return "今天到期"
-    if row.stale_units:  # yellow because nobody has recorded progress on a continuing duty
-        return f"剩 {row.days_left} 天，久无进展"
-    return f"剩 {row.days_left} 天"
-
-
-def units_text(names: Sequence[str]) -> str:
-    return "、".join(names)
-
-
-def task_key(task: Task, qualified: bool) -> str:
-    return task.key(qualified)
 
 
 def task_object(row: Row, qualified: bool = False) -> dict[str, Any]:
@@ -116,12 +86,6 @@ def task_grid(rows: Sequence[Row], qualified: bool, *, late_view: bool = False, 
             look.style,
         )
     return grid
-
-
-def deadline_text(task: Task) -> str:
-    if task.deadline.kind is DeadlineKind.MISSING:
-        return "（未填）"
-    return task.deadline.phrase or ""
 
 
 def print_tasks(
