@@ -16,6 +16,19 @@ def cached_files(kind: str) -> list[Path]:
     return sorted((folder / kind).glob("*.marshal")) if (folder / kind).exists() else []
 
 
+FOLDER: list[Path | None] = []
+
+
+def off() -> None:
+    """``GKPLAN_NO_CACHE=1``, as the CLI passes it down."""
+    FOLDER.append(cache.cache_dir())
+    cache.use(None)
+
+
+def on() -> None:
+    cache.use(FOLDER.pop())
+
+
 def names(data_dir: Path) -> dict[int, str]:
     return {t.id: t.name for t in load_workspace(data_dir).tasks}
 
@@ -84,9 +97,9 @@ def test_nothing_is_cached_for_a_file_with_errors(data_dir: Path) -> None:
 
 
 def test_cache_can_be_turned_off_or_deleted(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GKPLAN_NO_CACHE", "1")
+    off()
     load_workspace(data_dir)
-    monkeypatch.delenv("GKPLAN_NO_CACHE")
+    on()
     assert cached_files("plans") == []
     load_workspace(data_dir)
     folder = cache.cache_dir()
@@ -100,7 +113,7 @@ def test_cache_can_be_turned_off_or_deleted(data_dir: Path, monkeypatch: pytest.
 def test_unwritable_cache_is_harmless(data_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("x", encoding="utf-8")
-    monkeypatch.setenv("GKPLAN_CACHE_DIR", str(blocker / "cache"))
+    cache.use(blocker / "cache")
     assert len(load_workspace(data_dir).tasks) == 32
 
 
@@ -110,8 +123,8 @@ def test_warm_run_does_not_import_the_yaml_parser(data_dir: Path, tmp_path: Path
 
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / ".cache")}
     code = (
-        "import sys; from pathlib import Path; from gkplan.store import load_workspace; "
-        "load_workspace(Path(sys.argv[1])); print('yaml' in sys.modules)"
+        "import sys; from gkplan.cli import data_dir; from gkplan.store import load_workspace; "
+        "load_workspace(data_dir(sys.argv[1])); print('yaml' in sys.modules)"
     )
     cold = subprocess.run([sys.executable, "-c", code, str(data_dir)], capture_output=True, text=True, env=env, check=True)
     warm = subprocess.run([sys.executable, "-c", code, str(data_dir)], capture_output=True, text=True, env=env, check=True)
@@ -138,9 +151,9 @@ def test_an_update_leaves_a_correct_warm_cache(data_dir: Path, monkeypatch: pyte
         assert len(cached_files("plans")) == entries + 1  # the new content, cached by the update itself
         cached = load_workspace(data_dir)
         assert len(cached_files("plans")) == entries + 1  # … and used: nothing parsed or saved again
-        monkeypatch.setenv("GKPLAN_NO_CACHE", "1")
+        off()
         fresh = load_workspace(data_dir)
-        monkeypatch.delenv("GKPLAN_NO_CACHE")
+        on()
         assert cached.plans == fresh.plans
         assert cached.problems == fresh.problems == []
     task = {t.id: t for t in load_workspace(data_dir).tasks}
@@ -163,7 +176,7 @@ def test_the_refreshed_cache_keeps_warnings_below_the_edit_at_their_new_lines(da
     result = update_task(plan_file(plan), plan, 2, Request(Action.DONE, unit="就业培训科", note="已认定"), "2")
     remember_update(plan, result)
     cached = load_workspace(data_dir)
-    monkeypatch.setenv("GKPLAN_NO_CACHE", "1")
+    off()
     fresh = load_workspace(data_dir)
     assert cached.plans == fresh.plans
     assert cached.problems == fresh.problems
@@ -183,7 +196,7 @@ def test_an_update_made_in_between_is_not_lost_from_the_cache(data_dir: Path, mo
     b_result = update_task(plan_file(stale), stale, 2, Request(Action.DONE, unit="就业培训科"), "2")
     remember_update(stale, b_result)
     cached = load_workspace(data_dir)
-    monkeypatch.setenv("GKPLAN_NO_CACHE", "1")
+    off()
     fresh = load_workspace(data_dir)
     assert cached.plans == fresh.plans
     task = {t.id: t for t in cached.tasks}

@@ -8,7 +8,7 @@ import pytest
 
 from gkplan.errors import DataError, Severity
 from gkplan.store import load_workspace, plan_files, plan_files_in
-from gkplan.store.reader import LINES, fields, parse_text, position, read_document
+from gkplan.store.reader import LINES, fields, parse_text, position, read_document, set_max_bytes
 from tests.conftest import SHIPPED_DATA
 from tests.conftest import SMALL_UNITS as UNITS
 
@@ -101,7 +101,7 @@ def test_gbk_file_is_refused_with_the_fix(tmp_path: Path) -> None:
 
 
 def test_oversized_file_is_refused_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GKPLAN_MAX_BYTES", "100")
+    set_max_bytes(100)
     path = tmp_path / "t.yaml"
     path.write_text(PLAN, encoding="utf-8")
     with pytest.raises(DataError) as caught:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TextIO, TypeVar
 
 import typer
 
@@ -124,14 +124,72 @@ AllowErrorsOption = Annotated[
 ]
 
 
+DATA_ENV = "GKPLAN_DATA"
+
+
+def data_dir(option: str | None) -> Path:
+    """``--data``, else ``$GKPLAN_DATA``, else the nearest ``data/``; and how the store reads it
+    (cache folder, size limit), decided from the environment here, once."""
+    from gkplan.store import configure, find_data_dir
+
+    configure(cache_dir=cache_location(), max_bytes=max_file_bytes())
+    chosen, origin = (option, "--data") if option else (os.environ.get(DATA_ENV), DATA_ENV)
+    return find_data_dir(chosen, origin=origin)
+
+
+def cache_location() -> Path | None:
+    """``$GKPLAN_CACHE_DIR``, else ``$XDG_CACHE_HOME/gkplan``, else ``~/.cache/gkplan``
+    (``%LOCALAPPDATA%`` on Windows); ``GKPLAN_NO_CACHE=1``: none."""
+    if os.environ.get("GKPLAN_NO_CACHE"):
+        return None
+    if explicit := os.environ.get("GKPLAN_CACHE_DIR"):
+        return Path(explicit)
+    if xdg := os.environ.get("XDG_CACHE_HOME"):
+        return Path(xdg) / "gkplan"
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "gkplan" / "cache"
+    return Path.home() / ".cache" / "gkplan"
+
+
+def max_file_bytes() -> int:
+    """``$GKPLAN_MAX_BYTES``: the largest data file gkplan reads (default 64 MB)."""
+    from gkplan.store.reader import MAX_BYTES_DEFAULT
+
+    try:
+        return int(os.environ.get("GKPLAN_MAX_BYTES", MAX_BYTES_DEFAULT))
+    except ValueError:
+        return MAX_BYTES_DEFAULT
+
+
+def terminal_output(stream: TextIO | None = None) -> Output:
+    """Where and how to print, from the stream and the environment (``NO_COLOR``, ``TERM``, ``COLUMNS``)."""
+    stream = stream or sys.stdout
+    terminal = bool(getattr(stream, "isatty", lambda: False)())
+    no_color = "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb"
+    return Output(stream, terminal, terminal and not no_color, terminal_width(stream))
+
+
+def terminal_width(stream: TextIO) -> int:
+    """An exported ``COLUMNS`` wins (bash sets it without exporting), then the terminal's own size."""
+    from gkplan.render.grid import FALLBACK_WIDTH
+
+    given = os.environ.get("COLUMNS", "").strip()
+    if given.isdigit() and int(given) > 0:
+        return int(given)
+    try:
+        return os.get_terminal_size(stream.fileno()).columns or FALLBACK_WIDTH
+    except (AttributeError, ValueError, OSError):  # no file descriptor (tests' StringIO), or not a terminal
+        return FALLBACK_WIDTH
+
+
 def load(data: str | None, plans: list[str] | None = None, *, packed: dict[str, Any] | None = None, warn: bool = True) -> Any:
     """Load the workspace (``--plan``: only those plans); ``warn``: say on stderr when the data has problems.
 
     Reports pass ``warn=False``: they show ``banner(workspace)`` in the output itself instead.
     """
-    from gkplan.store import find_data_dir, load_workspace
+    from gkplan.store import load_workspace
 
-    workspace = load_workspace(find_data_dir(data), tuple(plans or ()), packed=packed)
+    workspace = load_workspace(data_dir(data), tuple(plans or ()), packed=packed)
     errors = [p for p in workspace.problems if p.severity is Severity.ERROR]
     if errors and warn:
         print(f"gkplan: 警告：数据有 {len(errors)} 处错误，报表可能不完整；首个：{errors[0]}", file=sys.stderr)
@@ -221,7 +279,7 @@ def list_tasks(
     rows = query.sort_rows(query.apply_filters(rows, filters, workspace.plans))
     from gkplan.render.listings import count_line, print_tasks
 
-    out, warning = Output.for_stream(), banner(workspace)
+    out, warning = terminal_output(), banner(workspace)
     announce(out, warning, fmt)
     print_tasks(out, rows, fmt, qualified=workspace.qualified, summary=count_line(rows), scheme=rules.scheme)
     finish(warning, allow_errors)
@@ -246,7 +304,7 @@ def overdue(
     rows = query.sort_rows(query.overdue(query.rows_for(candidates, day, scope, rules.warn_days)))
     from gkplan.render.listings import print_tasks
 
-    out, warning = Output.for_stream(), banner(workspace)
+    out, warning = terminal_output(), banner(workspace)
     announce(out, warning, fmt)
     print_tasks(
         out,
@@ -291,7 +349,7 @@ def due(
     rows = query.sort_rows(query.due_within(rows, day, within))
     from gkplan.render.listings import print_tasks
 
-    out, warning = Output.for_stream(), banner(workspace)
+    out, warning = terminal_output(), banner(workspace)
     announce(out, warning, fmt)
     print_tasks(
         out,
@@ -323,7 +381,7 @@ def show(
     row = query.evaluate(task, day, query.EVERYONE, rules.warn_days, stale_weeks=rules.stale_weeks)
     from gkplan.render.listings import print_show
 
-    out, warning = Output.for_stream(), banner(workspace)
+    out, warning = terminal_output(), banner(workspace)
     announce(out, warning, fmt)
     print_show(out, workspace.plan_of(task), row, fmt, workspace.qualified, rules.scheme)
     finish(warning, allow_errors)
@@ -342,7 +400,7 @@ def units(
     workspace = load(data, plan, warn=False)
     from gkplan.render.listings import print_units
 
-    out, warning = Output.for_stream(), banner(workspace)
+    out, warning = terminal_output(), banner(workspace)
     announce(out, warning, fmt)
     print_units(out, workspace.plans, query.task_counts(workspace.plans), fmt)
     finish(warning, allow_errors)
@@ -363,7 +421,7 @@ def summary(
     from gkplan.render.listings import print_summary
 
     rules = office_rules(workspace, warn_days)
-    out, warning = Output.for_stream(), banner(workspace)
+    out, warning = terminal_output(), banner(workspace)
     announce(out, warning, fmt)
     tallies = query.tally_units(workspace.plans, day, query.EVERYONE, rules.warn_days, stale_weeks=rules.stale_weeks)
     print_summary(out, tallies, fmt, rules.warn_days, rules.scheme)
@@ -537,13 +595,13 @@ def import_plan(
 
     from gkplan.errors import DataError
     from gkplan.render.import_text import import_summary
-    from gkplan.store import UNITS_FILE, find_data_dir, load_units, load_workspace
+    from gkplan.store import UNITS_FILE, load_units, load_workspace
     from gkplan.store.atomic import atomic_write, refuse_existing
     from gkplan.store.drafts import check_plan_text, emit_plan
     from gkplan.store.reader import display_path
 
     try:
-        root: Path | None = find_data_dir(data)
+        root: Path | None = data_dir(data)
     except DataError:
         if output is None or data:
             raise
@@ -668,7 +726,7 @@ def date_command(
     start = parse_day(anchor, "--from") if anchor else None
     plan_year = year if year is not None else (day.year if given_today or start is None else start.year)
     deadline = resolve_deadline(phrase, plan_year, anchor=start)
-    print_deadline(Output.for_stream(), deadline, fmt, year=plan_year, today=day if given_today else None, anchor=start)
+    print_deadline(terminal_output(), deadline, fmt, year=plan_year, today=day if given_today else None, anchor=start)
 
 
 @command("check")
@@ -685,10 +743,9 @@ def check(
     有错误时退出码为 1；只有警告时为 0（--strict 时为 1）。审阅合并请求前运行，或放进 CI。
     """
     from gkplan.render.check import print_check
-    from gkplan.store import find_data_dir
     from gkplan.validate import check_data
 
-    result = check_data(find_data_dir(data))
+    result = check_data(data_dir(data))
     print_check(sys.stdout, result, fmt, strict=strict)
     if result.failed(strict=strict):
         raise typer.Exit(code=int(ExitCode.PROBLEMS))
@@ -816,11 +873,11 @@ def report(
     if fmt is ReportFormat.TABLE and output is None:
         from gkplan.render.report_text import render_table
 
-        render_table(result, Output.for_stream())
+        render_table(result, terminal_output())
     else:
         send_output(render_report(result, fmt), output)
         if output is not None:  # the file carries the banner; say it where the person is too
-            announce(Output.for_stream(), warning, "file")
+            announce(terminal_output(), warning, "file")
     finish(warning, allow_errors)
 
 
@@ -872,7 +929,7 @@ def ics(
         keys = "、".join(row.task.key(workspace.qualified) for row in agenda.skipped)
         print(f"gkplan: 跳过 {len(agenda.skipped)} 项没有确定日期的任务（无法定日或等待触发）：{keys}", file=sys.stderr)
     warning = banner(workspace)
-    announce(Output.for_stream(), warning, "ics")  # on stderr; the calendar's description says it too
+    announce(terminal_output(), warning, "ics")  # on stderr; the calendar's description says it too
     send_output(render_ics(agenda, day, banner=warning), output)
     finish(warning, allow_errors)
 
@@ -893,7 +950,7 @@ def review(
     from gkplan.render.review_text import print_review
     from gkplan.review import review as review_units
 
-    out, warning = Output.for_stream(), banner(workspace)
+    out, warning = terminal_output(), banner(workspace)
     announce(out, warning, fmt.value)
     print_review(out, review_units(workspace.plans, day, scope), fmt.value, day, workspace.qualified)
     finish(warning, allow_errors)
@@ -1017,10 +1074,9 @@ def diff(
     """计划数据在两个 git 版本之间改了什么：任务、截止日期、进展、单位，以及受影响的任务。有差异时退出码也是 0。"""
     from gkplan.plandiff import diff_snapshots
     from gkplan.render.diff_formats import print_diff
-    from gkplan.store import find_data_dir
     from gkplan.store.revisions import default_base, file_changes, open_repository, resolve_revision, short, snapshot
 
-    repo = open_repository(find_data_dir(data))
+    repo = open_repository(data_dir(data))
     head_rev = resolve_revision(repo, head, "--head") if head is not None else None
     if base is not None:
         base_rev, base_name = resolve_revision(repo, base, "比较的版本"), base
@@ -1030,7 +1086,7 @@ def diff(
     head_label = f"{head}（{short(repo, head_rev)}）" if head_rev and head is not None else "工作区"
     old, new = snapshot(repo, base_rev, base_label), snapshot(repo, head_rev, head_label)
     files = file_changes(repo, base_rev, head_rev)
-    print_diff(Output.for_stream(), diff_snapshots(old, new, files.renamed, files.touched), fmt.value)
+    print_diff(terminal_output(), diff_snapshots(old, new, files.renamed, files.touched), fmt.value)
 
 
 # --- 台账报送: ledger / collect (issue 17) ----------------------------------------------------

@@ -32,7 +32,7 @@ from gkplan.charsets import CJK, INVISIBLE, LINE_SEPARATORS, SPACES
 from gkplan.deadlines import deadline_for_task
 from gkplan.errors import DataError, UsageError
 from gkplan.model import DeadlineKind
-from gkplan.store.drafts import GroupDraft, PlanDraft, SectionDraft, TaskDraft, UnitDraft
+from gkplan.store.drafts import GroupDraft, PlanDraft, SectionDraft, TaskDraft, UnitDraft, emit_units
 from gkplan.store.tables import SourceTable
 
 # What each column is called in real tables. Matching ignores spaces, line breaks and
@@ -271,6 +271,12 @@ def group_kind(name: str) -> str:
     if re.search(r"(局属|直属|下属|所属|事业)", name):
         return AFFILIATE_KIND
     return ""
+
+
+def units_yaml_for(names: Sequence[str]) -> str:
+    """The ``units.yaml`` text (``suggest_units``) a user can paste for names it lacks."""
+    units, groups = suggest_units(names)
+    return emit_units(units, groups)
 
 
 def suggest_units(names: Sequence[str]) -> tuple[list[UnitDraft], list[GroupDraft]]:

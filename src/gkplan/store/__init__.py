@@ -18,12 +18,11 @@ from typing import Any, TypeVar
 from gkplan.errors import DataError, Problem, Severity
 from gkplan.model import Plan, Settings, Source, Task, UnitDirectory
 from gkplan.store import cache
-from gkplan.store.reader import Document, decode, display_path, parse_text, read_bytes
+from gkplan.store.reader import MAX_BYTES_DEFAULT, Document, decode, display_path, parse_text, read_bytes, set_max_bytes
 
 UNITS_FILE = "units.yaml"
 TASKS_FILE = "tasks.yaml"
 NOT_PLANS = {UNITS_FILE, "settings.yaml"}
-DATA_ENV = "GKPLAN_DATA"
 P = TypeVar("P", bound=PurePath)  # a file on disk, or a path inside a git commit
 _HERE = PurePosixPath()
 
@@ -57,15 +56,21 @@ class Workspace:
         return next(plan for plan in self.plans if plan.id == task.plan)
 
 
-def find_data_dir(explicit: str | None = None, *, cwd: Path | None = None) -> Path:
-    """``--data``, else ``$GKPLAN_DATA``, else the nearest ``data/`` upward from ``cwd``."""
-    chosen = explicit or os.environ.get(DATA_ENV)
+def configure(*, cache_dir: Path | None, max_bytes: int = MAX_BYTES_DEFAULT) -> None:
+    """What the CLI decided from the environment: where the parse cache lives (``None``:
+    no cache) and the largest data file read. Nothing in the store reads the environment."""
+    cache.use(cache_dir)
+    set_max_bytes(max_bytes)
+
+
+def find_data_dir(chosen: str | None = None, *, origin: str = "--data", cwd: Path | None = None) -> Path:
+    """The folder ``chosen`` names (``origin`` says where the name came from, for the
+    message), else the nearest ``data/`` upward from ``cwd``."""
     if chosen:
         path = Path(chosen).expanduser()
-        origin = "--data" if explicit else DATA_ENV
 
         def written(folder: Path) -> str:
-            return f"--data {display_path(folder)}" if explicit else f"{DATA_ENV}={folder.resolve()}"
+            return f"--data {display_path(folder)}" if origin == "--data" else f"{origin}={folder.resolve()}"
 
         if path.is_file():
             raise DataError(f"{origin} 应是数据目录，{chosen} 是一个文件", hint=f"请写它所在的目录：{written(path.parent)}")

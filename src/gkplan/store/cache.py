@@ -4,9 +4,9 @@
   ``units.yaml`` that governs it, the path shown in messages and gkplan's
   version): an edit within the same second, or on a shared drive with coarse
   timestamps, is a different key. Stale data cannot be served.
-- Stored outside the repository: ``$GKPLAN_CACHE_DIR``, else
-  ``$XDG_CACHE_HOME/gkplan``, else ``~/.cache/gkplan`` (``%LOCALAPPDATA%`` on
-  Windows). Safe to delete at any time; ``GKPLAN_NO_CACHE=1`` turns it off.
+- Stored outside the repository, in the folder the CLI chose (``use``; see
+  ``cli.cache_location``: ``$GKPLAN_CACHE_DIR``, ``$XDG_CACHE_HOME/gkplan``, …).
+  Until then there is no cache. Safe to delete at any time.
 - Entries hold plain tuples (``marshal``: fast, and it cannot run code when
   read, unlike pickle); a corrupt or foreign entry is ignored and rebuilt.
 - Nothing is written for a file with errors: bad files are always re-read, so
@@ -21,7 +21,6 @@ import contextlib
 import hashlib
 import marshal
 import os
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -33,18 +32,16 @@ _MAGIC = f"gkplan-cache/{FORMAT}/{__version__}".encode()
 MAX_AGE_DAYS = 60  # entries unused this long are removed when a new one is written
 
 
+_WHERE: dict[str, Path | None] = {"folder": None}  # where entries live; None: no cache
+
+
+def use(folder: Path | None) -> None:
+    """Keep entries in ``folder`` from now on (``None``: no cache). The CLI decides where."""
+    _WHERE["folder"] = folder
+
+
 def cache_dir() -> Path | None:
-    if os.environ.get("GKPLAN_NO_CACHE"):
-        return None
-    explicit = os.environ.get("GKPLAN_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    if xdg:
-        return Path(xdg) / "gkplan"
-    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
-        return Path(os.environ["LOCALAPPDATA"]) / "gkplan" / "cache"
-    return Path.home() / ".cache" / "gkplan"
+    return _WHERE["folder"]
 
 
 def cache_key(*parts: bytes | str) -> str:
