@@ -202,3 +202,24 @@ def test_an_update_made_in_between_is_not_lost_from_the_cache(data_dir: Path, mo
     task = {t.id: t for t in cached.tasks}
     assert task[14].progress["高服中心"].note == "等待答复"
     assert task[2].progress["就业培训科"].status.value == "done"
+
+
+def test_writing_a_new_entry_prunes_old_and_surplus_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache once grew without bound: prune() was never called."""
+    import time
+
+    cache.use(tmp_path / "pruned")
+    folder = tmp_path / "pruned" / "plans"
+    folder.mkdir(parents=True)
+    now = time.time()
+    for number in range(8):
+        entry = folder / f"{number:040x}.marshal"
+        entry.write_bytes(b"x")
+        age_days = 90 if number < 3 else number  # three unused for 90 days, five recently used
+        os.utime(entry, (now - age_days * 86400, now - age_days * 86400))
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 4)
+    cache.save("plans", "new", ("value",))
+    left = sorted(p.name for p in folder.glob("*.marshal"))
+    # the 90-day ones went for age; of the rest, the least recently used beyond four went for count
+    assert left == sorted(["new.marshal", *(f"{n:040x}.marshal" for n in (3, 4, 5))])
+    assert cache.load("plans", "new") == ("value",)

@@ -30,9 +30,11 @@ from gkplan import __version__
 FORMAT = 2  # bump when the packed layout changes
 _MAGIC = f"gkplan-cache/{FORMAT}/{__version__}".encode()
 MAX_AGE_DAYS = 60  # entries unused this long are removed when a new one is written
+MAX_ENTRIES = 5000  # per kind; beyond it the least recently used go (a 600-file bench holds 600)
 
 
 _WHERE: dict[str, Path | None] = {"folder": None}  # where entries live; None: no cache
+_PRUNED: set[Path] = set()  # kinds' folders pruned by this process: once is enough
 
 
 def use(folder: Path | None) -> None:
@@ -88,10 +90,14 @@ def save(kind: str, key: str, value: Any) -> None:
             raise
     except (OSError, ValueError):
         return
+    if target not in _PRUNED:  # the cache grows only when something new is written: prune then, once a run
+        _PRUNED.add(target)
+        prune(kind)
 
 
 def prune(kind: str) -> None:
-    """Remove entries not used for ``MAX_AGE_DAYS`` (called once after a run that wrote some)."""
+    """Remove entries unused for ``MAX_AGE_DAYS``, then the least recently used beyond
+    ``MAX_ENTRIES`` (``load`` marks an entry used). Any failure leaves the cache as it is."""
     import time
 
     folder = cache_dir()
@@ -99,8 +105,11 @@ def prune(kind: str) -> None:
         return
     limit = time.time() - MAX_AGE_DAYS * 86400
     try:
-        for entry in os.scandir(folder / kind):
-            if entry.name.endswith(".marshal") and entry.stat().st_mtime < limit:
-                os.unlink(entry.path)
+        entries = [(entry.stat().st_mtime, entry.path) for entry in os.scandir(folder / kind) if entry.name.endswith(".marshal")]
     except OSError:
         return
+    entries.sort(reverse=True)  # most recently used first
+    for index, (used, path) in enumerate(entries):
+        if used < limit or index >= MAX_ENTRIES:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
