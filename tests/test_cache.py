@@ -170,11 +170,11 @@ def test_the_refreshed_cache_keeps_warnings_below_the_edit_at_their_new_lines(da
     path = data_dir / "tasks.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("    deadline: 10月底前\n", "    deadline: 10月底前完成报送\n", 1), encoding="utf-8")
-    workspace = load_workspace(data_dir)
+    workspace = load_workspace(data_dir, for_update=True)
     assert [p.code for p in workspace.problems] == ["deadline-leftover"]  # a warning on task 20, below task 2
     plan = workspace.plans[0]
     result = update_task(plan_file(plan), plan, 2, Request(Action.DONE, unit="就业培训科", note="已认定"), "2")
-    remember_update(plan, result)
+    remember_update(workspace, result)
     cached = load_workspace(data_dir)
     off()
     fresh = load_workspace(data_dir)
@@ -189,12 +189,14 @@ def test_an_update_made_in_between_is_not_lost_from_the_cache(data_dir: Path, mo
     from gkplan.store.writer import plan_file, update_task
     from gkplan.updates import Action, Request
 
-    stale = load_workspace(data_dir).plans[0]  # B has loaded
-    a_plan = load_workspace(data_dir).plans[0]
+    b_workspace = load_workspace(data_dir, for_update=True)  # B has loaded
+    stale = b_workspace.plans[0]
+    a_workspace = load_workspace(data_dir, for_update=True)
+    a_plan = a_workspace.plans[0]
     a_result = update_task(plan_file(a_plan), a_plan, 14, Request(Action.BLOCK, unit="高服中心", note="等待答复"), "14")
-    remember_update(a_plan, a_result)  # A is done
+    remember_update(a_workspace, a_result)  # A is done
     b_result = update_task(plan_file(stale), stale, 2, Request(Action.DONE, unit="就业培训科"), "2")
-    remember_update(stale, b_result)
+    remember_update(b_workspace, b_result)
     cached = load_workspace(data_dir)
     off()
     fresh = load_workspace(data_dir)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TextIO, TypeVar
 
 import typer
 
@@ -24,6 +24,12 @@ from gkplan.render.check import CheckFormat
 from gkplan.render.deadline import DateFormat
 from gkplan.render.grid import Output
 from gkplan.render.listings import Format
+
+if TYPE_CHECKING:  # for annotations only: the modules load lazily, when a command needs them
+    from gkplan.importer import ImportResult
+    from gkplan.model import Settings
+    from gkplan.report import Report
+    from gkplan.store import Workspace
 
 app = typer.Typer(
     name="gkplan",
@@ -182,14 +188,14 @@ def terminal_width(stream: TextIO) -> int:
         return FALLBACK_WIDTH
 
 
-def load(data: str | None, plans: list[str] | None = None, *, packed: dict[str, Any] | None = None, warn: bool = True) -> Any:
+def load(data: str | None, plans: list[str] | None = None, *, for_update: bool = False, warn: bool = True) -> Workspace:
     """Load the workspace (``--plan``: only those plans); ``warn``: say on stderr when the data has problems.
 
     Reports pass ``warn=False``: they show ``banner(workspace)`` in the output itself instead.
     """
     from gkplan.store import load_workspace
 
-    workspace = load_workspace(data_dir(data), tuple(plans or ()), packed=packed)
+    workspace = load_workspace(data_dir(data), tuple(plans or ()), for_update=for_update)
     errors = [p for p in workspace.problems if p.severity is Severity.ERROR]
     if errors and warn:
         print(f"gkplan: 警告：数据有 {len(errors)} 处错误，报表可能不完整；首个：{errors[0]}", file=sys.stderr)
@@ -197,7 +203,7 @@ def load(data: str | None, plans: list[str] | None = None, *, packed: dict[str, 
     return workspace
 
 
-def banner(workspace: Any) -> str:
+def banner(workspace: Workspace) -> str:
     """The line that marks a report drawn from data with errors ("" when the data is clean)."""
     from gkplan.errors import incomplete_banner
 
@@ -487,8 +493,7 @@ def record(
     day = parse_day(when, "--date") if when else now
     if when and day > now and action != "note":
         print(f"gkplan: 警告：登记日期 {day.isoformat()} 晚于今天（{now.isoformat()}）；写错了请用 --date 改正后重新登记", file=sys.stderr)
-    packed: dict[str, Any] = {}  # the cache entries read, patched after the write instead of read again
-    workspace = load(data, packed=packed)
+    workspace = load(data, for_update=True)
     task = query.find_task(workspace.plans, task_id)
     plan = workspace.plan_of(task)
     key = task.key(workspace.qualified)
@@ -501,7 +506,7 @@ def record(
         by="" if kind is updates.Action.NOTE else resolve_user(by, workspace.root),
     )
     result = update_task(plan_file(plan), plan, task.id, request, key)
-    remember_update(plan, result, packed)
+    remember_update(workspace, result)  # the cache entry patched, not parsed again
     print(updates.describe(result.before, result.after, result.edit, request, key, changed=result.changed))
 
 
@@ -565,7 +570,7 @@ TitleOption = Annotated[
 ]
 
 
-def _read_plan_table(source: str, known: list[str], year: int | None, title: str | None) -> Any:
+def _read_plan_table(source: str, known: list[str], year: int | None, title: str | None) -> ImportResult:
     from pathlib import Path
 
     from gkplan.importer import import_tables
@@ -789,7 +794,9 @@ StaleOption = Annotated[
 ]
 
 
-def office_rules(workspace: Any, warn_days: int | None = None, stale_weeks: int | None = None, remind_days: int | None = None) -> Any:
+def office_rules(
+    workspace: Workspace, warn_days: int | None = None, stale_weeks: int | None = None, remind_days: int | None = None
+) -> Settings:
     """The data folder's settings.yaml, with command-line options winning.
 
     A settings.yaml with errors stops the report (exit 3): lights drawn by the
@@ -881,7 +888,7 @@ def report(
     finish(warning, allow_errors)
 
 
-def render_report(result: Any, fmt: ReportFormat) -> str | bytes:
+def render_report(result: Report, fmt: ReportFormat) -> str | bytes:
     if fmt is ReportFormat.HTML:
         from gkplan.render.report_html import render_html
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
 
-from gkplan.model import DeadlineKind, Light, Plan, Scheme
+from gkplan.model import DeadlineKind, Light, Plan, Scheme, Section
 from gkplan.query import Row, UnitTally, deadline_notes
 from gkplan.render.grid import Grid, Output, markdown_lines, print_grid, write_csv
 from gkplan.render.palette import swatch
@@ -217,7 +217,7 @@ def print_show(out: Output, plan: Plan, row: Row, fmt: Format, qualified: bool, 
     print_grid(out, grid)
 
 
-def _section_text(parent: Any, section: Any, code: str) -> str:
+def _section_text(parent: Section | None, section: Section | None, code: str) -> str:
     if section is None:
         return code or "—"
     text = f"{code} {section.title}"

@@ -13,12 +13,15 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath, PurePosixPath
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from gkplan.errors import DataError, Problem, Severity
 from gkplan.model import Plan, Settings, Source, Task, UnitDirectory
 from gkplan.store import cache
 from gkplan.store.reader import MAX_BYTES_DEFAULT, Document, decode, display_path, parse_text, read_bytes, set_max_bytes
+
+if TYPE_CHECKING:
+    from gkplan.store.writer import UpdateResult
 
 UNITS_FILE = "units.yaml"
 TASKS_FILE = "tasks.yaml"
@@ -38,6 +41,8 @@ class Workspace:
     documents: dict[str, Document] = field(default_factory=dict)  # by shown path; only with check=True
     settings: Settings = field(default_factory=Settings)  # settings.yaml of the data root
     settings_problems: list[Problem] = field(default_factory=list)  # also in ``problems`` with check=True
+    # the cache entries read (for_update=True), by key: ``remember_update`` patches them after a write
+    cache_entries: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def qualified(self) -> bool:
@@ -203,7 +208,7 @@ def load_plan(
     *,
     units_ok: bool = True,
     keep: dict[str, Document] | None = None,
-    packed: dict[str, Any] | None = None,
+    entries: dict[str, Any] | None = None,
 ) -> tuple[Plan, list[Problem]]:
     """One plan file, from the cache when this content (and its units.yaml) was seen before.
 
@@ -211,7 +216,7 @@ def load_plan(
     (one problem about units.yaml, not one per task).
     """
     shown = display_path(path)
-    return plan_from_bytes(read_bytes(path, shown), shown, path.name, directory, units_raw, units_ok=units_ok, keep=keep, packed=packed)
+    return plan_from_bytes(read_bytes(path, shown), shown, path.name, directory, units_raw, units_ok=units_ok, keep=keep, entries=entries)
 
 
 def plan_from_bytes(
@@ -223,19 +228,19 @@ def plan_from_bytes(
     *,
     units_ok: bool = True,
     keep: dict[str, Document] | None = None,
-    packed: dict[str, Any] | None = None,
+    entries: dict[str, Any] | None = None,
 ) -> tuple[Plan, list[Problem]]:
     """The content of one plan file (also an old version from git) -> the plan; ``name`` is its file name.
 
-    ``packed`` collects the cache entries read, by key, for an update to patch
+    ``entries`` collects the cache entries read, by key, for an update to patch
     (``remember_update``) without reading them again.
     """
     from gkplan.store.cache_codec import pack_plan, unpack_plan
 
     key = cache.cache_key("plan", shown, raw, units_raw)
     if keep is None and units_ok and (entry := cache.load("plans", key)) is not None:
-        if packed is not None:
-            packed[key] = entry
+        if entries is not None:
+            entries[key] = entry
         return unpack_plan(entry, directory)
     from gkplan.store.build import build_plan
 
@@ -248,18 +253,19 @@ def plan_from_bytes(
     if units_ok and not _has_errors(problems):
         entry = pack_plan(plan, problems)
         cache.save("plans", key, entry)
-        if packed is not None:
-            packed[key] = entry
+        if entries is not None:
+            entries[key] = entry
     return plan, problems
 
 
-def load_workspace(root: Path, plans: tuple[str, ...] = (), *, check: bool = False, packed: dict[str, Any] | None = None) -> Workspace:
+def load_workspace(root: Path, plans: tuple[str, ...] = (), *, check: bool = False, for_update: bool = False) -> Workspace:
     """Load every plan under ``root`` (or only those whose id is in ``plans``).
 
     Raises ``DataError`` only when a file cannot be used at all. ``check=True`` is for
     ``gkplan check``: such a file becomes an ERROR problem and loading goes on with the
     other files; the parsed documents are kept in ``Workspace.documents`` for the checks
-    that need the text. Reports keep the default: one unreadable file stops them, since a
+    that need the text. ``for_update=True`` (progress commands) keeps the cache entries read,
+    for ``remember_update``. Reports keep the default: one unreadable file stops them, since a
     report that silently skips a plan would tell the weekly meeting that nothing is late.
     """
     files = plan_files(root)
@@ -281,7 +287,7 @@ def load_workspace(root: Path, plans: tuple[str, ...] = (), *, check: bool = Fal
         settings if settings.is_file() else None,
         tolerant=check,
         check=check,
-        packed=packed,
+        for_update=for_update,
     )
     if plans:
         workspace.plans = select_plans(workspace.plans, plans)
@@ -298,7 +304,7 @@ def assemble_workspace(
     tolerant: bool,
     check: bool = False,
     keep: dict[str, Document] | None = None,
-    packed: dict[str, Any] | None = None,
+    for_update: bool = False,
 ) -> Workspace:
     """The workspace from plan files (with their ``units.yaml``) whose bytes ``read`` gives.
 
@@ -307,6 +313,7 @@ def assemble_workspace(
     ``tolerant``: a file that cannot be used at all (``read`` or parsing raised
     ``DataError``) becomes an ERROR problem instead of stopping everything.
     ``check``: parse every file (no cache) and keep its document for ``gkplan check``.
+    ``for_update``: keep the cache entries read in ``Workspace.cache_entries`` (``remember_update``).
     """
     workspace = Workspace(root)
     keep = workspace.documents if check else keep
@@ -353,7 +360,7 @@ def assemble_workspace(
                 units_raw,
                 units_ok=loaded is not None and bool(directory.units),
                 keep=keep,
-                packed=packed,
+                entries=workspace.cache_entries if for_update else None,
             )
         except DataError as exc:
             unusable(exc, shown(plan_path))
@@ -419,7 +426,7 @@ def select_plans(plans: list[Plan], wanted: tuple[str, ...]) -> list[Plan]:
     return chosen
 
 
-def remember_update(plan: Plan, result: Any, packed: dict[str, Any] | None = None) -> None:
+def remember_update(workspace: Workspace, result: UpdateResult) -> None:
     """After a progress update, cache the new file's content without parsing it again.
 
     The writer proved that the new file is the old one with one task block
@@ -433,6 +440,7 @@ def remember_update(plan: Plan, result: Any, packed: dict[str, Any] | None = Non
 
     from gkplan.store.cache_codec import patch_plan
 
+    plan = workspace.plan_of(result.after)
     if not result.written or not result.original or plan.source is None:
         return
     shown = plan.source.path
@@ -444,7 +452,7 @@ def remember_update(plan: Plan, result: Any, packed: dict[str, Any] | None = Non
     except OSError:
         return
     old_key = cache.cache_key("plan", shown, result.original, units_raw)
-    old = (packed or {}).get(old_key) or cache.load("plans", old_key)  # read at load time, if those bytes were loaded
+    old = workspace.cache_entries.get(old_key) or cache.load("plans", old_key)  # read at load time, if those bytes were loaded
     if old is None:
         return
     offset = result.line - 1  # the writer built the task from its block alone: line 1 = ``result.line``

@@ -11,12 +11,15 @@ does not import the YAML parser for them either.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gkplan.errors import Problem, Severity
 from gkplan.model import SCHEME_CHOICES, Channel, ChannelType, Scheme, Settings, valid_email
 from gkplan.store import cache
 from gkplan.store.reader import Document, decode, parse_text
+
+if TYPE_CHECKING:
+    from gkplan.store.build import Collector
 
 SETTINGS_FILE = "settings.yaml"
 SETTINGS_FIELDS = ("warn_days", "lights", "stale_weeks", "remind_days", "remind")
@@ -192,7 +195,7 @@ def _env_name(entry: dict[Any, Any], key: str, what: str, out: Any) -> str | Non
     return None
 
 
-def _number(data: dict[Any, Any], name: str, default: int, out: Any) -> int:
+def _number(data: dict[Any, Any], name: str, default: int, out: Collector) -> int:
     value = data.get(name)
     if value is None:
         return default
