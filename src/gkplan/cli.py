@@ -10,6 +10,7 @@ import os
 import re
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -248,6 +249,43 @@ def parse_statuses(values: list[str] | None) -> tuple[Status, ...]:
     return tuple(statuses)
 
 
+@dataclass(frozen=True, slots=True)
+class Reporting:
+    """What every reporting command starts from: the day, the data, whose part, the office's
+    rules, where to print and the banner of data with errors ("" when clean)."""
+
+    day: date
+    workspace: Workspace
+    scope: query.Scope
+    rules: Settings
+    out: Output
+    warning: str
+
+
+def reporting(
+    day: date,
+    data: str | None,
+    plans: list[str] | None,
+    unit: str | None = None,
+    *,
+    fmt: str | None = None,
+    warn_days: int | None = None,
+    stale_weeks: int | None = None,
+    remind_days: int | None = None,
+) -> Reporting:
+    """The reporting commands' shared prologue, in one order, so the first error a user sees
+    is the same in each: load the data, resolve ``--unit``, the office's rules
+    (``office_rules``: a settings.yaml with errors stops a report), then, with ``fmt``, the
+    banner at the top of the output (``announce``). End with ``finish(run.warning, …)``."""
+    workspace = load(data, plans, warn=False)
+    scope = query.resolve_scope(workspace.plans, unit)
+    rules = office_rules(workspace, warn_days, stale_weeks, remind_days)
+    run = Reporting(day, workspace, scope, rules, terminal_output(), banner(workspace))
+    if fmt is not None:
+        announce(run.out, run.warning, fmt)
+    return run
+
+
 @command("list")
 def list_tasks(
     unit: UnitOption = None,
@@ -278,17 +316,13 @@ def list_tasks(
         due_before=parse_day(due_before, "--due-before") if due_before else None,
         due_after=parse_day(due_after, "--due-after") if due_after else None,
     )
-    workspace = load(data, plan, warn=False)
-    scope = query.resolve_scope(workspace.plans, unit)
-    rules = office_rules(workspace, warn_days)
-    rows = query.rows_for(workspace.tasks, day, scope, rules.warn_days, stale_weeks=rules.stale_weeks)
-    rows = query.sort_rows(query.apply_filters(rows, filters, workspace.plans))
+    run = reporting(day, data, plan, unit, fmt=fmt, warn_days=warn_days)
+    rows = query.rows_for(run.workspace.tasks, day, run.scope, run.rules.warn_days, stale_weeks=run.rules.stale_weeks)
+    rows = query.sort_rows(query.apply_filters(rows, filters, run.workspace.plans))
     from gkplan.render.listings import count_line, print_tasks
 
-    out, warning = terminal_output(), banner(workspace)
-    announce(out, warning, fmt)
-    print_tasks(out, rows, fmt, qualified=workspace.qualified, summary=count_line(rows), scheme=rules.scheme)
-    finish(warning, allow_errors)
+    print_tasks(run.out, rows, fmt, qualified=run.workspace.qualified, summary=count_line(rows), scheme=run.rules.scheme)
+    finish(run.warning, allow_errors)
 
 
 @command("overdue")
@@ -303,26 +337,22 @@ def overdue(
 ) -> None:
     """逾期任务：截止日期早于今天且未完成（今天到期的不算逾期），并列出未完成的单位。"""
     day = resolve_today(today)
-    workspace = load(data, plan, warn=False)
-    scope = query.resolve_scope(workspace.plans, unit)
-    candidates = query.due_before(workspace.tasks, day)
-    rules = office_rules(workspace, warn_days)
-    rows = query.sort_rows(query.overdue(query.rows_for(candidates, day, scope, rules.warn_days)))
+    run = reporting(day, data, plan, unit, fmt=fmt, warn_days=warn_days)
+    candidates = query.due_before(run.workspace.tasks, day)
+    rows = query.sort_rows(query.overdue(query.rows_for(candidates, day, run.scope, run.rules.warn_days)))
     from gkplan.render.listings import print_tasks
 
-    out, warning = terminal_output(), banner(workspace)
-    announce(out, warning, fmt)
     print_tasks(
-        out,
+        run.out,
         rows,
         fmt,
-        qualified=workspace.qualified,
+        qualified=run.workspace.qualified,
         late_view=True,
         summary=f"截至 {day.isoformat()}，逾期 {len(rows)} 项。",
         empty=f"截至 {day.isoformat()}，没有逾期任务。",
-        scheme=rules.scheme,
+        scheme=run.rules.scheme,
     )
-    finish(warning, allow_errors)
+    finish(run.warning, allow_errors)
 
 
 @command("due")
@@ -347,26 +377,22 @@ def due(
 ) -> None:
     """即将到期：截止日期在今天到今天+N天之间、尚未完成的任务。"""
     day = resolve_today(today)
-    workspace = load(data, plan, warn=False)
-    scope = query.resolve_scope(workspace.plans, unit)
-    rules = office_rules(workspace, warn_days)
-    rows = query.rows_for(workspace.tasks, day, scope, rules.warn_days, stale_weeks=rules.stale_weeks)
-    within = rules.warn_days if within is None else within
+    run = reporting(day, data, plan, unit, fmt=fmt, warn_days=warn_days)
+    rows = query.rows_for(run.workspace.tasks, day, run.scope, run.rules.warn_days, stale_weeks=run.rules.stale_weeks)
+    within = run.rules.warn_days if within is None else within
     rows = query.sort_rows(query.due_within(rows, day, within))
     from gkplan.render.listings import print_tasks
 
-    out, warning = terminal_output(), banner(workspace)
-    announce(out, warning, fmt)
     print_tasks(
-        out,
+        run.out,
         rows,
         fmt,
-        qualified=workspace.qualified,
+        qualified=run.workspace.qualified,
         summary=f"{day.isoformat()} 起 {within} 天内到期 {len(rows)} 项。",
         empty=f"{day.isoformat()} 起 {within} 天内没有到期的任务。",
-        scheme=rules.scheme,
+        scheme=run.rules.scheme,
     )
-    finish(warning, allow_errors)
+    finish(run.warning, allow_errors)
 
 
 @command("show")
@@ -380,17 +406,14 @@ def show(
     allow_errors: AllowErrorsOption = False,
 ) -> None:
     """查看一个任务的全部信息：章节、展开后的责任单位、日期、剩余或逾期天数、各单位进展。"""
-    day = resolve_today(today)
-    workspace = load(data, plan, warn=False)
-    task = query.find_task(workspace.plans, task_id)
-    rules = office_rules(workspace, warn_days)
-    row = query.evaluate(task, day, query.EVERYONE, rules.warn_days, stale_weeks=rules.stale_weeks)
+    run = reporting(resolve_today(today), data, plan, warn_days=warn_days)
+    task = query.find_task(run.workspace.plans, task_id)
+    row = query.evaluate(task, run.day, query.EVERYONE, run.rules.warn_days, stale_weeks=run.rules.stale_weeks)
     from gkplan.render.listings import print_show
 
-    out, warning = terminal_output(), banner(workspace)
-    announce(out, warning, fmt)
-    print_show(out, workspace.plan_of(task), row, fmt, workspace.qualified, rules.scheme)
-    finish(warning, allow_errors)
+    announce(run.out, run.warning, fmt)  # after the task is found: an unknown id is the first thing said
+    print_show(run.out, run.workspace.plan_of(task), row, fmt, run.workspace.qualified, run.rules.scheme)
+    finish(run.warning, allow_errors)
 
 
 @command("units")
@@ -422,16 +445,12 @@ def summary(
     allow_errors: AllowErrorsOption = False,
 ) -> None:
     """每个单位一行：任务数、已完成、逾期、即将到期、完成率。"""
-    day = resolve_today(today)
-    workspace = load(data, plan, warn=False)
+    run = reporting(resolve_today(today), data, plan, fmt=fmt, warn_days=warn_days)
     from gkplan.render.listings import print_summary
 
-    rules = office_rules(workspace, warn_days)
-    out, warning = terminal_output(), banner(workspace)
-    announce(out, warning, fmt)
-    tallies = query.tally_units(workspace.plans, day, query.EVERYONE, rules.warn_days, stale_weeks=rules.stale_weeks)
-    print_summary(out, tallies, fmt, rules.warn_days, rules.scheme)
-    finish(warning, allow_errors)
+    tallies = query.tally_units(run.workspace.plans, run.day, run.scope, run.rules.warn_days, stale_weeks=run.rules.stale_weeks)
+    print_summary(run.out, tallies, fmt, run.rules.warn_days, run.rules.scheme)
+    finish(run.warning, allow_errors)
 
 
 # --- Recording progress (登记进展): start / done / block / reopen / verify / note ---------------
@@ -868,23 +887,21 @@ def report(
     if fmt is ReportFormat.XLSX and output is None:
         raise UsageError("xlsx 格式需要用 -o 指定文件", hint="例如 gkplan report -o 例会报告.xlsx")
     since_value = parse_since(since, day)
-    workspace = load(data, plan, warn=False)
-    scope = query.resolve_scope(workspace.plans, unit)
+    run = reporting(day, data, plan, unit, warn_days=warn_days, stale_weeks=stale_weeks)  # the report carries its banner
     from gkplan.report import build_report
     from gkplan.store.history import read_history
 
-    history = read_history(workspace.root, since_value, keep=[p.id for p in workspace.plans] if plan else None)
-    rules = office_rules(workspace, warn_days, stale_weeks)
-    warning = banner(workspace)
-    result = build_report(workspace.plans, day, rules, scope, history, qualified=workspace.qualified, banner=warning)
+    history = read_history(run.workspace.root, since_value, keep=[p.id for p in run.workspace.plans] if plan else None)
+    workspace, warning = run.workspace, run.warning
+    result = build_report(workspace.plans, day, run.rules, run.scope, history, qualified=workspace.qualified, banner=warning)
     if fmt is ReportFormat.TABLE and output is None:
         from gkplan.render.report_text import render_table
 
-        render_table(result, terminal_output())
+        render_table(result, run.out)
     else:
         send_output(render_report(result, fmt), output)
         if output is not None:  # the file carries the banner; say it where the person is too
-            announce(terminal_output(), warning, "file")
+            announce(run.out, warning, "file")
     finish(warning, allow_errors)
 
 
@@ -925,20 +942,17 @@ def ics(
 ) -> None:
     """日历文件（iCalendar .ics）：每项任务的截止日一个全天日程，带提醒；重新导入会更新而不重复。"""
     day = resolve_today(today)
-    workspace = load(data, plan, warn=False)
-    scope = query.resolve_scope(workspace.plans, unit)
+    run = reporting(day, data, plan, unit, remind_days=remind_days)
     from gkplan.agenda import build_agenda
     from gkplan.render.ics import render_ics
 
-    rules = office_rules(workspace, remind_days=remind_days)
-    agenda = build_agenda(workspace.plans, day, rules.remind_days, scope, qualified=workspace.qualified)
+    agenda = build_agenda(run.workspace.plans, day, run.rules.remind_days, run.scope, qualified=run.workspace.qualified)
     if agenda.skipped:
-        keys = "、".join(row.task.key(workspace.qualified) for row in agenda.skipped)
+        keys = "、".join(row.task.key(run.workspace.qualified) for row in agenda.skipped)
         print(f"gkplan: 跳过 {len(agenda.skipped)} 项没有确定日期的任务（无法定日或等待触发）：{keys}", file=sys.stderr)
-    warning = banner(workspace)
-    announce(terminal_output(), warning, "ics")  # on stderr; the calendar's description says it too
-    send_output(render_ics(agenda, day, banner=warning), output)
-    finish(warning, allow_errors)
+    announce(run.out, run.warning, "ics")  # on stderr; the calendar's description says it too
+    send_output(render_ics(agenda, day, banner=run.warning), output)
+    finish(run.warning, allow_errors)
 
 
 @command("review")
