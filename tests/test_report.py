@@ -361,3 +361,19 @@ def test_every_format_follows_the_one_section_order(example: Path) -> None:
     assert [t for t in html_titles if t] == titles[1:-1]  # 概况: cards named by aria-label; 注: in the footer
     sheets = load_workbook(io.BytesIO(render_xlsx(report))).sheetnames
     assert sheets == ["任务", section_title(report, ReportSection.UNITS), "说明"]
+
+
+def test_list_and_report_show_the_same_deadline_notes(example: Path, gkplan: Runner) -> None:
+    """Two copies of the footnote rule once disagreed: the report also footnoted every
+    recurring duty's occurrences and skipped words; now both show assumed or unknown dates."""
+    tasks = example / "tasks.yaml"
+    text = tasks.read_text(encoding="utf-8")
+    text = text.replace("deadline: 10月底前", "deadline: 10月底前完成报送", 1)  # a skipped word
+    tasks.write_text(text.replace("deadline: 11月底前", "deadline: 每季度", 1), encoding="utf-8")  # a recurring duty
+    listed = gkplan("list", "--data", str(example), "--today", "2022-10-08", "-f", "md").stdout
+    report = gkplan("report", "--data", str(example), "--today", "2022-10-08", "-f", "md", "--since", "HEAD").stdout
+    list_notes = {line.removeprefix("注：") for line in listed.splitlines() if line.startswith("注：")}
+    report_notes = {line.removeprefix("- ") for line in report.split("## 注", 1)[1].splitlines() if line.startswith("- ")}
+    assert list_notes == report_notes
+    assert any("计划未写时间节点" in note for note in list_notes)
+    assert not any("共 4 次" in note or "未参与计算" in note for note in list_notes)

@@ -242,13 +242,18 @@ def _children(plan: Plan, code: str) -> list[str]:
     return [s.code for s in plan.sections if s.parent == code]
 
 
+NOTE_KINDS = (DeadlineKind.MISSING, DeadlineKind.UNDATED, DeadlineKind.RELATIVE)  # dates assumed, or not known
+
+
 def deadline_notes(rows: Iterable[Row], qualified: bool) -> list[str]:
-    """Footnotes: how a deadline was assumed or why it cannot be dated, once per task, in row order."""
+    """Footnotes for deadlines whose date was assumed or cannot be known (``NOTE_KINDS``),
+    once per task, in row order. Other notes (a recurring duty's occurrences, words the
+    engine skipped) are for ``gkplan show`` and ``gkplan check``, not for every listing."""
     seen: list[str] = []
     for row in rows:
-        note = row.task.deadline.note
-        if note:
-            text = f"任务 {row.task.key(qualified)}：{note}"
+        deadline = row.task.deadline
+        if deadline.note and deadline.kind in NOTE_KINDS:
+            text = f"任务 {row.task.key(qualified)}：{deadline.note}"
             if text not in seen:
                 seen.append(text)
     return seen
