@@ -349,10 +349,14 @@ def tally_units(
     warn_days: int = DEFAULT_WARN_DAYS,
     *,
     stale_weeks: int = 0,
+    keep_parts: bool = False,
 ) -> list[UnitTally]:
     """One tally per unit (per bureau) in scope, in the order units.yaml lists them, then any
-    unit the tasks name that units.yaml does not. Units with no part have ``tasks == 0``."""
+    unit the tasks name that units.yaml does not. Units with no part have ``tasks == 0``.
+    ``keep_parts``: also keep each unit's rows (``review`` judges them); counting alone keeps
+    none, since 20,000 tasks make ~100,000 parts for the garbage collector to walk."""
     order: dict[tuple[str, str], str] = {}  # (bureau, unit) -> kind, in order
+    counts: dict[tuple[str, str], list[int]] = {}  # tasks, done, verified, late, due soon, stale, blocked
     parts: dict[tuple[str, str], list[Row]] = {}
     wanted = set(scope.units)
     for plan in plans:
@@ -362,33 +366,28 @@ def tally_units(
                 order.setdefault((bureau, entry.name), entry.kind)
         for task in plan.tasks:
             for name in task.responsible:
-                if scope.everyone or name in wanted:
-                    order.setdefault((bureau, name), "")
-                    row = evaluate(task, today, Scope(name, (name,)), warn_days, stale_weeks=stale_weeks)
-                    parts.setdefault((bureau, name), []).append(row)
-    return [_tally(unit, kind, bureau, parts.get((bureau, unit), []), warn_days) for (bureau, unit), kind in order.items()]
-
-
-def _tally(unit: str, kind: str, bureau: str, rows: list[Row], warn_days: int) -> UnitTally:
-    tasks = len(rows)
-    done = sum(row.status.finished for row in rows)
-    late = sum(row.overdue for row in rows)
-    soon = sum(not row.status.finished and row.days_left is not None and 0 <= row.days_left <= warn_days for row in rows)
-    stale = sum(bool(row.stale_units) and not row.overdue for row in rows)
-    return UnitTally(
-        unit=unit,
-        kind=kind,
-        bureau=bureau,
-        parts=tuple(rows),
-        tasks=tasks,
-        done=done,
-        verified=sum(row.task.verified is not None and row.status.finished for row in rows),
-        late=late,
-        due_soon=soon,
-        stale=stale,
-        blocked=sum(row.status is Status.BLOCKED for row in rows),
-        light=unit_light(late, soon, stale, done, tasks),
-    )
+                if not (scope.everyone or name in wanted):
+                    continue
+                key = (bureau, name)
+                order.setdefault(key, "")
+                row = evaluate(task, today, Scope(name, (name,)), warn_days, stale_weeks=stale_weeks)
+                tally = counts.get(key) or counts.setdefault(key, [0] * 7)
+                finished = row.status.finished
+                tally[0] += 1
+                tally[1] += finished
+                tally[2] += finished and task.verified is not None
+                tally[3] += row.overdue
+                tally[4] += not finished and row.days_left is not None and 0 <= row.days_left <= warn_days
+                tally[5] += bool(row.stale_units) and not row.overdue  # a late part is already red
+                tally[6] += row.status is Status.BLOCKED
+                if keep_parts:
+                    parts.setdefault(key, []).append(row)
+    result = []
+    for key, kind in order.items():
+        tasks, done, verified, late, soon, stale, blocked = counts.get(key, [0] * 7)
+        light = unit_light(late, soon, stale, done, tasks)
+        result.append(UnitTally(key[1], kind, key[0], tuple(parts.get(key, ())), tasks, done, verified, late, soon, stale, blocked, light))
+    return result
 
 
 def bureau_of(plan: Plan) -> str:

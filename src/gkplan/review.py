@@ -110,6 +110,6 @@ def review(plans: Sequence[Plan], today: date, scope: Scope = EVERYONE) -> list[
 
     return [
         UnitReview(tally.unit, tally.kind, tally.bureau, tuple(judge_part(part, today) for part in sorted(tally.parts, key=by_due)))
-        for tally in tally_units(plans, today, scope)
+        for tally in tally_units(plans, today, scope, keep_parts=True)
         if tally.tasks
     ]
