@@ -100,3 +100,13 @@ def test_below_the_cli_nothing_reads_the_environment(module: str) -> None:
 
 def test_the_cli_reads_it() -> None:
     assert environment_reads(MODULES["gkplan.cli"])  # the check above would pass on a broken reader
+
+
+def test_no_two_modules_share_a_name() -> None:
+    """``review`` and ``render.review``, ``settings`` and ``store.settings`` once did: a reader
+    could not tell from an import which one was meant. One name, one module."""
+    stems: dict[str, list[str]] = {}
+    for module in MODULES:
+        stems.setdefault(module.rsplit(".", 1)[-1], []).append(module)
+    shared = {stem: names for stem, names in stems.items() if len(names) > 1 and stem not in ("gkplan", "render", "store")}
+    assert shared == {}

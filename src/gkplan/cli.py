@@ -1028,7 +1028,7 @@ def remind(
     reminders = build_reminders(workspace.plans, day, rules.remind_days, tuple(wanted), qualified=workspace.qualified)
     unset = frozenset(name for c in channels for name in c.env_names() if not os.environ.get(name, "").strip())
     if dry_run:
-        from gkplan.render.remind import dry_run as dry_run_text
+        from gkplan.render.remind_text import dry_run as dry_run_text
 
         sys.stdout.write(dry_run_text(reminders, channels, unset))
         return
@@ -1046,7 +1046,7 @@ def send_reminders(reminders: Any, channels: Any, timeout: float) -> None:
     import time
 
     from gkplan.delivery import DEFAULT_BACKOFF, Clock, Retry, deliver
-    from gkplan.render.remind import outcome_lines
+    from gkplan.render.remind_text import outcome_lines
 
     text = os.environ.get(REMIND_BACKOFF_ENV, "").strip()
     try:
