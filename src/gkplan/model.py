@@ -493,3 +493,28 @@ class History:
     dirty: bool = False  # the working tree has uncommitted changes to the data (they count)
     plans: tuple[Plan, ...] = ()
     reason: str = ""  # set when there is no usable history
+
+
+# --- ledger workbooks (``gkplan ledger`` / ``collect``): read by the store, judged by ``ledger`` ---
+
+META_SHEET = "gkplan"  # the hidden sheet of a ledger workbook: one row per ledger sheet, [sheet title, stamp]
+
+
+@dataclass(frozen=True, slots=True)
+class RawSheet:
+    """One sheet of a returned file as read from disk: its cells by row, nothing interpreted."""
+
+    file: str  # as shown in messages
+    title: str  # the sheet's name (a CSV: the file's stem, as Excel names it)
+    rows: tuple[tuple[int, tuple[object, ...]], ...]  # (1-based row number, values from column A)
+    stamp: str | None = None  # the stamp kept for this sheet out of the way (the hidden sheet), if any
+    formulas: frozenset[tuple[int, int]] = frozenset()  # (row, column) of cells holding a formula
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    where: str  # FILE:SHEET!CELL
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.where}：{self.reason}"

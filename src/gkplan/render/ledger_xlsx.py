@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from gkplan.ledger import HEADERS, META_SHEET, SHEET_TITLE, STATUS_CHOICES, Ledger, stamp_text
-from gkplan.model import Light, Scheme
+from gkplan.ledger import HEADERS, SHEET_TITLE, STATUS_CHOICES, Ledger, stamp_text
+from gkplan.model import META_SHEET, Light, Scheme
 from gkplan.render.grid import display_width
 from gkplan.render.palette import swatch
 from gkplan.render.report_xlsx import DATE_FORMAT
