@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from gkplan.cli import app
+from gkplan.store import configure
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED_DATA = REPO / "data"
@@ -40,6 +41,7 @@ def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / ".cache"))
     monkeypatch.delenv("GKPLAN_DATA", raising=False)
     monkeypatch.delenv("GKPLAN_TODAY", raising=False)
+    configure(cache_dir=tmp_path / ".cache" / "gkplan")  # as the CLI would from XDG_CACHE_HOME: library calls see the same
 
 
 @pytest.fixture

@@ -16,6 +16,19 @@ def cached_files(kind: str) -> list[Path]:
     return sorted((folder / kind).glob("*.marshal")) if (folder / kind).exists() else []
 
 
+FOLDER: list[Path | None] = []
+
+
+def off() -> None:
+    """``GKPLAN_NO_CACHE=1``, as the CLI passes it down."""
+    FOLDER.append(cache.cache_dir())
+    cache.use(None)
+
+
+def on() -> None:
+    cache.use(FOLDER.pop())
+
+
 def names(data_dir: Path) -> dict[int, str]:
     return {t.id: t.name for t in load_workspace(data_dir).tasks}
 
@@ -84,9 +97,9 @@ def test_nothing_is_cached_for_a_file_with_errors(data_dir: Path) -> None:
 
 
 def test_cache_can_be_turned_off_or_deleted(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GKPLAN_NO_CACHE", "1")
+    off()
     load_workspace(data_dir)
-    monkeypatch.delenv("GKPLAN_NO_CACHE")
+    on()
     assert cached_files("plans") == []
     load_workspace(data_dir)
     folder = cache.cache_dir()
@@ -100,7 +113,7 @@ def test_cache_can_be_turned_off_or_deleted(data_dir: Path, monkeypatch: pytest.
 def test_unwritable_cache_is_harmless(data_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("x", encoding="utf-8")
-    monkeypatch.setenv("GKPLAN_CACHE_DIR", str(blocker / "cache"))
+    cache.use(blocker / "cache")
     assert len(load_workspace(data_dir).tasks) == 32
 
 
@@ -110,8 +123,8 @@ def test_warm_run_does_not_import_the_yaml_parser(data_dir: Path, tmp_path: Path
 
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / ".cache")}
     code = (
-        "import sys; from pathlib import Path; from gkplan.store import load_workspace; "
-        "load_workspace(Path(sys.argv[1])); print('yaml' in sys.modules)"
+        "import sys; from gkplan.cli import data_dir; from gkplan.store import load_workspace; "
+        "load_workspace(data_dir(sys.argv[1])); print('yaml' in sys.modules)"
     )
     cold = subprocess.run([sys.executable, "-c", code, str(data_dir)], capture_output=True, text=True, env=env, check=True)
     warm = subprocess.run([sys.executable, "-c", code, str(data_dir)], capture_output=True, text=True, env=env, check=True)
@@ -138,9 +151,9 @@ def test_an_update_leaves_a_correct_warm_cache(data_dir: Path, monkeypatch: pyte
         assert len(cached_files("plans")) == entries + 1  # the new content, cached by the update itself
         cached = load_workspace(data_dir)
         assert len(cached_files("plans")) == entries + 1  # … and used: nothing parsed or saved again
-        monkeypatch.setenv("GKPLAN_NO_CACHE", "1")
+        off()
         fresh = load_workspace(data_dir)
-        monkeypatch.delenv("GKPLAN_NO_CACHE")
+        on()
         assert cached.plans == fresh.plans
         assert cached.problems == fresh.problems == []
     task = {t.id: t for t in load_workspace(data_dir).tasks}
@@ -157,13 +170,13 @@ def test_the_refreshed_cache_keeps_warnings_below_the_edit_at_their_new_lines(da
     path = data_dir / "tasks.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("    deadline: 10月底前\n", "    deadline: 10月底前完成报送\n", 1), encoding="utf-8")
-    workspace = load_workspace(data_dir)
+    workspace = load_workspace(data_dir, for_update=True)
     assert [p.code for p in workspace.problems] == ["deadline-leftover"]  # a warning on task 20, below task 2
     plan = workspace.plans[0]
     result = update_task(plan_file(plan), plan, 2, Request(Action.DONE, unit="就业培训科", note="已认定"), "2")
-    remember_update(plan, result)
+    remember_update(workspace, result)
     cached = load_workspace(data_dir)
-    monkeypatch.setenv("GKPLAN_NO_CACHE", "1")
+    off()
     fresh = load_workspace(data_dir)
     assert cached.plans == fresh.plans
     assert cached.problems == fresh.problems
@@ -176,16 +189,39 @@ def test_an_update_made_in_between_is_not_lost_from_the_cache(data_dir: Path, mo
     from gkplan.store.writer import plan_file, update_task
     from gkplan.updates import Action, Request
 
-    stale = load_workspace(data_dir).plans[0]  # B has loaded
-    a_plan = load_workspace(data_dir).plans[0]
+    b_workspace = load_workspace(data_dir, for_update=True)  # B has loaded
+    stale = b_workspace.plans[0]
+    a_workspace = load_workspace(data_dir, for_update=True)
+    a_plan = a_workspace.plans[0]
     a_result = update_task(plan_file(a_plan), a_plan, 14, Request(Action.BLOCK, unit="高服中心", note="等待答复"), "14")
-    remember_update(a_plan, a_result)  # A is done
+    remember_update(a_workspace, a_result)  # A is done
     b_result = update_task(plan_file(stale), stale, 2, Request(Action.DONE, unit="就业培训科"), "2")
-    remember_update(stale, b_result)
+    remember_update(b_workspace, b_result)
     cached = load_workspace(data_dir)
-    monkeypatch.setenv("GKPLAN_NO_CACHE", "1")
+    off()
     fresh = load_workspace(data_dir)
     assert cached.plans == fresh.plans
     task = {t.id: t for t in cached.tasks}
     assert task[14].progress["高服中心"].note == "等待答复"
     assert task[2].progress["就业培训科"].status.value == "done"
+
+
+def test_writing_a_new_entry_prunes_old_and_surplus_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache once grew without bound: prune() was never called."""
+    import time
+
+    cache.use(tmp_path / "pruned")
+    folder = tmp_path / "pruned" / "plans"
+    folder.mkdir(parents=True)
+    now = time.time()
+    for number in range(8):
+        entry = folder / f"{number:040x}.marshal"
+        entry.write_bytes(b"x")
+        age_days = 90 if number < 3 else number  # three unused for 90 days, five recently used
+        os.utime(entry, (now - age_days * 86400, now - age_days * 86400))
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 4)
+    cache.save("plans", "new", ("value",))
+    left = sorted(p.name for p in folder.glob("*.marshal"))
+    # the 90-day ones went for age; of the rest, the least recently used beyond four went for count
+    assert left == sorted(["new.marshal", *(f"{n:040x}.marshal" for n in (3, 4, 5))])
+    assert cache.load("plans", "new") == ("value",)

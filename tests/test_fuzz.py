@@ -11,7 +11,6 @@ from __future__ import annotations
 import random
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,10 +21,9 @@ from gkplan.validate import validate
 from tests.conftest import SHIPPED_DATA, Runner
 
 SEED = 20220525
-MUTANTS = 2000  # through validate()
+MUTANTS = 2000  # through validate(): bounded by count, never by seconds (speed lives in bench/)
 CLI_MUTANTS = 200  # through the command line, in process
 PROCESS_MUTANTS = 6  # through a real process: a crash in C would not show in process
-TIME_BUDGET = 20.0  # seconds for the validate() loop, far above the ~8 s it takes here
 
 TASKS = (SHIPPED_DATA / "tasks.yaml").read_text(encoding="utf-8")
 UNITS = (SHIPPED_DATA / "units.yaml").read_text(encoding="utf-8")
@@ -185,7 +183,6 @@ def test_validate_never_raises(tmp_path: Path) -> None:
     root = tmp_path / "data"
     root.mkdir()
     codes: set[str] = set()
-    start = time.perf_counter()
     for number in range(MUTANTS):
         files = mutant(rng)
         write(root, files)
@@ -198,8 +195,6 @@ def test_validate_never_raises(tmp_path: Path) -> None:
             raise AssertionError(f"mutant {number} (seed {SEED}) raised {exc!r}; files kept in {failing}") from exc
         assert_sane(problems, root)
         codes.update(p.code for p in problems)
-    elapsed = time.perf_counter() - start
-    assert elapsed < TIME_BUDGET, f"{MUTANTS} mutants took {elapsed:.1f} s"
     # the mutations reach the reader's refusals and the builder's checks alike
     assert {"yaml-syntax", "duplicate-key", "alias", "tag", "tab", "encoding", "unknown-unit", "too-deep"} <= codes, codes
 

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gkplan.errors import DataError
-from gkplan.store.reader import parse_text, read_document
+from gkplan.store.reader import parse_text, read_document, set_max_bytes
 from gkplan.validate import validate
 from tests.conftest import SHIPPED_DATA, Runner
 
@@ -106,7 +106,7 @@ def test_oversized_file_is_refused_without_reading_it(tmp_path: Path) -> None:
 
 
 def test_size_limit_comes_from_the_environment(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GKPLAN_MAX_BYTES", "4000")
+    set_max_bytes(4000)
     assert validate(data_dir)[0].code == "too-big"
     assert [Path(p.path).name for p in validate(data_dir)] == ["tasks.yaml"]  # units.yaml is under 4000 bytes
 

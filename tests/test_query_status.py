@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from gkplan.errors import NotFoundError
-from gkplan.model import Deadline, DeadlineKind, Group, Plan, Progress, Status, Task, Unit, UnitDirectory, Verification
-from gkplan.query import EVERYONE, Light, Scope, due_within, evaluate, find_task, resolve_scope, rows_for, sort_rows
+from gkplan.model import Deadline, DeadlineKind, Group, Light, Plan, Progress, Status, Task, Unit, UnitDirectory, Verification
+from gkplan.query import EVERYONE, Scope, due_within, evaluate, find_task, resolve_scope, rows_for, sort_rows
 
 UNITS = UnitDirectory(
     units={

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gkplan.render.remind import Line, Segment, escape_markdown, markdown_line, one_line, split_blocks
+from gkplan.render.remind_text import Line, Segment, escape_markdown, markdown_line, one_line, split_blocks
 
 
 @given(st.text())

@@ -6,6 +6,7 @@ rewritten only with ``pytest --update-golden`` and reviewed as diffs.
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -278,6 +279,7 @@ def test_reports_do_not_import_their_heavy_libraries_at_start_up() -> None:
 
 
 def test_xlsx_reads_back(gkplan: Runner, example: Path, tmp_path: Path) -> None:
+
     from openpyxl import load_workbook
 
     target = tmp_path / "例会.xlsx"
@@ -337,3 +339,41 @@ def test_readme_report_excerpt_is_real_output(gkplan: Runner, example: Path) -> 
     assert result.exit_code == 0
     assert found.group("out") in result.stdout, "README excerpt differs from `gkplan report`: copy the new output in"
     assert "## 逾期任务" in found.group("out")
+
+
+def test_every_format_follows_the_one_section_order(example: Path) -> None:
+    """Text, Markdown, HTML and the workbook's sheets come from ``report.SECTION_ORDER``."""
+    from openpyxl import load_workbook
+
+    from gkplan.query import EVERYONE
+    from gkplan.render.report_html import render_html
+    from gkplan.render.report_text import render_markdown, section_title
+    from gkplan.render.report_xlsx import render_xlsx
+    from gkplan.report import ReportSection, build_report
+    from gkplan.store import load_workspace
+
+    workspace = load_workspace(example)
+    report = build_report(workspace.plans, date(2022, 10, 8), workspace.settings, EVERYONE)
+    assert report.sections == tuple(ReportSection)  # the example data has a blocked task, stale_weeks and a note
+    titles = [section_title(report, s) for s in report.sections]
+    assert [line[3:] for line in render_markdown(report).splitlines() if line.startswith("## ")] == titles
+    html_titles = re.findall(r"<section[^>]*>(?:<h2>([^<]*)</h2>)?", render_html(report))
+    assert [t for t in html_titles if t] == titles[1:-1]  # 概况: cards named by aria-label; 注: in the footer
+    sheets = load_workbook(io.BytesIO(render_xlsx(report))).sheetnames
+    assert sheets == ["任务", section_title(report, ReportSection.UNITS), "说明"]
+
+
+def test_list_and_report_show_the_same_deadline_notes(example: Path, gkplan: Runner) -> None:
+    """Two copies of the footnote rule once disagreed: the report also footnoted every
+    recurring duty's occurrences and skipped words; now both show assumed or unknown dates."""
+    tasks = example / "tasks.yaml"
+    text = tasks.read_text(encoding="utf-8")
+    text = text.replace("deadline: 10月底前", "deadline: 10月底前完成报送", 1)  # a skipped word
+    tasks.write_text(text.replace("deadline: 11月底前", "deadline: 每季度", 1), encoding="utf-8")  # a recurring duty
+    listed = gkplan("list", "--data", str(example), "--today", "2022-10-08", "-f", "md").stdout
+    report = gkplan("report", "--data", str(example), "--today", "2022-10-08", "-f", "md", "--since", "HEAD").stdout
+    list_notes = {line.removeprefix("注：") for line in listed.splitlines() if line.startswith("注：")}
+    report_notes = {line.removeprefix("- ") for line in report.split("## 注", 1)[1].splitlines() if line.startswith("- ")}
+    assert list_notes == report_notes
+    assert any("计划未写时间节点" in note for note in list_notes)
+    assert not any("共 4 次" in note or "未参与计算" in note for note in list_notes)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 
 from gkplan.errors import DataError, Severity
-from gkplan.store import load_workspace, plan_files
-from gkplan.store.reader import LINES, fields, parse_text, position, read_document
+from gkplan.store import load_workspace, plan_files, plan_files_in
+from gkplan.store.reader import LINES, fields, parse_text, position, read_document, set_max_bytes
 from tests.conftest import SHIPPED_DATA
 from tests.conftest import SMALL_UNITS as UNITS
 
@@ -101,7 +101,7 @@ def test_gbk_file_is_refused_with_the_fix(tmp_path: Path) -> None:
 
 
 def test_oversized_file_is_refused_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GKPLAN_MAX_BYTES", "100")
+    set_max_bytes(100)
     path = tmp_path / "t.yaml"
     path.write_text(PLAN, encoding="utf-8")
     with pytest.raises(DataError) as caught:
@@ -173,3 +173,19 @@ def test_shipped_data_loads_cleanly() -> None:
     workspace = load_workspace(SHIPPED_DATA)
     assert workspace.problems == []
     assert len(workspace.tasks) == 32
+
+
+def test_one_discovery_rule_for_a_folder_and_a_commits_tree(tmp_path: Path) -> None:
+    """``store.plan_files`` (a folder) and ``plan_files_in`` (git's file list) once ordered
+    plans differently (depth-first vs breadth-first): both are now the same rule."""
+    root = tmp_path / "root"
+    names = ("z.yaml", "a/b/deep.yml", "a/units.yaml", "a/x.yaml", "b.yaml", "_draft/d.yaml", ".git/g.yaml", "settings.yaml", "x.txt")
+    for name in names:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("x: 1\n", encoding="utf-8")
+    from_folder = [(p.relative_to(root).as_posix(), u.relative_to(root).as_posix() if u else None) for p, u in plan_files(root)]
+    assert from_folder == [("b.yaml", None), ("z.yaml", None), ("a/x.yaml", "a/units.yaml"), ("a/b/deep.yml", "a/units.yaml")]
+    listing = [PurePosixPath("repo/data") / p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()]
+    listing.append(PurePosixPath("repo/other.yaml"))  # outside the data folder
+    from_tree = [(p.as_posix(), u.as_posix() if u else None) for p, u in plan_files_in(listing, PurePosixPath("repo/data"))]
+    assert from_tree == [(f"repo/data/{p}", f"repo/data/{u}" if u else None) for p, u in from_folder]

@@ -251,7 +251,7 @@ def test_ids_that_only_start_alike_are_other_tasks(tmp_path: Path) -> None:
     ("value", "written"),
     [
         ("已完成认定", "已完成认定"),
-        ("2022-09-20", "2022-09-20"),
+        ("2022-09-20", '"2022-09-20"'),  # a string that looks like a day is a string (dates: format_value)
         ("yes", '"yes"'),
         ("No", '"No"'),
         ("null", '"null"'),

@@ -10,10 +10,11 @@ import os
 import re
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TextIO, TypeVar
 
 import typer
 
@@ -23,7 +24,13 @@ from gkplan.model import Status
 from gkplan.render.check import CheckFormat
 from gkplan.render.deadline import DateFormat
 from gkplan.render.grid import Output
-from gkplan.render.views import Format
+from gkplan.render.listings import Format
+
+if TYPE_CHECKING:  # for annotations only: the modules load lazily, when a command needs them
+    from gkplan.importer import ImportResult
+    from gkplan.model import Settings
+    from gkplan.report import Report
+    from gkplan.store import Workspace
 
 app = typer.Typer(
     name="gkplan",
@@ -124,14 +131,72 @@ AllowErrorsOption = Annotated[
 ]
 
 
-def load(data: str | None, plans: list[str] | None = None, *, packed: dict[str, Any] | None = None, warn: bool = True) -> Any:
+DATA_ENV = "GKPLAN_DATA"
+
+
+def data_dir(option: str | None) -> Path:
+    """``--data``, else ``$GKPLAN_DATA``, else the nearest ``data/``; and how the store reads it
+    (cache folder, size limit), decided from the environment here, once."""
+    from gkplan.store import configure, find_data_dir
+
+    configure(cache_dir=cache_location(), max_bytes=max_file_bytes())
+    chosen, origin = (option, "--data") if option else (os.environ.get(DATA_ENV), DATA_ENV)
+    return find_data_dir(chosen, origin=origin)
+
+
+def cache_location() -> Path | None:
+    """``$GKPLAN_CACHE_DIR``, else ``$XDG_CACHE_HOME/gkplan``, else ``~/.cache/gkplan``
+    (``%LOCALAPPDATA%`` on Windows); ``GKPLAN_NO_CACHE=1``: none."""
+    if os.environ.get("GKPLAN_NO_CACHE"):
+        return None
+    if explicit := os.environ.get("GKPLAN_CACHE_DIR"):
+        return Path(explicit)
+    if xdg := os.environ.get("XDG_CACHE_HOME"):
+        return Path(xdg) / "gkplan"
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "gkplan" / "cache"
+    return Path.home() / ".cache" / "gkplan"
+
+
+def max_file_bytes() -> int:
+    """``$GKPLAN_MAX_BYTES``: the largest data file gkplan reads (default 64 MB)."""
+    from gkplan.store.reader import MAX_BYTES_DEFAULT
+
+    try:
+        return int(os.environ.get("GKPLAN_MAX_BYTES", MAX_BYTES_DEFAULT))
+    except ValueError:
+        return MAX_BYTES_DEFAULT
+
+
+def terminal_output(stream: TextIO | None = None) -> Output:
+    """Where and how to print, from the stream and the environment (``NO_COLOR``, ``TERM``, ``COLUMNS``)."""
+    stream = stream or sys.stdout
+    terminal = bool(getattr(stream, "isatty", lambda: False)())
+    no_color = "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb"
+    return Output(stream, terminal, terminal and not no_color, terminal_width(stream))
+
+
+def terminal_width(stream: TextIO) -> int:
+    """An exported ``COLUMNS`` wins (bash sets it without exporting), then the terminal's own size."""
+    from gkplan.render.grid import FALLBACK_WIDTH
+
+    given = os.environ.get("COLUMNS", "").strip()
+    if given.isdigit() and int(given) > 0:
+        return int(given)
+    try:
+        return os.get_terminal_size(stream.fileno()).columns or FALLBACK_WIDTH
+    except (AttributeError, ValueError, OSError):  # no file descriptor (tests' StringIO), or not a terminal
+        return FALLBACK_WIDTH
+
+
+def load(data: str | None, plans: list[str] | None = None, *, for_update: bool = False, warn: bool = True) -> Workspace:
     """Load the workspace (``--plan``: only those plans); ``warn``: say on stderr when the data has problems.
 
     Reports pass ``warn=False``: they show ``banner(workspace)`` in the output itself instead.
     """
-    from gkplan.store import find_data_dir, load_workspace
+    from gkplan.store import load_workspace
 
-    workspace = load_workspace(find_data_dir(data), tuple(plans or ()), packed=packed)
+    workspace = load_workspace(data_dir(data), tuple(plans or ()), for_update=for_update)
     errors = [p for p in workspace.problems if p.severity is Severity.ERROR]
     if errors and warn:
         print(f"gkplan: 警告：数据有 {len(errors)} 处错误，报表可能不完整；首个：{errors[0]}", file=sys.stderr)
@@ -139,7 +204,7 @@ def load(data: str | None, plans: list[str] | None = None, *, packed: dict[str, 
     return workspace
 
 
-def banner(workspace: Any) -> str:
+def banner(workspace: Workspace) -> str:
     """The line that marks a report drawn from data with errors ("" when the data is clean)."""
     from gkplan.errors import incomplete_banner
 
@@ -184,6 +249,43 @@ def parse_statuses(values: list[str] | None) -> tuple[Status, ...]:
     return tuple(statuses)
 
 
+@dataclass(frozen=True, slots=True)
+class Reporting:
+    """What every reporting command starts from: the day, the data, whose part, the office's
+    rules, where to print and the banner of data with errors ("" when clean)."""
+
+    day: date
+    workspace: Workspace
+    scope: query.Scope
+    rules: Settings
+    out: Output
+    warning: str
+
+
+def reporting(
+    day: date,
+    data: str | None,
+    plans: list[str] | None,
+    unit: str | None = None,
+    *,
+    fmt: str | None = None,
+    warn_days: int | None = None,
+    stale_weeks: int | None = None,
+    remind_days: int | None = None,
+) -> Reporting:
+    """The reporting commands' shared prologue, in one order, so the first error a user sees
+    is the same in each: load the data, resolve ``--unit``, the office's rules
+    (``office_rules``: a settings.yaml with errors stops a report), then, with ``fmt``, the
+    banner at the top of the output (``announce``). End with ``finish(run.warning, …)``."""
+    workspace = load(data, plans, warn=False)
+    scope = query.resolve_scope(workspace.plans, unit)
+    rules = office_rules(workspace, warn_days, stale_weeks, remind_days)
+    run = Reporting(day, workspace, scope, rules, terminal_output(), banner(workspace))
+    if fmt is not None:
+        announce(run.out, run.warning, fmt)
+    return run
+
+
 @command("list")
 def list_tasks(
     unit: UnitOption = None,
@@ -214,17 +316,13 @@ def list_tasks(
         due_before=parse_day(due_before, "--due-before") if due_before else None,
         due_after=parse_day(due_after, "--due-after") if due_after else None,
     )
-    workspace = load(data, plan, warn=False)
-    scope = query.resolve_scope(workspace.plans, unit)
-    rules = office_rules(workspace, warn_days)
-    rows = query.rows_for(workspace.tasks, day, scope, rules.warn_days, stale_weeks=rules.stale_weeks)
-    rows = query.sort_rows(query.apply_filters(rows, filters, workspace.plans))
-    from gkplan.render.views import count_line, print_tasks
+    run = reporting(day, data, plan, unit, fmt=fmt, warn_days=warn_days)
+    rows = query.rows_for(run.workspace.tasks, day, run.scope, run.rules.warn_days, stale_weeks=run.rules.stale_weeks)
+    rows = query.sort_rows(query.apply_filters(rows, filters, run.workspace.plans))
+    from gkplan.render.listings import count_line, print_tasks
 
-    out, warning = Output.for_stream(), banner(workspace)
-    announce(out, warning, fmt)
-    print_tasks(out, rows, fmt, qualified=workspace.qualified, summary=count_line(rows), scheme=rules.scheme)
-    finish(warning, allow_errors)
+    print_tasks(run.out, rows, fmt, qualified=run.workspace.qualified, summary=count_line(rows), scheme=run.rules.scheme)
+    finish(run.warning, allow_errors)
 
 
 @command("overdue")
@@ -239,26 +337,22 @@ def overdue(
 ) -> None:
     """逾期任务：截止日期早于今天且未完成（今天到期的不算逾期），并列出未完成的单位。"""
     day = resolve_today(today)
-    workspace = load(data, plan, warn=False)
-    scope = query.resolve_scope(workspace.plans, unit)
-    candidates = query.due_before(workspace.tasks, day)
-    rules = office_rules(workspace, warn_days)
-    rows = query.sort_rows(query.overdue(query.rows_for(candidates, day, scope, rules.warn_days)))
-    from gkplan.render.views import print_tasks
+    run = reporting(day, data, plan, unit, fmt=fmt, warn_days=warn_days)
+    candidates = query.due_before(run.workspace.tasks, day)
+    rows = query.sort_rows(query.overdue(query.rows_for(candidates, day, run.scope, run.rules.warn_days)))
+    from gkplan.render.listings import print_tasks
 
-    out, warning = Output.for_stream(), banner(workspace)
-    announce(out, warning, fmt)
     print_tasks(
-        out,
+        run.out,
         rows,
         fmt,
-        qualified=workspace.qualified,
+        qualified=run.workspace.qualified,
         late_view=True,
         summary=f"截至 {day.isoformat()}，逾期 {len(rows)} 项。",
         empty=f"截至 {day.isoformat()}，没有逾期任务。",
-        scheme=rules.scheme,
+        scheme=run.rules.scheme,
     )
-    finish(warning, allow_errors)
+    finish(run.warning, allow_errors)
 
 
 @command("due")
@@ -283,26 +377,22 @@ def due(
 ) -> None:
     """即将到期：截止日期在今天到今天+N天之间、尚未完成的任务。"""
     day = resolve_today(today)
-    workspace = load(data, plan, warn=False)
-    scope = query.resolve_scope(workspace.plans, unit)
-    rules = office_rules(workspace, warn_days)
-    rows = query.rows_for(workspace.tasks, day, scope, rules.warn_days, stale_weeks=rules.stale_weeks)
-    within = rules.warn_days if within is None else within
+    run = reporting(day, data, plan, unit, fmt=fmt, warn_days=warn_days)
+    rows = query.rows_for(run.workspace.tasks, day, run.scope, run.rules.warn_days, stale_weeks=run.rules.stale_weeks)
+    within = run.rules.warn_days if within is None else within
     rows = query.sort_rows(query.due_within(rows, day, within))
-    from gkplan.render.views import print_tasks
+    from gkplan.render.listings import print_tasks
 
-    out, warning = Output.for_stream(), banner(workspace)
-    announce(out, warning, fmt)
     print_tasks(
-        out,
+        run.out,
         rows,
         fmt,
-        qualified=workspace.qualified,
+        qualified=run.workspace.qualified,
         summary=f"{day.isoformat()} 起 {within} 天内到期 {len(rows)} 项。",
         empty=f"{day.isoformat()} 起 {within} 天内没有到期的任务。",
-        scheme=rules.scheme,
+        scheme=run.rules.scheme,
     )
-    finish(warning, allow_errors)
+    finish(run.warning, allow_errors)
 
 
 @command("show")
@@ -316,17 +406,14 @@ def show(
     allow_errors: AllowErrorsOption = False,
 ) -> None:
     """查看一个任务的全部信息：章节、展开后的责任单位、日期、剩余或逾期天数、各单位进展。"""
-    day = resolve_today(today)
-    workspace = load(data, plan, warn=False)
-    task = query.find_task(workspace.plans, task_id)
-    rules = office_rules(workspace, warn_days)
-    row = query.evaluate(task, day, query.EVERYONE, rules.warn_days, stale_weeks=rules.stale_weeks)
-    from gkplan.render.views import print_show
+    run = reporting(resolve_today(today), data, plan, warn_days=warn_days)
+    task = query.find_task(run.workspace.plans, task_id)
+    row = query.evaluate(task, run.day, query.EVERYONE, run.rules.warn_days, stale_weeks=run.rules.stale_weeks)
+    from gkplan.render.listings import print_show
 
-    out, warning = Output.for_stream(), banner(workspace)
-    announce(out, warning, fmt)
-    print_show(out, workspace.plan_of(task), row, fmt, workspace.qualified, rules.scheme)
-    finish(warning, allow_errors)
+    announce(run.out, run.warning, fmt)  # after the task is found: an unknown id is the first thing said
+    print_show(run.out, run.workspace.plan_of(task), row, fmt, run.workspace.qualified, run.rules.scheme)
+    finish(run.warning, allow_errors)
 
 
 @command("units")
@@ -340,9 +427,9 @@ def units(
     """单位、类别、简称、单位组及各自的任务数。"""
     resolve_today(today)  # accepted like every reporting command, and still checked
     workspace = load(data, plan, warn=False)
-    from gkplan.render.views import print_units
+    from gkplan.render.listings import print_units
 
-    out, warning = Output.for_stream(), banner(workspace)
+    out, warning = terminal_output(), banner(workspace)
     announce(out, warning, fmt)
     print_units(out, workspace.plans, query.task_counts(workspace.plans), fmt)
     finish(warning, allow_errors)
@@ -358,15 +445,12 @@ def summary(
     allow_errors: AllowErrorsOption = False,
 ) -> None:
     """每个单位一行：任务数、已完成、逾期、即将到期、完成率。"""
-    day = resolve_today(today)
-    workspace = load(data, plan, warn=False)
-    from gkplan.render.views import print_summary
+    run = reporting(resolve_today(today), data, plan, fmt=fmt, warn_days=warn_days)
+    from gkplan.render.listings import print_summary
 
-    rules = office_rules(workspace, warn_days)
-    out, warning = Output.for_stream(), banner(workspace)
-    announce(out, warning, fmt)
-    print_summary(out, query.summarize(workspace.plans, day, rules.warn_days), fmt, rules.warn_days, rules.scheme)
-    finish(warning, allow_errors)
+    tallies = query.tally_units(run.workspace.plans, run.day, run.scope, run.rules.warn_days, stale_weeks=run.rules.stale_weeks)
+    print_summary(run.out, tallies, fmt, run.rules.warn_days, run.rules.scheme)
+    finish(run.warning, allow_errors)
 
 
 # --- Recording progress (登记进展): start / done / block / reopen / verify / note ---------------
@@ -428,8 +512,7 @@ def record(
     day = parse_day(when, "--date") if when else now
     if when and day > now and action != "note":
         print(f"gkplan: 警告：登记日期 {day.isoformat()} 晚于今天（{now.isoformat()}）；写错了请用 --date 改正后重新登记", file=sys.stderr)
-    packed: dict[str, Any] = {}  # the cache entries read, patched after the write instead of read again
-    workspace = load(data, packed=packed)
+    workspace = load(data, for_update=True)
     task = query.find_task(workspace.plans, task_id)
     plan = workspace.plan_of(task)
     key = task.key(workspace.qualified)
@@ -442,7 +525,7 @@ def record(
         by="" if kind is updates.Action.NOTE else resolve_user(by, workspace.root),
     )
     result = update_task(plan_file(plan), plan, task.id, request, key)
-    remember_update(plan, result, packed)
+    remember_update(workspace, result)  # the cache entry patched, not parsed again
     print(updates.describe(result.before, result.after, result.edit, request, key, changed=result.changed))
 
 
@@ -506,7 +589,7 @@ TitleOption = Annotated[
 ]
 
 
-def _read_plan_table(source: str, known: list[str], year: int | None, title: str | None) -> Any:
+def _read_plan_table(source: str, known: list[str], year: int | None, title: str | None) -> ImportResult:
     from pathlib import Path
 
     from gkplan.importer import import_tables
@@ -535,13 +618,14 @@ def import_plan(
     from pathlib import Path
 
     from gkplan.errors import DataError
-    from gkplan.render.imports import import_summary
-    from gkplan.store import UNITS_FILE, find_data_dir, load_units, load_workspace
-    from gkplan.store.emit import check_plan_text, emit_plan, refuse_existing, write_new
+    from gkplan.render.import_text import import_summary
+    from gkplan.store import UNITS_FILE, load_units, load_workspace
+    from gkplan.store.atomic import atomic_write, refuse_existing
+    from gkplan.store.drafts import check_plan_text, emit_plan
     from gkplan.store.reader import display_path
 
     try:
-        root: Path | None = find_data_dir(data)
+        root: Path | None = data_dir(data)
     except DataError:
         if output is None or data:
             raise
@@ -551,7 +635,7 @@ def import_plan(
     target = None if output == "-" else Path(output) if output else root / f"{result.plan.year}.yaml"  # type: ignore[operator]
     plan_id = target.stem if target and target.name != "tasks.yaml" else str(result.plan.year)
     if target:
-        refuse_existing(target)  # before anything else: the clearest reason comes first
+        refuse_existing(target, display_path(target))  # before anything else: the clearest reason comes first
     if root and target:
         try:
             taken = {p.id: p.source.path if p.source else "" for p in load_workspace(root).plans}
@@ -568,7 +652,7 @@ def import_plan(
     text = emit_plan(result.plan)
     problems = check_plan_text(text, shown_target, directory) if directory else []
     if target:
-        write_new(target, text)
+        atomic_write(target, text.encode("utf-8"), exclusive=True)
     else:
         sys.stdout.write(text)
     units_file = display_path(root / UNITS_FILE) if root else UNITS_FILE
@@ -591,9 +675,10 @@ def init(
     from pathlib import Path
 
     from gkplan.importer import suggest_units
-    from gkplan.render.imports import import_summary, init_lines
+    from gkplan.render.import_text import import_summary, init_lines
     from gkplan.store import TASKS_FILE, UNITS_FILE
-    from gkplan.store.emit import PlanDraft, check_plan_text, check_units_text, emit_plan, emit_units, write_new
+    from gkplan.store.atomic import atomic_write
+    from gkplan.store.drafts import PlanDraft, check_plan_text, check_units_text, emit_plan, emit_units
     from gkplan.store.reader import display_path
 
     folder = Path(directory)
@@ -616,8 +701,8 @@ def init(
     new_units, problems = check_units_text(units_text, display_path(units_path))
     plan_text = emit_plan(plan)
     problems += check_plan_text(plan_text, display_path(tasks_path), new_units)
-    write_new(units_path, units_text)
-    write_new(tasks_path, plan_text)
+    atomic_write(units_path, units_text.encode("utf-8"), exclusive=True)
+    atomic_write(tasks_path, plan_text.encode("utf-8"), exclusive=True)
     lines = [f"已建立数据目录 {display_path(folder)}：{TASKS_FILE}、{UNITS_FILE}"]
     if result is not None:
         shown_tasks, shown_units = display_path(tasks_path), display_path(units_path)
@@ -665,7 +750,7 @@ def date_command(
     start = parse_day(anchor, "--from") if anchor else None
     plan_year = year if year is not None else (day.year if given_today or start is None else start.year)
     deadline = resolve_deadline(phrase, plan_year, anchor=start)
-    print_deadline(Output.for_stream(), deadline, fmt, year=plan_year, today=day if given_today else None, anchor=start)
+    print_deadline(terminal_output(), deadline, fmt, year=plan_year, today=day if given_today else None, anchor=start)
 
 
 @command("check")
@@ -682,10 +767,9 @@ def check(
     有错误时退出码为 1；只有警告时为 0（--strict 时为 1）。审阅合并请求前运行，或放进 CI。
     """
     from gkplan.render.check import print_check
-    from gkplan.store import find_data_dir
     from gkplan.validate import check_data
 
-    result = check_data(find_data_dir(data))
+    result = check_data(data_dir(data))
     print_check(sys.stdout, result, fmt, strict=strict)
     if result.failed(strict=strict):
         raise typer.Exit(code=int(ExitCode.PROBLEMS))
@@ -729,7 +813,9 @@ StaleOption = Annotated[
 ]
 
 
-def office_rules(workspace: Any, warn_days: int | None = None, stale_weeks: int | None = None, remind_days: int | None = None) -> Any:
+def office_rules(
+    workspace: Workspace, warn_days: int | None = None, stale_weeks: int | None = None, remind_days: int | None = None
+) -> Settings:
     """The data folder's settings.yaml, with command-line options winning.
 
     A settings.yaml with errors stops the report (exit 3): lights drawn by the
@@ -755,7 +841,7 @@ def parse_since(text: str | None, today: date) -> date | str:
         return text.strip()
 
 
-def emit(content: str | bytes, output: Path | None) -> None:
+def send_output(content: str | bytes, output: Path | None) -> None:
     """To ``-o FILE`` atomically, else to stdout."""
     data = content.encode("utf-8") if isinstance(content, str) else content
     if output is None:
@@ -766,9 +852,9 @@ def emit(content: str | bytes, output: Path | None) -> None:
             sys.stdout.write(data.decode("utf-8"))
         sys.stdout.flush()
         return
-    from gkplan.store.output import write_output
+    from gkplan.store.atomic import atomic_write
 
-    write_output(output, data)
+    atomic_write(output, data)
     print(f"gkplan: 已写入 {output}（{len(data):,} 字节）", file=sys.stderr)
 
 
@@ -801,27 +887,25 @@ def report(
     if fmt is ReportFormat.XLSX and output is None:
         raise UsageError("xlsx 格式需要用 -o 指定文件", hint="例如 gkplan report -o 例会报告.xlsx")
     since_value = parse_since(since, day)
-    workspace = load(data, plan, warn=False)
-    scope = query.resolve_scope(workspace.plans, unit)
+    run = reporting(day, data, plan, unit, warn_days=warn_days, stale_weeks=stale_weeks)  # the report carries its banner
     from gkplan.report import build_report
     from gkplan.store.history import read_history
 
-    history = read_history(workspace.root, since_value, keep=[p.id for p in workspace.plans] if plan else None)
-    rules = office_rules(workspace, warn_days, stale_weeks)
-    warning = banner(workspace)
-    result = build_report(workspace.plans, day, rules, scope, history, qualified=workspace.qualified, banner=warning)
+    history = read_history(run.workspace.root, since_value, keep=[p.id for p in run.workspace.plans] if plan else None)
+    workspace, warning = run.workspace, run.warning
+    result = build_report(workspace.plans, day, run.rules, run.scope, history, qualified=workspace.qualified, banner=warning)
     if fmt is ReportFormat.TABLE and output is None:
         from gkplan.render.report_text import render_table
 
-        render_table(result, Output.for_stream())
+        render_table(result, run.out)
     else:
-        emit(render_report(result, fmt), output)
+        send_output(render_report(result, fmt), output)
         if output is not None:  # the file carries the banner; say it where the person is too
-            announce(Output.for_stream(), warning, "file")
+            announce(run.out, warning, "file")
     finish(warning, allow_errors)
 
 
-def render_report(result: Any, fmt: ReportFormat) -> str | bytes:
+def render_report(result: Report, fmt: ReportFormat) -> str | bytes:
     if fmt is ReportFormat.HTML:
         from gkplan.render.report_html import render_html
 
@@ -858,20 +942,17 @@ def ics(
 ) -> None:
     """日历文件（iCalendar .ics）：每项任务的截止日一个全天日程，带提醒；重新导入会更新而不重复。"""
     day = resolve_today(today)
-    workspace = load(data, plan, warn=False)
-    scope = query.resolve_scope(workspace.plans, unit)
+    run = reporting(day, data, plan, unit, remind_days=remind_days)
     from gkplan.agenda import build_agenda
     from gkplan.render.ics import render_ics
 
-    rules = office_rules(workspace, remind_days=remind_days)
-    agenda = build_agenda(workspace.plans, day, rules.remind_days, scope, qualified=workspace.qualified)
+    agenda = build_agenda(run.workspace.plans, day, run.rules.remind_days, run.scope, qualified=run.workspace.qualified)
     if agenda.skipped:
-        keys = "、".join(row.task.key(workspace.qualified) for row in agenda.skipped)
+        keys = "、".join(row.task.key(run.workspace.qualified) for row in agenda.skipped)
         print(f"gkplan: 跳过 {len(agenda.skipped)} 项没有确定日期的任务（无法定日或等待触发）：{keys}", file=sys.stderr)
-    warning = banner(workspace)
-    announce(Output.for_stream(), warning, "ics")  # on stderr; the calendar's description says it too
-    emit(render_ics(agenda, day, banner=warning), output)
-    finish(warning, allow_errors)
+    announce(run.out, run.warning, "ics")  # on stderr; the calendar's description says it too
+    send_output(render_ics(agenda, day, banner=run.warning), output)
+    finish(run.warning, allow_errors)
 
 
 @command("review")
@@ -887,10 +968,10 @@ def review(
     day = resolve_today(today)
     workspace = load(data, plan, warn=False)
     scope = query.resolve_scope(workspace.plans, unit)
-    from gkplan.render.review import print_review
+    from gkplan.render.review_text import print_review
     from gkplan.review import review as review_units
 
-    out, warning = Output.for_stream(), banner(workspace)
+    out, warning = terminal_output(), banner(workspace)
     announce(out, warning, fmt.value)
     print_review(out, review_units(workspace.plans, day, scope), fmt.value, day, workspace.qualified)
     finish(warning, allow_errors)
@@ -947,7 +1028,7 @@ def remind(
     reminders = build_reminders(workspace.plans, day, rules.remind_days, tuple(wanted), qualified=workspace.qualified)
     unset = frozenset(name for c in channels for name in c.env_names() if not os.environ.get(name, "").strip())
     if dry_run:
-        from gkplan.render.remind import dry_run as dry_run_text
+        from gkplan.render.remind_text import dry_run as dry_run_text
 
         sys.stdout.write(dry_run_text(reminders, channels, unset))
         return
@@ -965,7 +1046,7 @@ def send_reminders(reminders: Any, channels: Any, timeout: float) -> None:
     import time
 
     from gkplan.delivery import DEFAULT_BACKOFF, Clock, Retry, deliver
-    from gkplan.render.remind import outcome_lines
+    from gkplan.render.remind_text import outcome_lines
 
     text = os.environ.get(REMIND_BACKOFF_ENV, "").strip()
     try:
@@ -1014,10 +1095,9 @@ def diff(
     """计划数据在两个 git 版本之间改了什么：任务、截止日期、进展、单位，以及受影响的任务。有差异时退出码也是 0。"""
     from gkplan.plandiff import diff_snapshots
     from gkplan.render.diff_formats import print_diff
-    from gkplan.store import find_data_dir
     from gkplan.store.revisions import default_base, file_changes, open_repository, resolve_revision, short, snapshot
 
-    repo = open_repository(find_data_dir(data))
+    repo = open_repository(data_dir(data))
     head_rev = resolve_revision(repo, head, "--head") if head is not None else None
     if base is not None:
         base_rev, base_name = resolve_revision(repo, base, "比较的版本"), base
@@ -1027,7 +1107,7 @@ def diff(
     head_label = f"{head}（{short(repo, head_rev)}）" if head_rev and head is not None else "工作区"
     old, new = snapshot(repo, base_rev, base_label), snapshot(repo, head_rev, head_label)
     files = file_changes(repo, base_rev, head_rev)
-    print_diff(Output.for_stream(), diff_snapshots(old, new, files.renamed, files.touched), fmt.value)
+    print_diff(terminal_output(), diff_snapshots(old, new, files.renamed, files.touched), fmt.value)
 
 
 # --- 台账报送: ledger / collect (issue 17) ----------------------------------------------------
@@ -1071,7 +1151,7 @@ def ledger(
     if output is None and target.exists():
         hint = f"请先收集或移走它，或用 -o 指定文件名，如 -o {target.stem}-2.xlsx"
         raise UsageError(f"已有文件「{target}」，不覆盖（可能是单位交回的台账）", hint=hint)
-    emit(render_ledgers(ledgers, rules.scheme), target)
+    send_output(render_ledgers(ledgers, rules.scheme), target)
     for item in ledgers:
         late = sum(r.row.overdue for r in item.rows)
         print(f"{item.unit}：{len(item.rows)} 项任务" + (f"，其中逾期 {late} 项" if late else ""))

@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gkplan.errors import UsageError
+from gkplan.model import Channel, ChannelType
 from gkplan.remind import Reminders
-from gkplan.render.remind import Mail, one_line
-from gkplan.settings import Channel, ChannelType
+from gkplan.render.remind_text import Mail, one_line
 
 DEFAULT_BACKOFF = 2.0
 
@@ -316,7 +316,7 @@ def deliver(
     clock: Clock,
 ) -> list[Outcome]:
     """Send on every channel in turn; a channel that fails (or lacks its variable) does not stop the next."""
-    from gkplan.render.remind import mails, webhook_bodies
+    from gkplan.render.remind_text import mails, webhook_bodies
 
     outcomes = []
     for channel in channels:

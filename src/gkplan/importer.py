@@ -3,7 +3,7 @@
 ``store.tables`` reads a Word, Excel or CSV file into ``SourceTable``s; this module
 finds the task table by its header (which may sit below title rows), maps the
 columns by the synonyms in ``HEADER_SYNONYMS``, and turns rows into ``TaskDraft``s
-for ``store.emit``:
+for ``store.drafts``:
 
 - 序号 may stand in any column; rows without one (or repeating the previous one)
   continue the previous task (a row split by a page break) and are merged into it;
@@ -28,10 +28,11 @@ import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
+from gkplan.charsets import CJK, INVISIBLE, LINE_SEPARATORS, SPACES
 from gkplan.deadlines import deadline_for_task
 from gkplan.errors import DataError, UsageError
 from gkplan.model import DeadlineKind
-from gkplan.store.emit import GroupDraft, PlanDraft, SectionDraft, TaskDraft, UnitDraft
+from gkplan.store.drafts import GroupDraft, PlanDraft, SectionDraft, TaskDraft, UnitDraft, emit_units
 from gkplan.store.tables import SourceTable
 
 # What each column is called in real tables. Matching ignores spaces, line breaks and
@@ -104,7 +105,7 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "note": ("备注", "说明"),  # recognised so that it is not mistaken for anything; not imported
 }
-FIELD_LABELS = {
+COLUMN_LABELS = {
     "id": "序号",
     "name": "任务名称",
     "content": "任务内容",
@@ -141,20 +142,18 @@ _SECTION_L1 = re.compile(r"^([一二三四五六七八九十]+)\s*[、.．]\s*(.
 _SECTION_L2 = re.compile(r"^[（(]\s*([一二三四五六七八九十]+)\s*[）)]\s*(.+)$")
 _CN_NUMERAL = re.compile(r"^([一二三四五六七八九十]+)\s*[、.．]?$")
 
-_CJK = (
-    "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u31a0-\u31bf\u3400-\u4dbf\u4e00-\u9fff"
-    "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u2018-\u201f\u2026\u2014\u00b7"
-)
-_STRAY_SPACE = re.compile(f"(?<=[{_CJK}])[ \t\u00a0\u2000-\u200a\u3000]+(?=[{_CJK}])")
-_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
-_SPACES = re.compile("[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_STRAY_SPACE = re.compile(f"(?<=[{CJK}])[{SPACES}]+(?=[{CJK}])")
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
+_LINE_SEPARATOR = re.compile(f"[{LINE_SEPARATORS}]")
+_SPACES = re.compile(f"[{SPACES}]+")
+_CJK_CHAR = re.compile(f"[{CJK}]")
 
 
 # --- text -------------------------------------------------------------------------------------
 
 
 def _is_cjk(char: str) -> bool:
-    return bool(re.match(f"[{_CJK}]", char))
+    return bool(_CJK_CHAR.match(char))
 
 
 def clean_text(text: str) -> str:
@@ -164,7 +163,7 @@ def clean_text(text: str) -> str:
     A line break between two Chinese characters (or Chinese punctuation) is a wrap and
     disappears; between Latin letters or digits it becomes one space (``policy\\ndocument``).
     """
-    text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _INVISIBLE.sub("", _LINE_SEPARATOR.sub("\n", text.replace("\r\n", "\n").replace("\r", "\n")))
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     joined = ""
     for line in lines:
@@ -227,7 +226,7 @@ def should_join(previous: str, following: str, known: Collection[str] = ()) -> b
 
 def split_units(text: str, known: Collection[str] = ()) -> tuple[list[str], list[str]]:
     """A 责任单位 cell -> (lead units, units marked 配合/协办 in the cell), in order, without repeats."""
-    text = _INVISIBLE.sub("", text).replace("\r", "\n")
+    text = _LINE_SEPARATOR.sub("\n", _INVISIBLE.sub("", text)).replace("\r", "\n")
     lead: list[str] = []
     support: list[str] = []
     for segment in _UNIT_SEPARATORS.split(text):
@@ -272,6 +271,12 @@ def group_kind(name: str) -> str:
     if re.search(r"(局属|直属|下属|所属|事业)", name):
         return AFFILIATE_KIND
     return ""
+
+
+def units_yaml_for(names: Sequence[str]) -> str:
+    """The ``units.yaml`` text (``suggest_units``) a user can paste for names it lacks."""
+    units, groups = suggest_units(names)
+    return emit_units(units, groups)
 
 
 def suggest_units(names: Sequence[str]) -> tuple[list[UnitDraft], list[GroupDraft]]:
@@ -387,7 +392,7 @@ def _seen_headers(tables: Sequence[SourceTable]) -> list[str]:
 
 
 def accepted_headers() -> str:
-    return "；".join(f"{FIELD_LABELS[f]}：" + "/".join(s) for f, s in HEADER_SYNONYMS.items() if f != "note")
+    return "；".join(f"{COLUMN_LABELS[f]}：" + "/".join(s) for f, s in HEADER_SYNONYMS.items() if f != "note")
 
 
 # --- the import -------------------------------------------------------------------------------

@@ -23,14 +23,13 @@ from datetime import date, datetime
 
 from gkplan import query
 from gkplan.errors import UpdateRefused, UsageError
-from gkplan.model import STATUS_LABELS, UNIT_STATUSES, Plan, Status, Task
+from gkplan.model import DEFAULT_WARN_DAYS, STATUS_LABELS, UNIT_STATUSES, Plan, RawSheet, Refusal, Status, Task
 from gkplan.updates import Action, Request
 
 SHEET_TITLE = "进展登记"  # the one sheet of a one-unit ledger; several units: one sheet per unit, titled by its name
 HEADERS = ("序号", "任务名称", "任务内容", "时间节点", "截止日期", "当前状态", "新状态", "完成日期", "说明")
 EDITABLE = ("新状态", "完成日期", "说明")
 STATUS_CHOICES = tuple(STATUS_LABELS[s] for s in UNIT_STATUSES)  # 未开始 进行中 受阻 已完成
-META_SHEET = "gkplan"  # the hidden sheet of a ledger workbook: one row per ledger sheet, [sheet title, stamp]
 STAMP_MARK = "gkplan-ledger:"  # starts the stamp text, wherever it is kept
 STAMP_VERSION = 1
 
@@ -93,7 +92,7 @@ class Ledger:
     rows: tuple[LedgerRow, ...]
 
 
-def build_ledger(plan: Plan, unit: str, today: date, warn_days: int = query.DEFAULT_WARN_DAYS, stale_weeks: int = 0) -> Ledger:
+def build_ledger(plan: Plan, unit: str, today: date, warn_days: int = DEFAULT_WARN_DAYS, stale_weeks: int = 0) -> Ledger:
     """Every task ``unit`` is responsible for (groups expanded), sorted like ``gkplan list``, lit like the reports."""
     scope = query.Scope(unit, (unit,))
     rows = query.sort_rows(query.rows_for(plan.tasks, today, scope, warn_days, stale_weeks=stale_weeks))
@@ -250,15 +249,6 @@ class Filled:
         return next((self.cells[h] for h in headers if h in self.cells), self.cells.get("序号", ""))
 
 
-@dataclass(frozen=True, slots=True)
-class Refusal:
-    where: str  # FILE:SHEET!CELL
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.where}：{self.reason}"
-
-
 class RowRefused(UpdateRefused):
     """``decide`` refused a row; ``column`` is the header of the cell to name."""
 
@@ -338,17 +328,6 @@ def conflict_text(task: Task, unit: str, stamp_row: StampRow) -> str:
 
 
 # --- collect: reading a sheet and planning the changes -----------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class RawSheet:
-    """One sheet of a returned file as read from disk: its cells by row, nothing interpreted."""
-
-    file: str  # as shown in messages
-    title: str  # the sheet's name (a CSV: the file's stem, as Excel names it)
-    rows: tuple[tuple[int, tuple[object, ...]], ...]  # (1-based row number, values from column A)
-    stamp: str | None = None  # the stamp kept for this sheet out of the way (the hidden sheet), if any
-    formulas: frozenset[tuple[int, int]] = frozenset()  # (row, column) of cells holding a formula
 
 
 def column_letter(index: int) -> str:

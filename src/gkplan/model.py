@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 
@@ -334,3 +334,187 @@ def _cn_number(n: int) -> str:
     if n < 20:
         return "十" + (digits[n - 10] if n > 10 else "")
     return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+
+
+# --- the office's report rules and the lights they colour ------------------------------------
+
+DEFAULT_WARN_DAYS = 14  # yellow: due within two weeks
+DEFAULT_STALE_WEEKS = 0  # off: an office opts in, since it changes what 黄 means
+DEFAULT_REMIND_DAYS = 7  # calendar reminder a week before a deadline; also gkplan remind's window
+
+
+class Light(StrEnum):
+    """The office's 红黄绿灯, plus done and "no date to judge by"."""
+
+    RED = "red"  # overdue
+    YELLOW = "yellow"  # due within the warning window
+    GREEN = "green"  # on track
+    DONE = "done"  # finished (done or verified)
+    NONE = "none"  # waiting for a trigger, or a deadline that cannot be dated
+
+    @property
+    def label(self) -> str:
+        return LIGHT_LABELS[self]
+
+
+LIGHT_LABELS = {
+    Light.RED: "红",
+    Light.YELLOW: "黄",
+    Light.GREEN: "绿",
+    Light.DONE: "完成",
+    Light.NONE: "—",
+}
+
+
+class Scheme(StrEnum):
+    """How an office colours its lights; the first colour is "on track"."""
+
+    RED_YELLOW_GREEN = "红黄绿"  # red = late, yellow = due soon, green = on track
+    BLUE_YELLOW_RED = "蓝黄红"  # blue = on track, yellow = due soon, red = late
+
+    @classmethod
+    def parse(cls, text: str) -> Scheme | None:
+        key = text.strip().lower().replace("_", "-").replace(" ", "")
+        return _SCHEME_NAMES.get(key)
+
+
+_SCHEME_NAMES = {
+    "红黄绿": Scheme.RED_YELLOW_GREEN,
+    "红绿灯": Scheme.RED_YELLOW_GREEN,
+    "red-yellow-green": Scheme.RED_YELLOW_GREEN,
+    "蓝黄红": Scheme.BLUE_YELLOW_RED,
+    "blue-yellow-red": Scheme.BLUE_YELLOW_RED,
+}
+SCHEME_CHOICES = "红黄绿（默认）或 蓝黄红"
+
+
+class ChannelType(StrEnum):
+    """Where ``gkplan remind`` sends: three group robots (webhooks) and e-mail."""
+
+    WECOM = "wecom"  # 企业微信 / 政务微信 group robot
+    DINGTALK = "dingtalk"  # 钉钉 / 浙政钉 custom robot
+    FEISHU = "feishu"  # 飞书 custom bot
+    EMAIL = "email"
+
+    @property
+    def label(self) -> str:
+        return CHANNEL_LABELS[self]
+
+    @property
+    def webhook(self) -> bool:
+        return self is not ChannelType.EMAIL
+
+
+CHANNEL_LABELS = {
+    ChannelType.WECOM: "企业微信",
+    ChannelType.DINGTALK: "钉钉",
+    ChannelType.FEISHU: "飞书",
+    ChannelType.EMAIL: "邮件",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """One ``remind: channels:`` entry. Secrets are never here: only the names of the
+    environment variables that hold them (the webhook URL, the signing secret, the SMTP URL)."""
+
+    name: str
+    type: ChannelType
+    webhook_env: str = ""  # group robots: the variable holding the webhook URL
+    secret_env: str = ""  # 钉钉/飞书, optional: the variable holding the signing secret
+    smtp_env: str = ""  # e-mail: the variable holding smtp://user:pass@host:port or smtps://…
+    sender: str = ""  # e-mail: From (``from:`` in the file)
+    cc: tuple[str, ...] = ()  # e-mail: the office, copied on every unit's mail
+
+    def env_names(self) -> tuple[str, ...]:
+        """The variables this channel reads, in the order they are needed."""
+        return tuple(name for name in (self.webhook_env, self.secret_env, self.smtp_env) if name)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """``settings.yaml``; every field has the default an office gets without the file.
+
+    - ``warn_days``: a task due within this many days is yellow (``--warn-days`` overrides);
+    - ``scheme``: the colours of the lights;
+    - ``stale_weeks``: a continuing duty (全年) turns yellow when a responsible unit has
+      recorded no progress for this many weeks (0 = off; ``--stale-weeks`` overrides);
+    - ``remind_days``: the calendar reminder, days before a deadline (``--remind-days``);
+      also how far ahead ``gkplan remind`` looks;
+    - ``channels``: where ``gkplan remind`` sends (``remind: channels:``).
+    """
+
+    warn_days: int = DEFAULT_WARN_DAYS
+    scheme: Scheme = Scheme.RED_YELLOW_GREEN
+    stale_weeks: int = DEFAULT_STALE_WEEKS
+    remind_days: int = DEFAULT_REMIND_DAYS
+    source: str = ""  # the file it came from ("" = defaults)
+    channels: tuple[Channel, ...] = ()
+
+    def with_overrides(
+        self,
+        *,
+        warn_days: int | None = None,
+        stale_weeks: int | None = None,
+        remind_days: int | None = None,
+    ) -> Settings:
+        """Command-line options win over the file."""
+        return Settings(
+            warn_days=self.warn_days if warn_days is None else warn_days,
+            scheme=self.scheme,
+            stale_weeks=self.stale_weeks if stale_weeks is None else stale_weeks,
+            remind_days=self.remind_days if remind_days is None else remind_days,
+            source=self.source,
+            channels=self.channels,
+        )
+
+
+# --- the data as of an earlier commit (``store.history`` reads git; ``report`` compares) -------
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    """One git commit that touched the data."""
+
+    rev: str
+    short: str
+    when: datetime
+    author: str
+    subject: str
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """The data as it was at an earlier commit, or why that is not known (``reason``)."""
+
+    since: str  # what the user asked for: a date or a revision, as typed
+    base: Commit | None = None
+    commits: tuple[Commit, ...] = ()  # commits after ``base`` that touched the data, newest first
+    dirty: bool = False  # the working tree has uncommitted changes to the data (they count)
+    plans: tuple[Plan, ...] = ()
+    reason: str = ""  # set when there is no usable history
+
+
+# --- ledger workbooks (``gkplan ledger`` / ``collect``): read by the store, judged by ``ledger`` ---
+
+META_SHEET = "gkplan"  # the hidden sheet of a ledger workbook: one row per ledger sheet, [sheet title, stamp]
+
+
+@dataclass(frozen=True, slots=True)
+class RawSheet:
+    """One sheet of a returned file as read from disk: its cells by row, nothing interpreted."""
+
+    file: str  # as shown in messages
+    title: str  # the sheet's name (a CSV: the file's stem, as Excel names it)
+    rows: tuple[tuple[int, tuple[object, ...]], ...]  # (1-based row number, values from column A)
+    stamp: str | None = None  # the stamp kept for this sheet out of the way (the hidden sheet), if any
+    formulas: frozenset[tuple[int, int]] = frozenset()  # (row, column) of cells holding a formula
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    where: str  # FILE:SHEET!CELL
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.where}：{self.reason}"

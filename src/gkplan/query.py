@@ -5,36 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
 from gkplan.deadlines import Occurrence, due_as_of, last_passed
 from gkplan.errors import NotFoundError
-from gkplan.model import DeadlineKind, Group, Plan, Status, Task, Unit, normalize_section_code
-
-DEFAULT_WARN_DAYS = 14
-
-
-class Light(StrEnum):
-    """The office's 红黄绿灯, plus done and "no date to judge by"."""
-
-    RED = "red"  # overdue
-    YELLOW = "yellow"  # due within the warning window
-    GREEN = "green"  # on track
-    DONE = "done"  # finished (done or verified)
-    NONE = "none"  # waiting for a trigger, or a deadline that cannot be dated
-
-    @property
-    def label(self) -> str:
-        return LIGHT_LABELS[self]
-
-
-LIGHT_LABELS = {
-    Light.RED: "红",
-    Light.YELLOW: "黄",
-    Light.GREEN: "绿",
-    Light.DONE: "完成",
-    Light.NONE: "—",
-}
+from gkplan.model import DEFAULT_WARN_DAYS, DeadlineKind, Group, Light, Plan, Status, Task, Unit, normalize_section_code
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +43,14 @@ class Row:
     @property
     def kind(self) -> DeadlineKind:
         return self.task.deadline.kind
+
+    @property
+    def behind_units(self) -> tuple[str, ...]:
+        """The units behind on a late task; when every responsible unit is, the units as the plan
+        wrote them (局属各单位 rather than its seven members)."""
+        if set(self.late_units) == set(self.task.responsible):
+            return self.task.units
+        return self.late_units
 
 
 def resolve_scope(plans: Sequence[Plan], name: str | None) -> Scope:
@@ -260,6 +242,23 @@ def _children(plan: Plan, code: str) -> list[str]:
     return [s.code for s in plan.sections if s.parent == code]
 
 
+NOTE_KINDS = (DeadlineKind.MISSING, DeadlineKind.UNDATED, DeadlineKind.RELATIVE)  # dates assumed, or not known
+
+
+def deadline_notes(rows: Iterable[Row], qualified: bool) -> list[str]:
+    """Footnotes for deadlines whose date was assumed or cannot be known (``NOTE_KINDS``),
+    once per task, in row order. Other notes (a recurring duty's occurrences, words the
+    engine skipped) are for ``gkplan show`` and ``gkplan check``, not for every listing."""
+    seen: list[str] = []
+    for row in rows:
+        deadline = row.task.deadline
+        if deadline.note and deadline.kind in NOTE_KINDS:
+            text = f"任务 {row.task.key(qualified)}：{deadline.note}"
+            if text not in seen:
+                seen.append(text)
+    return seen
+
+
 def overdue(rows: Iterable[Row]) -> list[Row]:
     """Due strictly before today and not finished (a task due today is not late)."""
     return [row for row in rows if row.overdue]
@@ -310,40 +309,85 @@ def find_task(plans: Sequence[Plan], key: str) -> Task:
 
 
 @dataclass(frozen=True, slots=True)
-class UnitSummary:
-    """One unit's line in ``summary``."""
+class UnitTally:
+    """One unit's own parts of the tasks, counted, with its light: what ``summary``, ``report``
+    and ``review`` show for a unit. ``parts`` are the unit's rows, evaluated for it alone."""
 
     unit: str
     kind: str
     bureau: str  # folder of the units.yaml that defines the unit ("" for the data root)
+    parts: tuple[Row, ...]
     tasks: int
     done: int
-    overdue: int
+    verified: int
+    late: int
     due_soon: int
+    stale: int  # stale and not late (a late part is already red)
+    blocked: int
+    light: Light
 
     @property
     def percent(self) -> float:
         return 100.0 * self.done / self.tasks if self.tasks else 0.0
 
 
-def summarize(plans: Sequence[Plan], today: date, soon_days: int = DEFAULT_WARN_DAYS) -> list[UnitSummary]:
-    """Per unit: its tasks, how many it finished, how many are late or due soon."""
-    kinds: dict[tuple[str, str], str] = {}
-    counts: dict[tuple[str, str], list[int]] = {}  # (bureau, unit) -> [tasks, done, overdue, due soon]
+def unit_light(late: int, due_soon: int, stale: int, done: int, tasks: int) -> Light:
+    """A unit's light: red when any part is late, yellow when any is due soon or stale."""
+    if late:
+        return Light.RED
+    if due_soon or stale:
+        return Light.YELLOW
+    if tasks and done == tasks:
+        return Light.DONE
+    return Light.GREEN if tasks else Light.NONE
+
+
+def tally_units(
+    plans: Sequence[Plan],
+    today: date,
+    scope: Scope = EVERYONE,
+    warn_days: int = DEFAULT_WARN_DAYS,
+    *,
+    stale_weeks: int = 0,
+    keep_parts: bool = False,
+) -> list[UnitTally]:
+    """One tally per unit (per bureau) in scope, in the order units.yaml lists them, then any
+    unit the tasks name that units.yaml does not. Units with no part have ``tasks == 0``.
+    ``keep_parts``: also keep each unit's rows (``review`` judges them); counting alone keeps
+    none, since 20,000 tasks make ~100,000 parts for the garbage collector to walk."""
+    order: dict[tuple[str, str], str] = {}  # (bureau, unit) -> kind, in order
+    counts: dict[tuple[str, str], list[int]] = {}  # tasks, done, verified, late, due soon, stale, blocked
+    parts: dict[tuple[str, str], list[Row]] = {}
+    wanted = set(scope.units)
     for plan in plans:
         bureau = bureau_of(plan)
-        for unit in plan.units.units.values():
-            kinds.setdefault((bureau, unit.name), unit.kind)
-            counts.setdefault((bureau, unit.name), [0, 0, 0, 0])
+        for entry in plan.units.units.values():
+            if scope.everyone or entry.name in wanted:
+                order.setdefault((bureau, entry.name), entry.kind)
         for task in plan.tasks:
             for name in task.responsible:
-                row = evaluate(task, today, Scope(name, (name,)), soon_days)
-                tally = counts.setdefault((bureau, name), [0, 0, 0, 0])
+                if not (scope.everyone or name in wanted):
+                    continue
+                key = (bureau, name)
+                order.setdefault(key, "")
+                row = evaluate(task, today, Scope(name, (name,)), warn_days, stale_weeks=stale_weeks)
+                tally = counts.get(key) or counts.setdefault(key, [0] * 7)
+                finished = row.status.finished
                 tally[0] += 1
-                tally[1] += row.status.finished
-                tally[2] += row.overdue
-                tally[3] += not row.status.finished and row.days_left is not None and 0 <= row.days_left <= soon_days
-    return [UnitSummary(unit, kinds.get((bureau, unit), ""), bureau, *tally) for (bureau, unit), tally in counts.items()]
+                tally[1] += finished
+                tally[2] += finished and task.verified is not None
+                tally[3] += row.overdue
+                tally[4] += not finished and row.days_left is not None and 0 <= row.days_left <= warn_days
+                tally[5] += bool(row.stale_units) and not row.overdue  # a late part is already red
+                tally[6] += row.status is Status.BLOCKED
+                if keep_parts:
+                    parts.setdefault(key, []).append(row)
+    result = []
+    for key, kind in order.items():
+        tasks, done, verified, late, soon, stale, blocked = counts.get(key, [0] * 7)
+        light = unit_light(late, soon, stale, done, tasks)
+        result.append(UnitTally(key[1], kind, key[0], tuple(parts.get(key, ())), tasks, done, verified, late, soon, stale, blocked, light))
+    return result
 
 
 def bureau_of(plan: Plan) -> str:

@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from gkplan.errors import NotFoundError
-from gkplan.model import Plan, Status
+from gkplan.model import Channel, Plan, Status
 from gkplan.query import Scope, evaluate, sort_rows
-from gkplan.settings import Channel
 
 
 @dataclass(frozen=True, slots=True)

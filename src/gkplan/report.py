@@ -9,34 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
+from enum import StrEnum
 
-from gkplan.model import Plan, Status, Task
-from gkplan.query import EVERYONE, Light, Row, Scope, bureau_of, due_within, evaluate, rows_for, sort_rows
-from gkplan.settings import Settings
-
-
-@dataclass(frozen=True, slots=True)
-class Commit:
-    """One git commit that touched the data."""
-
-    rev: str
-    short: str
-    when: datetime
-    author: str
-    subject: str
-
-
-@dataclass(frozen=True, slots=True)
-class History:
-    """The data as it was at an earlier commit, or why that is not known (``reason``)."""
-
-    since: str  # what the user asked for: a date or a revision, as typed
-    base: Commit | None = None
-    commits: tuple[Commit, ...] = ()  # commits after ``base`` that touched the data, newest first
-    dirty: bool = False  # the working tree has uncommitted changes to the data (they count)
-    plans: tuple[Plan, ...] = ()
-    reason: str = ""  # set when there is no usable history
+from gkplan.model import History, Plan, Settings, Status, Task
+from gkplan.query import EVERYONE, Row, Scope, UnitTally, deadline_notes, due_within, rows_for, sort_rows, tally_units
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,25 +105,20 @@ class Headline:
         return 100.0 * self.done / self.tasks if self.tasks else 0.0
 
 
-@dataclass(frozen=True, slots=True)
-class UnitLine:
-    """One unit's line in the per-unit table; every count is of the unit's own part."""
+class ReportSection(StrEnum):
+    """A part of the meeting report; ``SECTION_ORDER`` is the one order every format follows."""
 
-    unit: str
-    kind: str
-    bureau: str
-    tasks: int
-    done: int
-    verified: int
-    late: int
-    due_soon: int
-    stale: int
-    blocked: int
-    light: Light
+    FIGURES = "figures"  # 概况
+    LATE = "late"  # 逾期任务
+    DUE_SOON = "soon"  # N 天内到期
+    BLOCKED = "blocked"  # 受阻 (only when some part is blocked)
+    STALE = "stale"  # 久无进展 (only when the office turned stale_weeks on)
+    UNITS = "units"  # 各单位
+    CHANGES = "changes"  # 上次例会以来
+    NOTES = "notes"  # 注 (only when a deadline was assumed or unreadable)
 
-    @property
-    def percent(self) -> float:
-        return 100.0 * self.done / self.tasks if self.tasks else 0.0
+
+SECTION_ORDER = tuple(ReportSection)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,12 +135,22 @@ class Report:
     due_soon: tuple[Row, ...]
     blocked: tuple[Row, ...]
     stale: tuple[Row, ...]
-    units: tuple[UnitLine, ...]
+    units: tuple[UnitTally, ...]  # units with a part in scope
     changes: Changes | None = None
     history_note: str = ""  # why "since last meeting" is missing, or a caveat about it
     several_bureaus: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)  # footnotes: assumed deadlines etc.
     banner: str = ""  # the data has errors: the report is incomplete (errors.incomplete_banner)
+
+    @property
+    def sections(self) -> tuple[ReportSection, ...]:
+        """The sections this report shows, in ``SECTION_ORDER``."""
+        absent: dict[ReportSection, bool] = {
+            ReportSection.BLOCKED: not self.blocked,
+            ReportSection.STALE: not self.settings.stale_weeks,
+            ReportSection.NOTES: not self.notes,
+        }
+        return tuple(section for section in SECTION_ORDER if not absent.get(section, False))
 
     @property
     def scope_name(self) -> str:
@@ -201,7 +183,8 @@ def build_report(
         blocked=len(blocked),
         stale=len(stale),
     )
-    units = unit_lines(plans, today, settings, scope)
+    tallies = tally_units(plans, today, scope, settings.warn_days, stale_weeks=settings.stale_weeks)
+    units = [tally for tally in tallies if tally.tasks]  # a unit with no part has nothing to show at a meeting
     changes: Changes | None = None
     note = ""
     if history is not None:
@@ -226,7 +209,7 @@ def build_report(
         changes=changes,
         history_note=note,
         several_bureaus=len({line.bureau for line in units}) > 1,
-        notes=tuple(_deadline_notes(rows, qualified)),
+        notes=tuple(deadline_notes(rows, qualified)),
         banner=banner,
     )
 
@@ -236,67 +219,6 @@ def _title(plans: Sequence[Plan]) -> str:
         return plans[0].title
     years = sorted({plan.year for plan in plans if plan.year})
     return "工作要点" + (f"（{'、'.join(str(y) for y in years)}）" if years else "")
-
-
-def _deadline_notes(rows: Sequence[Row], qualified: bool) -> list[str]:
-    seen: list[str] = []
-    for row in rows:
-        note = row.task.deadline.note
-        if note:
-            text = f"任务 {row.task.key(qualified)}：{note}"
-            if text not in seen:
-                seen.append(text)
-    return seen
-
-
-def unit_light(late: int, due_soon: int, stale: int, done: int, tasks: int) -> Light:
-    """A unit's light: red when any part is late, yellow when any is due soon or stale."""
-    if late:
-        return Light.RED
-    if due_soon or stale:
-        return Light.YELLOW
-    if tasks and done == tasks:
-        return Light.DONE
-    return Light.GREEN if tasks else Light.NONE
-
-
-def unit_lines(plans: Sequence[Plan], today: date, settings: Settings, scope: Scope = EVERYONE) -> list[UnitLine]:
-    """One line per unit (per bureau) that has a part in a task, in the order units.yaml lists them."""
-    order: list[tuple[str, str]] = []
-    kinds: dict[tuple[str, str], str] = {}
-    tallies: dict[tuple[str, str], list[int]] = {}  # tasks, done, verified, late, soon, stale, blocked
-    wanted = set(scope.units)
-    for plan in plans:
-        bureau = bureau_of(plan)
-        for entry in plan.units.units.values():
-            if scope.everyone or entry.name in wanted:
-                kinds.setdefault((bureau, entry.name), entry.kind)
-                if (bureau, entry.name) not in order:
-                    order.append((bureau, entry.name))
-        for task in plan.tasks:
-            for name in task.responsible:
-                if not (scope.everyone or name in wanted):
-                    continue
-                row = evaluate(task, today, Scope(name, (name,)), settings.warn_days, stale_weeks=settings.stale_weeks)
-                key = (bureau, name)
-                if key not in order:
-                    order.append(key)
-                tally = tallies.setdefault(key, [0] * 7)
-                tally[0] += 1
-                tally[1] += row.status.finished
-                tally[2] += task.verified is not None and row.status.finished
-                tally[3] += row.overdue
-                tally[4] += not row.status.finished and row.days_left is not None and 0 <= row.days_left <= settings.warn_days
-                tally[5] += bool(row.stale_units) and not row.overdue
-                tally[6] += row.status is Status.BLOCKED
-    lines = []
-    for bureau, unit in order:
-        tasks, done, verified, late, soon, stale, blocked = tallies.get((bureau, unit), [0] * 7)
-        if not tasks:
-            continue  # a unit with no part in these plans has nothing to show at a meeting
-        light = unit_light(late, soon, stale, done, tasks)
-        lines.append(UnitLine(unit, kinds.get((bureau, unit), ""), bureau, tasks, done, verified, late, soon, stale, blocked, light))
-    return lines
 
 
 # --- since last meeting ---------------------------------------------------------------------

@@ -14,7 +14,7 @@ from datetime import date
 from enum import StrEnum
 
 from gkplan.model import DeadlineKind, Plan, Task
-from gkplan.query import EVERYONE, Scope, bureau_of, evaluate
+from gkplan.query import EVERYONE, Row, Scope, evaluate, tally_units
 
 
 class Outcome(StrEnum):
@@ -72,50 +72,44 @@ class UnitReview:
 
 
 def judge(task: Task, unit: str, today: date) -> ReviewItem:
-    """How one unit's part of one task stands at the year-end check.
+    """How one unit's part of one task stands at the year-end check."""
+    return judge_part(evaluate(task, today, Scope(unit, (unit,))), today)
 
-    A recurring duty (每季度末…) is unfinished when the unit missed its latest
-    passed occurrence (the same rule as ``query.evaluate``), judged from that day.
+
+def judge_part(part: Row, today: date) -> ReviewItem:
+    """How a part (a task evaluated for one unit) stands at the year-end check.
+
+    "Unfinished" is exactly what every report calls late (``Row.overdue``); a
+    recurring duty (每季度末…) is judged from the occurrence the unit missed.
     """
+    task = part.task
+    finished = part.status.finished
+    if part.overdue and part.due is not None:
+        return ReviewItem(task, Outcome.UNFINISHED, part.due, None, (today - part.due).days)
+    if task.deadline.kind is DeadlineKind.RECURRING and not finished:
+        return ReviewItem(task, Outcome.OPEN, part.due)
     due = task.deadline.due
-    entry = task.progress.get(unit)
-    if task.deadline.kind is DeadlineKind.RECURRING and not task.unit_status(unit).finished:
-        row = evaluate(task, today, Scope(unit, (unit,)))
-        if row.overdue and row.due is not None:
-            return ReviewItem(task, Outcome.UNFINISHED, row.due, None, (today - row.due).days)
-        return ReviewItem(task, Outcome.OPEN, row.due)
-    if task.unit_status(unit).finished:
+    if finished:
+        entry = task.progress.get(part.units[0]) if part.units else None
         finished_on = entry.date if entry else None
         if finished_on is None:
             return ReviewItem(task, Outcome.DONE_UNDATED, due)
         if due is None or finished_on <= due:
             return ReviewItem(task, Outcome.ON_TIME, due, finished_on)
         return ReviewItem(task, Outcome.LATE, due, finished_on, (finished_on - due).days)
-    if due is not None and due < today:
-        return ReviewItem(task, Outcome.UNFINISHED, due, None, (today - due).days)
     return ReviewItem(task, Outcome.OPEN, due)
 
 
 def review(plans: Sequence[Plan], today: date, scope: Scope = EVERYONE) -> list[UnitReview]:
-    """One entry per unit (in units.yaml order) with each of its parts judged, by due date."""
-    wanted = set(scope.units)
-    order: list[tuple[str, str]] = []
-    kinds: dict[tuple[str, str], str] = {}
-    items: dict[tuple[str, str], list[ReviewItem]] = {}
-    for plan in plans:
-        bureau = bureau_of(plan)
-        for entry in plan.units.units.values():
-            kinds.setdefault((bureau, entry.name), entry.kind)
-        tasks = sorted(plan.tasks, key=lambda t: (t.deadline.due is None, t.deadline.due or date.max, t.id))
-        for unit in [*plan.units.units, *(u for t in tasks for u in t.responsible)]:
-            if (scope.everyone or unit in wanted) and (bureau, unit) not in order:
-                order.append((bureau, unit))
-        for task in tasks:
-            for unit in task.responsible:
-                if scope.everyone or unit in wanted:
-                    items.setdefault((bureau, unit), []).append(judge(task, unit, today))
+    """One entry per unit with a part (``query.tally_units``'s units and order), its parts judged, by due date."""
+    position = {plan.id: index for index, plan in enumerate(plans)}
+
+    def by_due(part: Row) -> tuple[int, bool, date, int]:
+        due = part.task.deadline.due
+        return (position.get(part.task.plan, 0), due is None, due or date.max, part.task.id)
+
     return [
-        UnitReview(unit, kinds.get((bureau, unit), ""), bureau, tuple(items[(bureau, unit)]))
-        for bureau, unit in order
-        if items.get((bureau, unit))
+        UnitReview(tally.unit, tally.kind, tally.bureau, tuple(judge_part(part, today) for part in sorted(tally.parts, key=by_due)))
+        for tally in tally_units(plans, today, scope, keep_parts=True)
+        if tally.tasks
     ]

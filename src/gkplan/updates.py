@@ -33,7 +33,7 @@ ACTION_STATUS: dict[Action, Status] = {
     Action.REOPEN: Status.TODO,
 }
 
-FieldChange = tuple[str, str | None]  # (field, new text); None removes the field
+FieldWrite = tuple[str, str | None]  # (field, new text); None removes the field
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +56,8 @@ class Edit:
     """
 
     unit: str | None = None  # canonical unit name
-    progress: tuple[FieldChange, ...] = ()
-    verified: tuple[FieldChange, ...] | None = None
+    progress: tuple[FieldWrite, ...] = ()
+    verified: tuple[FieldWrite, ...] | None = None
     clear_verified: bool = False
     dropped_note: str = ""  # the note a status change removed, to tell the user
 
@@ -106,7 +106,7 @@ def plan_edit(task: Task, request: Request, directory: UnitDirectory, key: str) 
     if request.action is Action.NOTE:
         if not request.note and (current is None or not current.note):
             return Edit(unit=unit)  # nothing to remove
-        changes: list[FieldChange] = []
+        changes: list[FieldWrite] = []
         if current is None:
             changes.append(("status", Status.TODO.value))  # a progress entry always has a status
         changes.append(("note", request.note or None))

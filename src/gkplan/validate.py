@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gkplan.charsets import CJK, INVISIBLE, INVISIBLE_NAMES, LINE_SEPARATORS, PRIVATE_USE, SPACES
 from gkplan.errors import DataError, Problem, Severity
 from gkplan.model import Group, Plan, Task, Unit, UnitDirectory
 from gkplan.store import Workspace, load_workspace
@@ -29,19 +30,10 @@ from gkplan.store.reader import Position, display_path, position
 
 IGNORE = re.compile(r"#.*?gkplan:\s*ignore\[([\w\-, ]+)\]")
 
-# Characters of running Chinese text: ideographs, CJK and full-width punctuation, Chinese
-# quotes, dashes and ellipsis. Not digits or Latin letters: the source sets a space between
-# them and Chinese (在 8月, 至少 1 次), and that space is part of the faithful text.
-_CJK = (
-    "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # ideographs
-    "\u3001-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"  # CJK and full-width punctuation, not ０-９ Ａ-ｚ
-    "\u201c\u201d\u2018\u2019\u2014\u2026]"  # “” ‘’ — …
-)
-_GAP = re.compile(f"({_CJK})([ \\t\\r\\n\u3000]+)(?={_CJK})")
+_GAP = re.compile(f"([{CJK}])([{SPACES}\\r\\n]+)(?=[{CJK}])")
 _DOUBLED = re.compile("([，。、；：！？])(?=[，。、；：！？])")
-_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2028\u2029\u2060\ufeff\ue000-\uf8ff]")
+_INVISIBLE = re.compile(f"[{INVISIBLE}{LINE_SEPARATORS}{PRIVATE_USE}]")
 _PAGE_NUMBER = re.compile(r"(—\s*\d{1,3}\s*—|－\s*\d{1,3}\s*－|(?<!\S)-\s\d{1,3}\s-(?!\S))")
-_INVISIBLE_NAMES = {"\u00ad": "软连字符", "\u200b": "零宽空格", "\ufeff": "零宽不换行空格（BOM）", "\u2028": "行分隔符"}
 
 
 @dataclass(slots=True)
@@ -265,7 +257,7 @@ def _artefacts(value: str) -> list[tuple[int, str, str]]:
         found.append((match.start(), pair, f"有重复的标点「{pair}」"))
     for match in _INVISIBLE.finditer(value):
         char = match.group()
-        name = _INVISIBLE_NAMES.get(char, "私用区字符（PDF 字体残留）" if "\ue000" <= char <= "\uf8ff" else "不可见字符")
+        name = INVISIBLE_NAMES.get(char, "私用区字符（PDF 字体残留）" if "\ue000" <= char <= "\uf8ff" else "不可见字符")
         found.append((match.start(), char, f"含有{name} U+{ord(char):04X}"))
     for match in _PAGE_NUMBER.finditer(value):
         found.append((match.start(), match.group(), f"含有像是 PDF 页码的「{match.group().strip()}」"))

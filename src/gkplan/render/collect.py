@@ -4,12 +4,43 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
+from typing import Protocol
 
-from gkplan.store.writer import FileResult
-from gkplan.updates import describe
+from gkplan.model import Task
+from gkplan.updates import Edit, Request, describe
 
 
-def change_lines(results: Sequence[FileResult]) -> list[str]:
+class AppliedStep(Protocol):
+    """One change as the writer applied it (``store.writer.Step``); renderers take data, not the store."""
+
+    @property
+    def before(self) -> Task: ...
+    @property
+    def after(self) -> Task: ...
+    @property
+    def edit(self) -> Edit: ...
+    @property
+    def request(self) -> Request: ...
+    @property
+    def key(self) -> str: ...
+    @property
+    def changed(self) -> bool: ...
+
+
+class ChangedFile(Protocol):
+    """One plan file's text before and after (``store.writer.FileResult``)."""
+
+    @property
+    def steps(self) -> Sequence[AppliedStep]: ...
+    @property
+    def original(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def changed(self) -> bool: ...
+
+
+def change_lines(results: Sequence[ChangedFile]) -> list[str]:
     return [
         describe(step.before, step.after, step.edit, step.request, step.key, changed=step.changed)
         for result in results
@@ -17,7 +48,7 @@ def change_lines(results: Sequence[FileResult]) -> list[str]:
     ]
 
 
-def diff_text(results: Sequence[FileResult], shown: Sequence[str]) -> str:
+def diff_text(results: Sequence[ChangedFile], shown: Sequence[str]) -> str:
     """A ``git diff``-style unified diff of every file a dry run would change."""
     parts = []
     for result, name in zip(results, shown, strict=True):
@@ -27,7 +58,7 @@ def diff_text(results: Sequence[FileResult], shown: Sequence[str]) -> str:
     return "".join(parts)
 
 
-def summary_line(results: Sequence[FileResult], ledgers: int, shown: Sequence[str], *, dry_run: bool) -> str:
+def summary_line(results: Sequence[ChangedFile], ledgers: int, shown: Sequence[str], *, dry_run: bool) -> str:
     changes = sum(1 for result in results for step in result.steps if step.changed)
     files = "、".join(name for result, name in zip(results, shown, strict=True) if result.changed)
     if not changes:

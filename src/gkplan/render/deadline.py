@@ -10,15 +10,12 @@ from typing import Any
 from gkplan.deadlines import due_as_of, occurrences
 from gkplan.model import Deadline, DeadlineKind
 from gkplan.render.grid import Output
+from gkplan.render.wording import iso
 
 
 class DateFormat(StrEnum):
     TABLE = "table"
     JSON = "json"
-
-
-def iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
 
 
 def deadline_object(deadline: Deadline, today: date | None = None, anchor: date | None = None) -> dict[str, Any]:

@@ -9,9 +9,7 @@ rows, never wrapped or shortened; a terminal gets rows fitted to its real width
 from __future__ import annotations
 
 import csv
-import os
 import re
-import sys
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -25,7 +23,8 @@ LONGEST_PIECE = 24  # a wrapped column need not be wider than this to keep its p
 
 @dataclass(slots=True)
 class Output:
-    """Where and how to print: the stream, whether it is a terminal, colour, width.
+    """Where and how to print: the stream, whether it is a terminal, colour, width
+    (``cli.terminal_output`` decides them: nothing below the CLI reads the environment).
 
     Only a terminal's output is fitted to ``width``; a file or a pipe gets whole rows.
     """
@@ -34,13 +33,6 @@ class Output:
     terminal: bool = False
     color: bool = False
     width: int = FALLBACK_WIDTH
-
-    @classmethod
-    def for_stream(cls, stream: TextIO | None = None) -> Output:
-        stream = stream or sys.stdout
-        terminal = bool(getattr(stream, "isatty", lambda: False)())
-        no_color = "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb"
-        return cls(stream, terminal, terminal and not no_color, terminal_width(stream))
 
     def write(self, text: str = "") -> None:
         self.stream.write(text + "\n")
@@ -54,17 +46,6 @@ class Output:
         self.write(first)
         for line in wrap_cells("".join(rest), max(self.width - indent, 10)) if rest else []:
             self.write(" " * indent + line)
-
-
-def terminal_width(stream: TextIO) -> int:
-    """An exported ``COLUMNS`` wins (bash sets it without exporting), then the terminal's own size."""
-    given = os.environ.get("COLUMNS", "").strip()
-    if given.isdigit() and int(given) > 0:
-        return int(given)
-    try:
-        return os.get_terminal_size(stream.fileno()).columns or FALLBACK_WIDTH
-    except (AttributeError, ValueError, OSError):  # no file descriptor (tests' StringIO), or not a terminal
-        return FALLBACK_WIDTH
 
 
 @dataclass(slots=True)

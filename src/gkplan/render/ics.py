@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from gkplan.agenda import Agenda, Event
 from gkplan.model import DeadlineKind
-from gkplan.render.views import deadline_text, units_text
+from gkplan.render.wording import deadline_text, units_text
 
 PRODID = "-//gkplan//政务公开工作要点任务跟踪//ZH"
 REMIND_AT = time(9, 0)  # the reminder goes off at 09:00, N days before the deadline

@@ -16,12 +16,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from gkplan.ledger import HEADERS, META_SHEET, SHEET_TITLE, STATUS_CHOICES, Ledger, stamp_text
-from gkplan.query import Light
+from gkplan.ledger import HEADERS, SHEET_TITLE, STATUS_CHOICES, Ledger, stamp_text
+from gkplan.model import META_SHEET, Light, Scheme
 from gkplan.render.grid import display_width
+from gkplan.render.palette import swatch
 from gkplan.render.report_xlsx import DATE_FORMAT
-from gkplan.render.views import deadline_text
-from gkplan.settings import Scheme, swatch
+from gkplan.render.wording import deadline_text
 
 WIDTHS = {
     "序号": 6,

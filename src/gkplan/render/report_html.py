@@ -10,14 +10,15 @@ printed in the badge too.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from gkplan import __version__
-from gkplan.query import Light, Row
+from gkplan.model import Light, Scheme
+from gkplan.query import Row, UnitTally
 from gkplan.render.grid import display_width
+from gkplan.render.palette import swatch
 from gkplan.render.report_text import (
     base_text,
-    behind_units,
     blocked_notes,
     blocked_units,
     change_unit,
@@ -27,15 +28,15 @@ from gkplan.render.report_text import (
     note_text,
     percent_text,
     rules_text,
+    section_title,
     stale_since,
     status_label,
     subtitle,
     unfinished_units,
     unit_headers,
 )
-from gkplan.render.views import days_text, deadline_text
-from gkplan.report import Report, UnitLine
-from gkplan.settings import Scheme, swatch
+from gkplan.render.wording import days_text, deadline_text, iso
+from gkplan.report import Report, ReportSection
 
 FONTS = (
     '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "微软雅黑", "Noto Sans CJK SC", '
@@ -143,7 +144,6 @@ def _task_cell(row: Row, with_content: bool = True) -> str:
 
 def render_html(report: Report) -> str:
     scheme = report.settings.scheme
-    q = report.qualified
     parts: list[str] = []
     add = parts.append
     title = f"{report.title} · 例会报告"
@@ -159,7 +159,20 @@ def render_html(report: Report) -> str:
     if report.banner:
         add(f'<p class="banner" role="alert">{esc(report.banner)}</p>')
 
-    add('<section class="figures" aria-label="概况">')
+    for section in report.sections:
+        if text := _SECTION_HTML[section](report):
+            add(text)
+
+    add("<footer>")
+    if report.notes:
+        add("<p>" + "<br>".join(f"注：{esc(n)}" for n in report.notes) + "</p>")
+    add(f"<p>由 gkplan {esc(__version__)} 生成 · 截至 {esc(report.today.isoformat())} · {esc(rules_text(report))}</p>")
+    add("</footer></body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def _figures(report: Report) -> str:
+    parts = [f'<section class="figures" aria-label="{esc(section_title(report, ReportSection.FIGURES))}">']
     for label, value in headline_cells(report):
         cls = "card"
         if label == "逾期" and value != "0":
@@ -168,80 +181,74 @@ def render_html(report: Report) -> str:
             cls += " yellow"
         elif label in ("已完成", "已核销") and value != "0":
             cls += " good"
-        add(f'<div class="{cls}"><b>{esc(value)}</b><span>{esc(label)}</span></div>')
-    add("</section>")
-    add(f'<p class="rules">{esc(rules_text(report))}</p>')
+        parts.append(f'<div class="{cls}"><b>{esc(value)}</b><span>{esc(label)}</span></div>')
+    parts.append("</section>")
+    parts.append(f'<p class="rules">{esc(rules_text(report))}</p>')
+    return "\n".join(parts)
 
-    add(f'<section id="late"><h2>逾期任务（{len(report.late)} 项）</h2>')
-    if report.late:
-        rows = [
-            [
-                _td(esc(r.task.key(q)), "key"),
-                _task_cell(r),
-                _td(chips(behind_units(r))),
-                _td(esc(deadline_text(r.task)), "nowrap"),
-                _td(esc(r.due.isoformat() if r.due else "—"), "date"),
-                _td(f'<span class="late-days">{late_days(r)} 天</span>', "num"),
-            ]
-            for r in report.late
+
+def _section(report: Report, section: ReportSection, element_id: str, body: str) -> str:
+    return f'<section id="{element_id}"><h2>{esc(section_title(report, section))}</h2>\n{body}\n</section>'
+
+
+def _late(report: Report) -> str:
+    if not report.late:
+        return _section(report, ReportSection.LATE, "late", '<p class="empty">没有逾期任务。</p>')
+    q = report.qualified
+    rows = [
+        [
+            _td(esc(r.task.key(q)), "key"),
+            _task_cell(r),
+            _td(chips(r.behind_units)),
+            _td(esc(deadline_text(r.task)), "nowrap"),
+            _td(esc(iso(r.due) or "—"), "date"),
+            _td(f'<span class="late-days">{late_days(r)} 天</span>', "num"),
         ]
-        add(_table(["序号", "任务", "未完成单位", "时间节点", "截止日期", "逾期"], rows, numeric=(5,)))
-    else:
-        add('<p class="empty">没有逾期任务。</p>')
-    add("</section>")
+        for r in report.late
+    ]
+    table = _table(["序号", "任务", "未完成单位", "时间节点", "截止日期", "逾期"], rows, numeric=(5,))
+    return _section(report, ReportSection.LATE, "late", table)
 
-    warn = report.settings.warn_days
-    add(f'<section id="soon"><h2>{warn} 天内到期（{len(report.due_soon)} 项）</h2>')
-    if report.due_soon:
-        rows = [
-            [
-                _td(esc(r.task.key(q)), "key"),
-                _task_cell(r),
-                _td(chips(unfinished_units(r))),
-                _td(esc(deadline_text(r.task)), "nowrap"),
-                _td(esc(r.due.isoformat() if r.due else "—"), "date"),
-                _td(esc(days_text(r)), "num"),
-                _td(esc(r.status.label), "nowrap"),
-            ]
-            for r in report.due_soon
+
+def _due_soon(report: Report) -> str:
+    if not report.due_soon:
+        return _section(report, ReportSection.DUE_SOON, "soon", f'<p class="empty">{report.settings.warn_days} 天内没有到期的任务。</p>')
+    q = report.qualified
+    rows = [
+        [
+            _td(esc(r.task.key(q)), "key"),
+            _task_cell(r),
+            _td(chips(unfinished_units(r))),
+            _td(esc(deadline_text(r.task)), "nowrap"),
+            _td(esc(iso(r.due) or "—"), "date"),
+            _td(esc(days_text(r)), "num"),
+            _td(esc(r.status.label), "nowrap"),
         ]
-        add(_table(["序号", "任务", "未完成单位", "时间节点", "截止日期", "剩余", "状态"], rows, numeric=(5,)))
-    else:
-        add(f'<p class="empty">{warn} 天内没有到期的任务。</p>')
-    add("</section>")
+        for r in report.due_soon
+    ]
+    table = _table(["序号", "任务", "未完成单位", "时间节点", "截止日期", "剩余", "状态"], rows, numeric=(5,))
+    return _section(report, ReportSection.DUE_SOON, "soon", table)
 
-    if report.blocked:
-        add(f'<section id="blocked"><h2>受阻（{len(report.blocked)} 项）</h2>')
-        rows = [
-            [_td(esc(r.task.key(q)), "key"), _task_cell(r, False), _td(chips(blocked_units(r))), _td(esc(blocked_notes(r)))]
-            for r in report.blocked
-        ]
-        add(_table(["序号", "任务", "受阻单位", "说明"], rows))
-        add("</section>")
 
-    if report.settings.stale_weeks:
-        weeks = report.settings.stale_weeks
-        add(f'<section id="stale"><h2>持续性任务 {weeks} 周以上无进展（{len(report.stale)} 项）</h2>')
-        if report.stale:
-            rows = [[_td(esc(r.task.key(q)), "key"), _task_cell(r, False), _td(esc(stale_since(r)))] for r in report.stale]
-            add(_table(["序号", "任务", "久无进展的单位（最近登记）"], rows))
-        else:
-            add('<p class="empty">没有。</p>')
-        add("</section>")
+def _blocked(report: Report) -> str:
+    q = report.qualified
+    rows = [
+        [_td(esc(r.task.key(q)), "key"), _task_cell(r, False), _td(chips(blocked_units(r))), _td(esc(blocked_notes(r)))]
+        for r in report.blocked
+    ]
+    return _section(report, ReportSection.BLOCKED, "blocked", _table(["序号", "任务", "受阻单位", "说明"], rows))
 
-    add('<section id="units"><h2>各单位</h2>')
-    add(unit_chart(report.units, scheme, warn))
-    add(_unit_table(report))
-    add("</section>")
 
-    add(_changes(report))
+def _stale(report: Report) -> str:
+    if not report.stale:
+        return _section(report, ReportSection.STALE, "stale", '<p class="empty">没有。</p>')
+    rows = [[_td(esc(r.task.key(report.qualified)), "key"), _task_cell(r, False), _td(esc(stale_since(r)))] for r in report.stale]
+    return _section(report, ReportSection.STALE, "stale", _table(["序号", "任务", "久无进展的单位（最近登记）"], rows))
 
-    add("<footer>")
-    if report.notes:
-        add("<p>" + "<br>".join(f"注：{esc(n)}" for n in report.notes) + "</p>")
-    add(f"<p>由 gkplan {esc(__version__)} 生成 · 截至 {esc(report.today.isoformat())} · {esc(rules_text(report))}</p>")
-    add("</footer></body></html>")
-    return "\n".join(parts) + "\n"
+
+def _units(report: Report) -> str:
+    chart = unit_chart(report.units, report.settings.scheme, report.settings.warn_days)
+    return _section(report, ReportSection.UNITS, "units", f"{chart}\n{_unit_table(report)}")
 
 
 def _unit_table(report: Report) -> str:
@@ -263,7 +270,7 @@ def _unit_table(report: Report) -> str:
     return _table(headers, rows, numeric=tuple(range(first_number, len(headers))))
 
 
-def unit_chart(lines: Sequence[UnitLine], scheme: Scheme, warn_days: int) -> str:
+def unit_chart(lines: Sequence[UnitTally], scheme: Scheme, warn_days: int) -> str:
     """Each unit's tasks as one bar: done, late, due soon (or stale), the rest; its completion at the right."""
     if not lines:
         return ""
@@ -307,13 +314,18 @@ def unit_chart(lines: Sequence[UnitLine], scheme: Scheme, warn_days: int) -> str
     return "".join(out)
 
 
+def _notes(report: Report) -> str:
+    return ""  # the footnotes close the page, in the footer
+
+
 def _changes(report: Report) -> str:
     changes = report.changes
     q = report.qualified
     if changes is None:
         note = report.history_note or "未读取修改历史"
-        return f'<section class="changes-missing" id="changes"><h2>上次例会以来</h2><p class="muted">{esc(note)}；本节从略。</p></section>'
-    parts = [f'<section class="changes" id="changes"><h2>上次例会以来（{esc(changes.history.since)}）</h2>']
+        title = esc(section_title(report, ReportSection.CHANGES))
+        return f'<section class="changes-missing" id="changes"><h2>{title}</h2><p class="muted">{esc(note)}；本节从略。</p></section>'
+    parts = [f'<section class="changes" id="changes"><h2>{esc(section_title(report, ReportSection.CHANGES))}</h2>']
     parts.append(f'<p class="muted">{esc(base_text(changes.history))}</p>')
     if changes.empty:
         parts.append('<p class="empty">期间进展、说明和计划都没有变化。</p></section>')
@@ -325,7 +337,7 @@ def _changes(report: Report) -> str:
                 _td(f'<span class="task">{esc(c.task.name)}</span>'),
                 _td(esc(change_unit(c))),
                 _td(f'{esc(status_label(c.before))}<span class="arrow">→</span><b>{esc(status_label(c.after))}</b>'),
-                _td(esc(c.date.isoformat() if c.date else ""), "date"),
+                _td(esc(iso(c.date) or ""), "date"),
                 _td(esc(c.by)),
             ]
             for c in changes.statuses
@@ -342,3 +354,15 @@ def _changes(report: Report) -> str:
         parts.append("</ul>")
     parts.append("</section>")
     return "".join(parts)
+
+
+_SECTION_HTML: dict[ReportSection, Callable[[Report], str]] = {
+    ReportSection.FIGURES: _figures,
+    ReportSection.LATE: _late,
+    ReportSection.DUE_SOON: _due_soon,
+    ReportSection.BLOCKED: _blocked,
+    ReportSection.STALE: _stale,
+    ReportSection.UNITS: _units,
+    ReportSection.CHANGES: _changes,
+    ReportSection.NOTES: _notes,
+}

@@ -8,20 +8,21 @@ small text helpers here so every format words things the same way.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from gkplan.model import STATUS_LABELS, Status
+from gkplan.model import STATUS_LABELS, Commit, History, Status
 from gkplan.query import Row
 from gkplan.render.grid import Grid, Output, markdown_lines, print_grid, write_banner
-from gkplan.render.views import days_text, deadline_text, late_units_text, units_text
-from gkplan.report import EDIT_LABELS, FIELD_LABELS, Changes, Commit, History, NoteChange, PlanEdit, Report, StatusChange
-from gkplan.settings import swatch
+from gkplan.render.palette import swatch
+from gkplan.render.wording import days_text, deadline_text, iso, units_text
+from gkplan.report import EDIT_LABELS, FIELD_LABELS, Changes, NoteChange, PlanEdit, Report, ReportSection, StatusChange
 
 CONTENT_CHARS = 40  # a changed 任务内容 is shown shortened; the diff is in git
 
 
 @dataclass(slots=True)
-class Block:
+class ReportBlock:
     """A heading with a table, lines of text, or a bulleted list under it."""
 
     title: str = ""
@@ -117,16 +118,9 @@ def edit_text(edit: PlanEdit) -> str:
 
 
 def note_text(note: NoteChange, qualified: bool) -> str:
-    meta = "，".join(x for x in (note.date.isoformat() if note.date else "", note.by) if x)
+    meta = "，".join(x for x in (iso(note.date) or "", note.by) if x)
     text = f"任务 {note.task.key(qualified)}「{note.task.name}」· {change_unit(note)}：{note.note}"
     return text + (f"（{meta}）" if meta else "")
-
-
-def behind_units(row: Row) -> tuple[str, ...]:
-    """The units behind on a late task, as a list (see ``views.late_units_text``)."""
-    if set(row.late_units) == set(row.task.responsible):
-        return row.task.units
-    return row.late_units
 
 
 def late_days(row: Row) -> int:
@@ -165,63 +159,87 @@ def unfinished_units(row: Row) -> tuple[str, ...]:
 # --- blocks -----------------------------------------------------------------------------------
 
 
-def report_blocks(report: Report) -> list[Block]:
-    q = report.qualified
-    scheme = report.settings.scheme
+def section_title(report: Report, section: ReportSection) -> str:
+    """A section's heading, the same in every format."""
     warn = report.settings.warn_days
-    blocks: list[Block] = []
+    titles = {
+        ReportSection.FIGURES: "概况",
+        ReportSection.LATE: f"逾期任务（{len(report.late)} 项）",
+        ReportSection.DUE_SOON: f"{warn} 天内到期（{len(report.due_soon)} 项）",
+        ReportSection.BLOCKED: f"受阻（{len(report.blocked)} 项）",
+        ReportSection.STALE: f"持续性任务 {report.settings.stale_weeks} 周以上无进展（{len(report.stale)} 项）",
+        ReportSection.UNITS: "各单位",
+        ReportSection.CHANGES: f"上次例会以来（{report.changes.history.since}）" if report.changes else "上次例会以来",
+        ReportSection.NOTES: "注",
+    }
+    return titles[section]
 
+
+def report_blocks(report: Report) -> list[ReportBlock]:
+    """The report's sections, in ``report.sections`` order, as blocks."""
+    return [block for section in report.sections for block in _SECTION_BLOCKS[section](report)]
+
+
+def _figures(report: Report) -> list[ReportBlock]:
     figures = headline_cells(report)
     head = Grid([label for label, _ in figures])
     head.add([value for _, value in figures])
-    blocks.append(Block("概况", grid=head, lines=[rules_text(report)]))
+    return [ReportBlock(section_title(report, ReportSection.FIGURES), grid=head, lines=[rules_text(report)])]
 
+
+def _late(report: Report) -> list[ReportBlock]:
     late = Grid(["序号", "任务名称", "未完成单位", "时间节点", "截止日期", "逾期天数"], wrap=(2,), shorten=(1,), drop=(3,))
     for row in report.late:
-        cells = [row.task.key(q), row.task.name, late_units_text(row), deadline_text(row.task), _iso(row), str(late_days(row))]
-        late.add(cells, swatch(row.light, scheme).style)
-    blocks.append(_listing(f"逾期任务（{len(report.late)} 项）", late, "没有逾期任务。"))
+        cells = [row.task.key(report.qualified), row.task.name, units_text(row.behind_units), deadline_text(row.task), iso(row.due) or "—"]
+        late.add([*cells, str(late_days(row))], swatch(row.light, report.settings.scheme).style)
+    return [_listing(section_title(report, ReportSection.LATE), late, "没有逾期任务。")]
 
+
+def _due_soon(report: Report) -> list[ReportBlock]:
+    warn = report.settings.warn_days
     soon = Grid(["序号", "任务名称", "未完成单位", "时间节点", "截止日期", "剩余", "状态"], wrap=(2,), shorten=(1,), drop=(3,))
     for row in report.due_soon:
-        cells = [row.task.key(q), row.task.name, units_text(unfinished_units(row)), deadline_text(row.task), _iso(row)]
+        units = units_text(unfinished_units(row))
+        cells = [row.task.key(report.qualified), row.task.name, units, deadline_text(row.task), iso(row.due) or "—"]
         soon.add([*cells, days_text(row), row.status.label])
-    blocks.append(_listing(f"{warn} 天内到期（{len(report.due_soon)} 项）", soon, f"{warn} 天内没有到期的任务。"))
+    return [_listing(section_title(report, ReportSection.DUE_SOON), soon, f"{warn} 天内没有到期的任务。")]
 
-    if report.blocked:
-        grid = Grid(["序号", "任务名称", "受阻单位", "说明"], wrap=(2, 3), shorten=(1,))
-        for row in report.blocked:
-            grid.add([row.task.key(q), row.task.name, units_text(blocked_units(row)), blocked_notes(row)])
-        blocks.append(Block(f"受阻（{len(report.blocked)} 项）", grid=grid))
 
-    if report.settings.stale_weeks:
-        weeks = report.settings.stale_weeks
-        grid = Grid(["序号", "任务名称", "久无进展的单位（最近登记）"], wrap=(2,), shorten=(1,))
-        for row in report.stale:
-            grid.add([row.task.key(q), row.task.name, stale_since(row)], "yellow")
-        blocks.append(_listing(f"持续性任务 {weeks} 周以上无进展（{len(report.stale)} 项）", grid, "没有。"))
+def _blocked(report: Report) -> list[ReportBlock]:
+    grid = Grid(["序号", "任务名称", "受阻单位", "说明"], wrap=(2, 3), shorten=(1,))
+    for row in report.blocked:
+        grid.add([row.task.key(report.qualified), row.task.name, units_text(blocked_units(row)), blocked_notes(row)])
+    return [ReportBlock(section_title(report, ReportSection.BLOCKED), grid=grid)]
 
+
+def _stale(report: Report) -> list[ReportBlock]:
+    grid = Grid(["序号", "任务名称", "久无进展的单位（最近登记）"], wrap=(2,), shorten=(1,))
+    for row in report.stale:
+        grid.add([row.task.key(report.qualified), row.task.name, stale_since(row)], "yellow")
+    return [_listing(section_title(report, ReportSection.STALE), grid, "没有。")]
+
+
+def _units(report: Report) -> list[ReportBlock]:
     headers = unit_headers(report)
     units = Grid(headers, drop=(headers.index("类别"),))  # a narrow terminal keeps the counts, not the kind
     for line in report.units:
-        look = swatch(line.light, scheme)
+        look = swatch(line.light, report.settings.scheme)
         cells = [look.label, *([line.bureau] if report.several_bureaus else []), line.unit, line.kind, str(line.tasks), str(line.done)]
         cells += [str(line.verified), str(line.late), str(line.due_soon)]
         cells += [str(line.stale)] if report.settings.stale_weeks else []
         cells += [str(line.blocked)] if report.headline.blocked else []
         cells.append(percent_text(line.percent))
         units.add(cells, look.style)
-    blocks.append(Block("各单位", grid=units))
-
-    blocks.extend(change_blocks(report))
-    if report.notes:
-        blocks.append(Block("注", bullets=list(report.notes)))
-    return blocks
+    return [ReportBlock(section_title(report, ReportSection.UNITS), grid=units)]
 
 
-def _listing(title: str, grid: Grid, empty: str) -> Block:
+def _notes(report: Report) -> list[ReportBlock]:
+    return [ReportBlock(section_title(report, ReportSection.NOTES), bullets=list(report.notes))]
+
+
+def _listing(title: str, grid: Grid, empty: str) -> ReportBlock:
     """A list of tasks under a heading, or one line saying there are none."""
-    return Block(title, grid=grid) if grid.rows else Block(title, lines=[empty])
+    return ReportBlock(title, grid=grid) if grid.rows else ReportBlock(title, lines=[empty])
 
 
 def unit_headers(report: Report) -> list[str]:
@@ -232,16 +250,12 @@ def unit_headers(report: Report) -> list[str]:
     return [*headers, "完成率"]
 
 
-def _iso(row: Row) -> str:
-    return row.due.isoformat() if row.due else "—"
-
-
-def change_blocks(report: Report) -> list[Block]:
+def change_blocks(report: Report) -> list[ReportBlock]:
     changes = report.changes
     if changes is None:
         note = report.history_note or "未读取修改历史"
-        return [Block("上次例会以来", lines=[f"{note}；本节从略。"])]
-    blocks = [Block(f"上次例会以来（{changes.history.since}）", lines=[base_text(changes.history)])]
+        return [ReportBlock(section_title(report, ReportSection.CHANGES), lines=[f"{note}；本节从略。"])]
+    blocks = [ReportBlock(section_title(report, ReportSection.CHANGES), lines=[base_text(changes.history)])]
     if changes.empty:
         blocks[0].lines.append("期间进展、说明和计划都没有变化。")
         return blocks
@@ -249,20 +263,33 @@ def change_blocks(report: Report) -> list[Block]:
     return blocks
 
 
-def _change_detail(changes: Changes, qualified: bool) -> list[Block]:
+def _change_detail(changes: Changes, qualified: bool) -> list[ReportBlock]:
     blocks = []
     if changes.statuses:
         grid = Grid(["序号", "任务名称", "单位", "原状态", "现状态", "日期", "登记人"], shorten=(1,))
         for change in changes.statuses:
-            when = change.date.isoformat() if change.date else ""
+            when = iso(change.date) or ""
             cells = [change.task.key(qualified), change.task.name, change_unit(change)]
             grid.add([*cells, status_label(change.before), status_label(change.after), when, change.by])
-        blocks.append(Block(f"进展变化（{len(changes.statuses)} 条）", level=3, grid=grid))
+        blocks.append(ReportBlock(f"进展变化（{len(changes.statuses)} 条）", level=3, grid=grid))
     if changes.notes:
-        blocks.append(Block(f"新的说明（{len(changes.notes)} 条）", level=3, bullets=[note_text(n, qualified) for n in changes.notes]))
+        notes = [note_text(n, qualified) for n in changes.notes]
+        blocks.append(ReportBlock(f"新的说明（{len(changes.notes)} 条）", level=3, bullets=notes))
     if changes.edits:
-        blocks.append(Block(f"计划修改（{len(changes.edits)} 处）", level=3, bullets=[edit_text(e) for e in changes.edits]))
+        blocks.append(ReportBlock(f"计划修改（{len(changes.edits)} 处）", level=3, bullets=[edit_text(e) for e in changes.edits]))
     return blocks
+
+
+_SECTION_BLOCKS: dict[ReportSection, Callable[[Report], list[ReportBlock]]] = {
+    ReportSection.FIGURES: _figures,
+    ReportSection.LATE: _late,
+    ReportSection.DUE_SOON: _due_soon,
+    ReportSection.BLOCKED: _blocked,
+    ReportSection.STALE: _stale,
+    ReportSection.UNITS: _units,
+    ReportSection.CHANGES: change_blocks,
+    ReportSection.NOTES: _notes,
+}
 
 
 # --- layouts ----------------------------------------------------------------------------------

@@ -13,22 +13,23 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from gkplan.query import Light
+from gkplan.model import Light
 from gkplan.render.grid import display_width
+from gkplan.render.palette import swatch
 from gkplan.render.report_text import (
     base_text,
     change_unit,
     edit_text,
     headline_cells,
     rules_text,
+    section_title,
     status_label,
     subtitle,
     unfinished_units,
     unit_headers,
 )
-from gkplan.render.views import days_text, deadline_text, units_text
-from gkplan.report import Report
-from gkplan.settings import swatch
+from gkplan.render.wording import days_text, deadline_text, units_text
+from gkplan.report import Report, ReportSection
 
 DATE_FORMAT = "yyyy-mm-dd"
 PERCENT_FORMAT = "0%"
@@ -59,10 +60,12 @@ def render_xlsx(report: Report) -> bytes:
     workbook.remove(workbook.worksheets[0])  # the default sheet; ours are named
     if report.banner:  # first and open: whoever opens the file sees it before any number
         _banner_sheet(workbook.create_sheet("数据有错误"), report.banner)
-    _task_sheet(workbook.create_sheet("任务"), report)
-    _unit_sheet(workbook.create_sheet("各单位"), report)
-    if report.changes is not None and not report.changes.empty:
-        _change_sheet(workbook.create_sheet("变化"), report)
+    _task_sheet(workbook.create_sheet("任务"), report)  # every task in scope, to filter; then the sections that are tables
+    for section in report.sections:
+        if section is ReportSection.UNITS:
+            _unit_sheet(workbook.create_sheet(section_title(report, section)), report)
+        elif section is ReportSection.CHANGES and report.changes is not None and not report.changes.empty:
+            _change_sheet(workbook.create_sheet("变化"), report)
     _about_sheet(workbook.create_sheet("说明"), report)
     stamp = datetime.combine(report.today, datetime.min.time())
     workbook.properties.creator = "gkplan"

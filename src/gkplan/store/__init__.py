@@ -10,22 +10,24 @@ Layout of a data root (``--data``, ``GKPLAN_DATA`` or the nearest ``data/``):
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path, PurePath
-from typing import Any, TypeVar
+from pathlib import Path, PurePath, PurePosixPath
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from gkplan.errors import DataError, Problem, Severity
-from gkplan.model import Plan, Source, Task, UnitDirectory
-from gkplan.settings import Settings
+from gkplan.model import Plan, Settings, Source, Task, UnitDirectory
 from gkplan.store import cache
-from gkplan.store.reader import Document, decode, display_path, parse_text, read_bytes
+from gkplan.store.reader import MAX_BYTES_DEFAULT, Document, decode, display_path, parse_text, read_bytes, set_max_bytes
+
+if TYPE_CHECKING:
+    from gkplan.store.writer import UpdateResult
 
 UNITS_FILE = "units.yaml"
 TASKS_FILE = "tasks.yaml"
 NOT_PLANS = {UNITS_FILE, "settings.yaml"}
-DATA_ENV = "GKPLAN_DATA"
 P = TypeVar("P", bound=PurePath)  # a file on disk, or a path inside a git commit
+_HERE = PurePosixPath()
 
 
 @dataclass(slots=True)
@@ -39,6 +41,8 @@ class Workspace:
     documents: dict[str, Document] = field(default_factory=dict)  # by shown path; only with check=True
     settings: Settings = field(default_factory=Settings)  # settings.yaml of the data root
     settings_problems: list[Problem] = field(default_factory=list)  # also in ``problems`` with check=True
+    # the cache entries read (for_update=True), by key: ``remember_update`` patches them after a write
+    cache_entries: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def qualified(self) -> bool:
@@ -57,15 +61,21 @@ class Workspace:
         return next(plan for plan in self.plans if plan.id == task.plan)
 
 
-def find_data_dir(explicit: str | None = None, *, cwd: Path | None = None) -> Path:
-    """``--data``, else ``$GKPLAN_DATA``, else the nearest ``data/`` upward from ``cwd``."""
-    chosen = explicit or os.environ.get(DATA_ENV)
+def configure(*, cache_dir: Path | None, max_bytes: int = MAX_BYTES_DEFAULT) -> None:
+    """What the CLI decided from the environment: where the parse cache lives (``None``:
+    no cache) and the largest data file read. Nothing in the store reads the environment."""
+    cache.use(cache_dir)
+    set_max_bytes(max_bytes)
+
+
+def find_data_dir(chosen: str | None = None, *, origin: str = "--data", cwd: Path | None = None) -> Path:
+    """The folder ``chosen`` names (``origin`` says where the name came from, for the
+    message), else the nearest ``data/`` upward from ``cwd``."""
     if chosen:
         path = Path(chosen).expanduser()
-        origin = "--data" if explicit else DATA_ENV
 
         def written(folder: Path) -> str:
-            return f"--data {display_path(folder)}" if explicit else f"{DATA_ENV}={folder.resolve()}"
+            return f"--data {display_path(folder)}" if origin == "--data" else f"{origin}={folder.resolve()}"
 
         if path.is_file():
             raise DataError(f"{origin} 应是数据目录，{chosen} 是一个文件", hint=f"请写它所在的目录：{written(path.parent)}")
@@ -105,23 +115,49 @@ def _is_data_root(folder: Path) -> bool:
 
 def plan_files(root: Path) -> list[tuple[Path, Path | None]]:
     """Every plan file under ``root`` with the ``units.yaml`` that governs it (nearest above)."""
-    found: list[tuple[Path, Path | None]] = []
+    names: list[PurePosixPath] = []
 
-    def visit(folder: Path, units: Path | None) -> None:
-        own = folder / UNITS_FILE
-        if own.is_file():
-            units = own
-        entries = sorted(folder.iterdir(), key=lambda p: p.name)
-        for entry in entries:
+    def visit(folder: Path, relative: PurePosixPath) -> None:
+        for entry in os.scandir(folder):
             if entry.name.startswith((".", "_")):
                 continue
-            if entry.is_file() and entry.suffix in (".yaml", ".yml") and entry.name not in NOT_PLANS:
-                found.append((entry, units))
-        for entry in entries:
-            if entry.is_dir() and not entry.name.startswith((".", "_")):
-                visit(entry, units)
+            if entry.is_dir():
+                visit(Path(entry.path), relative / entry.name)
+            elif entry.is_file():
+                names.append(relative / entry.name)
 
-    visit(root, None)
+    visit(root, PurePosixPath())
+    return [(root / path, root / units if units else None) for path, units in plan_files_in(names)]
+
+
+def inside_data(path: PurePosixPath, root: PurePosixPath) -> PurePosixPath | None:
+    """``path`` relative to the data folder ``root``, or ``None`` when it is outside it or
+    inside a name starting with ``.`` or ``_`` (not data: notes, drafts, tools' folders)."""
+    try:
+        relative = path.relative_to(root)
+    except ValueError:
+        return None
+    if not relative.parts or any(part.startswith((".", "_")) for part in relative.parts):
+        return None
+    return relative
+
+
+def plan_files_in(paths: Iterable[PurePosixPath], root: PurePosixPath = _HERE) -> list[tuple[PurePosixPath, PurePosixPath | None]]:
+    """The one rule for which files are plans: of ``paths`` (a folder's files, or a commit's
+    tree), the ``.yaml``/``.yml`` files under ``root`` that are not units or settings, none
+    inside a name starting with ``.`` or ``_``, each with the ``units.yaml`` nearest above it.
+    Ordered folder by folder: a folder's files by name, then its sub-folders by name."""
+    inside: dict[PurePosixPath, PurePosixPath] = {}
+    for path in paths:
+        if (relative := inside_data(path, root)) is not None:
+            inside[relative] = path
+    units = {relative.parent for relative in inside if relative.name == UNITS_FILE}
+    found = []
+    for relative in sorted(inside, key=lambda p: [(1, part) for part in p.parts[:-1]] + [(0, p.name)]):
+        if relative.suffix not in (".yaml", ".yml") or relative.name in NOT_PLANS:
+            continue
+        governing = next((folder for folder in (relative.parent, *relative.parent.parents) if folder in units), None)
+        found.append((inside[relative], root / governing / UNITS_FILE if governing is not None else None))
     return found
 
 
@@ -148,7 +184,7 @@ def load_units(path: Path, *, keep: dict[str, Document] | None = None) -> tuple[
 
 def units_from_bytes(raw: bytes, shown: str, *, keep: dict[str, Document] | None = None) -> tuple[UnitDirectory, list[Problem]]:
     """The content of a ``units.yaml`` (also an old version from git) -> the unit directory."""
-    from gkplan.store.compact import pack_units, unpack_units
+    from gkplan.store.cache_codec import pack_units, unpack_units
 
     key = cache.cache_key("units", shown, raw)
     if keep is None and (packed := cache.load("units", key)) is not None:
@@ -172,7 +208,7 @@ def load_plan(
     *,
     units_ok: bool = True,
     keep: dict[str, Document] | None = None,
-    packed: dict[str, Any] | None = None,
+    entries: dict[str, Any] | None = None,
 ) -> tuple[Plan, list[Problem]]:
     """One plan file, from the cache when this content (and its units.yaml) was seen before.
 
@@ -180,7 +216,7 @@ def load_plan(
     (one problem about units.yaml, not one per task).
     """
     shown = display_path(path)
-    return plan_from_bytes(read_bytes(path, shown), shown, path.name, directory, units_raw, units_ok=units_ok, keep=keep, packed=packed)
+    return plan_from_bytes(read_bytes(path, shown), shown, path.name, directory, units_raw, units_ok=units_ok, keep=keep, entries=entries)
 
 
 def plan_from_bytes(
@@ -192,19 +228,19 @@ def plan_from_bytes(
     *,
     units_ok: bool = True,
     keep: dict[str, Document] | None = None,
-    packed: dict[str, Any] | None = None,
+    entries: dict[str, Any] | None = None,
 ) -> tuple[Plan, list[Problem]]:
     """The content of one plan file (also an old version from git) -> the plan; ``name`` is its file name.
 
-    ``packed`` collects the cache entries read, by key, for an update to patch
+    ``entries`` collects the cache entries read, by key, for an update to patch
     (``remember_update``) without reading them again.
     """
-    from gkplan.store.compact import pack_plan, unpack_plan
+    from gkplan.store.cache_codec import pack_plan, unpack_plan
 
     key = cache.cache_key("plan", shown, raw, units_raw)
     if keep is None and units_ok and (entry := cache.load("plans", key)) is not None:
-        if packed is not None:
-            packed[key] = entry
+        if entries is not None:
+            entries[key] = entry
         return unpack_plan(entry, directory)
     from gkplan.store.build import build_plan
 
@@ -217,18 +253,19 @@ def plan_from_bytes(
     if units_ok and not _has_errors(problems):
         entry = pack_plan(plan, problems)
         cache.save("plans", key, entry)
-        if packed is not None:
-            packed[key] = entry
+        if entries is not None:
+            entries[key] = entry
     return plan, problems
 
 
-def load_workspace(root: Path, plans: tuple[str, ...] = (), *, check: bool = False, packed: dict[str, Any] | None = None) -> Workspace:
+def load_workspace(root: Path, plans: tuple[str, ...] = (), *, check: bool = False, for_update: bool = False) -> Workspace:
     """Load every plan under ``root`` (or only those whose id is in ``plans``).
 
     Raises ``DataError`` only when a file cannot be used at all. ``check=True`` is for
     ``gkplan check``: such a file becomes an ERROR problem and loading goes on with the
     other files; the parsed documents are kept in ``Workspace.documents`` for the checks
-    that need the text. Reports keep the default: one unreadable file stops them, since a
+    that need the text. ``for_update=True`` (progress commands) keeps the cache entries read,
+    for ``remember_update``. Reports keep the default: one unreadable file stops them, since a
     report that silently skips a plan would tell the weekly meeting that nothing is late.
     """
     files = plan_files(root)
@@ -250,7 +287,7 @@ def load_workspace(root: Path, plans: tuple[str, ...] = (), *, check: bool = Fal
         settings if settings.is_file() else None,
         tolerant=check,
         check=check,
-        packed=packed,
+        for_update=for_update,
     )
     if plans:
         workspace.plans = select_plans(workspace.plans, plans)
@@ -267,7 +304,7 @@ def assemble_workspace(
     tolerant: bool,
     check: bool = False,
     keep: dict[str, Document] | None = None,
-    packed: dict[str, Any] | None = None,
+    for_update: bool = False,
 ) -> Workspace:
     """The workspace from plan files (with their ``units.yaml``) whose bytes ``read`` gives.
 
@@ -276,6 +313,7 @@ def assemble_workspace(
     ``tolerant``: a file that cannot be used at all (``read`` or parsing raised
     ``DataError``) becomes an ERROR problem instead of stopping everything.
     ``check``: parse every file (no cache) and keep its document for ``gkplan check``.
+    ``for_update``: keep the cache entries read in ``Workspace.cache_entries`` (``remember_update``).
     """
     workspace = Workspace(root)
     keep = workspace.documents if check else keep
@@ -322,7 +360,7 @@ def assemble_workspace(
                 units_raw,
                 units_ok=loaded is not None and bool(directory.units),
                 keep=keep,
-                packed=packed,
+                entries=workspace.cache_entries if for_update else None,
             )
         except DataError as exc:
             unusable(exc, shown(plan_path))
@@ -388,7 +426,7 @@ def select_plans(plans: list[Plan], wanted: tuple[str, ...]) -> list[Plan]:
     return chosen
 
 
-def remember_update(plan: Plan, result: Any, packed: dict[str, Any] | None = None) -> None:
+def remember_update(workspace: Workspace, result: UpdateResult) -> None:
     """After a progress update, cache the new file's content without parsing it again.
 
     The writer proved that the new file is the old one with one task block
@@ -400,8 +438,9 @@ def remember_update(plan: Plan, result: Any, packed: dict[str, Any] | None = Non
     """
     from dataclasses import replace
 
-    from gkplan.store.compact import patch_plan
+    from gkplan.store.cache_codec import patch_plan
 
+    plan = workspace.plan_of(result.after)
     if not result.written or not result.original or plan.source is None:
         return
     shown = plan.source.path
@@ -413,7 +452,7 @@ def remember_update(plan: Plan, result: Any, packed: dict[str, Any] | None = Non
     except OSError:
         return
     old_key = cache.cache_key("plan", shown, result.original, units_raw)
-    old = (packed or {}).get(old_key) or cache.load("plans", old_key)  # read at load time, if those bytes were loaded
+    old = workspace.cache_entries.get(old_key) or cache.load("plans", old_key)  # read at load time, if those bytes were loaded
     if old is None:
         return
     offset = result.line - 1  # the writer built the task from its block alone: line 1 = ``result.line``

@@ -4,9 +4,9 @@
   ``units.yaml`` that governs it, the path shown in messages and gkplan's
   version): an edit within the same second, or on a shared drive with coarse
   timestamps, is a different key. Stale data cannot be served.
-- Stored outside the repository: ``$GKPLAN_CACHE_DIR``, else
-  ``$XDG_CACHE_HOME/gkplan``, else ``~/.cache/gkplan`` (``%LOCALAPPDATA%`` on
-  Windows). Safe to delete at any time; ``GKPLAN_NO_CACHE=1`` turns it off.
+- Stored outside the repository, in the folder the CLI chose (``use``; see
+  ``cli.cache_location``: ``$GKPLAN_CACHE_DIR``, ``$XDG_CACHE_HOME/gkplan``, …).
+  Until then there is no cache. Safe to delete at any time.
 - Entries hold plain tuples (``marshal``: fast, and it cannot run code when
   read, unlike pickle); a corrupt or foreign entry is ignored and rebuilt.
 - Nothing is written for a file with errors: bad files are always re-read, so
@@ -21,7 +21,6 @@ import contextlib
 import hashlib
 import marshal
 import os
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -31,20 +30,20 @@ from gkplan import __version__
 FORMAT = 2  # bump when the packed layout changes
 _MAGIC = f"gkplan-cache/{FORMAT}/{__version__}".encode()
 MAX_AGE_DAYS = 60  # entries unused this long are removed when a new one is written
+MAX_ENTRIES = 5000  # per kind; beyond it the least recently used go (a 600-file bench holds 600)
+
+
+_WHERE: dict[str, Path | None] = {"folder": None}  # where entries live; None: no cache
+_PRUNED: set[Path] = set()  # kinds' folders pruned by this process: once is enough
+
+
+def use(folder: Path | None) -> None:
+    """Keep entries in ``folder`` from now on (``None``: no cache). The CLI decides where."""
+    _WHERE["folder"] = folder
 
 
 def cache_dir() -> Path | None:
-    if os.environ.get("GKPLAN_NO_CACHE"):
-        return None
-    explicit = os.environ.get("GKPLAN_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    if xdg:
-        return Path(xdg) / "gkplan"
-    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
-        return Path(os.environ["LOCALAPPDATA"]) / "gkplan" / "cache"
-    return Path.home() / ".cache" / "gkplan"
+    return _WHERE["folder"]
 
 
 def cache_key(*parts: bytes | str) -> str:
@@ -91,10 +90,14 @@ def save(kind: str, key: str, value: Any) -> None:
             raise
     except (OSError, ValueError):
         return
+    if target not in _PRUNED:  # the cache grows only when something new is written: prune then, once a run
+        _PRUNED.add(target)
+        prune(kind)
 
 
 def prune(kind: str) -> None:
-    """Remove entries not used for ``MAX_AGE_DAYS`` (called once after a run that wrote some)."""
+    """Remove entries unused for ``MAX_AGE_DAYS``, then the least recently used beyond
+    ``MAX_ENTRIES`` (``load`` marks an entry used). Any failure leaves the cache as it is."""
     import time
 
     folder = cache_dir()
@@ -102,8 +105,11 @@ def prune(kind: str) -> None:
         return
     limit = time.time() - MAX_AGE_DAYS * 86400
     try:
-        for entry in os.scandir(folder / kind):
-            if entry.name.endswith(".marshal") and entry.stat().st_mtime < limit:
-                os.unlink(entry.path)
+        entries = [(entry.stat().st_mtime, entry.path) for entry in os.scandir(folder / kind) if entry.name.endswith(".marshal")]
     except OSError:
         return
+    entries.sort(reverse=True)  # most recently used first
+    for index, (used, path) in enumerate(entries):
+        if used < limit or index >= MAX_ENTRIES:
+            with contextlib.suppress(OSError):
+                os.unlink(path)

@@ -17,8 +17,7 @@ from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 
 from gkplan.errors import DataError, UsageError
-from gkplan.model import Plan
-from gkplan.report import Commit, History
+from gkplan.model import Commit, History, Plan
 
 GIT_TIMEOUT = 20.0  # seconds for one git command; a network drive can be slow, a hang is not fine
 _FORMAT = "%H%x1f%h%x1f%cI%x1f%an%x1f%s"
@@ -106,16 +105,9 @@ def _dirty(status: bytes, root: PurePosixPath) -> bool:
             paths.append(PurePosixPath(entry[3:]))
         elif entry:  # the source of a rename follows its entry, bare
             paths.append(PurePosixPath(entry))
-    return any(path.suffix in (".yaml", ".yml") and _visible(path, root) for path in paths)
+    from gkplan.store import inside_data
 
-
-def _visible(path: PurePosixPath, root: PurePosixPath) -> bool:
-    """Like ``store.plan_files``: names starting with ``.`` or ``_`` are not data."""
-    try:
-        inside = path.relative_to(root).parts if str(root) != "." else path.parts
-    except ValueError:
-        return False
-    return not any(part.startswith((".", "_")) for part in inside)
+    return any(path.suffix in (".yaml", ".yml") and inside_data(path, root) is not None for path in paths)
 
 
 def _base(top: Path, since: date | str, pathspec: str) -> Commit | None:
@@ -138,7 +130,7 @@ def _base(top: Path, since: date | str, pathspec: str) -> Commit | None:
 
 def _plans_at(top: Path, base: Commit, relative: PurePosixPath) -> list[Plan]:
     """Every plan under the data folder as of ``base``, found and loaded by the working tree's rules."""
-    from gkplan.store import assemble_workspace
+    from gkplan.store import assemble_workspace, plan_files_in
     from gkplan.store.reader import display_path
 
     listing = _git(top, "ls-tree", "-r", "-z", "--name-only", base.rev, "--", str(relative))
@@ -151,21 +143,6 @@ def _plans_at(top: Path, base: Commit, relative: PurePosixPath) -> list[Plan]:
         return display_path(top / path)
 
     return assemble_workspace(top / relative, pairs, contents.__getitem__, shown, None, tolerant=False).plans
-
-
-def plan_files_in(paths: list[PurePosixPath], root: PurePosixPath) -> list[tuple[PurePosixPath, PurePosixPath | None]]:
-    """Like ``store.plan_files`` but over a list of paths (a commit's tree) instead of a folder."""
-    from gkplan.store import NOT_PLANS, UNITS_FILE
-
-    files = [p for p in paths if _visible(p, root)]
-    units = {p.parent for p in files if p.name == UNITS_FILE}
-    found = []
-    for path in sorted(files, key=lambda p: (len(p.parts), str(p))):
-        if path.suffix not in (".yaml", ".yml") or path.name in NOT_PLANS:
-            continue
-        governing = next((folder / UNITS_FILE for folder in (path.parent, *path.parent.parents) if folder in units), None)
-        found.append((path, governing))
-    return found
 
 
 def _cat(top: Path, rev: str, paths: list[PurePosixPath]) -> dict[PurePosixPath, bytes]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from gkplan.errors import DataError, GkplanError, UsageError
-from gkplan.ledger import META_SHEET, RawSheet, Refusal
+from gkplan.model import META_SHEET, RawSheet, Refusal
 from gkplan.store.reader import display_path, read_bytes
 from gkplan.store.tables import MAX_ROWS, decode_text, detect_delimiter, sniff
 

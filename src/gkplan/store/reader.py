@@ -8,7 +8,7 @@ as the text the user wrote and are checked by the model builder, so a quoted
 
 Safety, for every command (a pull request may carry a hostile file):
 
-- only regular files, at most ``GKPLAN_MAX_BYTES``, and never more than that is read;
+- only regular files, at most ``max_bytes()`` (``GKPLAN_MAX_BYTES``), and never more than that is read;
 - UTF-8 only (a BOM is fine); UTF-16, GBK/GB18030, binary and control characters are
   refused with the line and the fix;
 - libyaml (or, where it is missing, PyYAML's pure-Python parser) only produces parser
@@ -56,11 +56,16 @@ class Document:
     text: str = ""  # the decoded text, for checks that look at comments and exact columns
 
 
+_LIMITS = {"max_bytes": MAX_BYTES_DEFAULT}
+
+
+def set_max_bytes(limit: int) -> None:
+    """The largest file read from now on (the CLI takes it from ``GKPLAN_MAX_BYTES``)."""
+    _LIMITS["max_bytes"] = limit
+
+
 def max_bytes() -> int:
-    try:
-        return int(os.environ.get("GKPLAN_MAX_BYTES", MAX_BYTES_DEFAULT))
-    except ValueError:
-        return MAX_BYTES_DEFAULT
+    return _LIMITS["max_bytes"]
 
 
 def display_path(path: Path) -> str:

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from gkplan.errors import DataError, UsageError
-from gkplan.store import Workspace, assemble_workspace, plan_files
-from gkplan.store.history import _cat, _git, _GitFailed, _visible, plan_files_in
+from gkplan.store import Workspace, assemble_workspace, inside_data, plan_files, plan_files_in
+from gkplan.store.history import _cat, _git, _GitFailed
 from gkplan.store.reader import max_bytes, read_bytes
 
 WORKTREE = "worktree"
@@ -213,7 +213,7 @@ def file_changes(repo: Repository, base: str, head: str | None) -> FileChanges:
         status = fields[at]
         if status.startswith(("R", "C")) and at + 2 < len(fields):
             old, new = PurePosixPath(fields[at + 1]), PurePosixPath(fields[at + 2])
-            if status.startswith("R") and _visible(new, repo.data):
+            if status.startswith("R") and inside_data(new, repo.data) is not None:
                 renamed[old] = new
             touched.update((old, new))
             at += 3

@@ -11,13 +11,15 @@ does not import the YAML parser for them either.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gkplan.errors import Problem, Severity
-from gkplan.model import valid_email
-from gkplan.settings import SCHEME_CHOICES, Channel, ChannelType, Scheme, Settings
+from gkplan.model import SCHEME_CHOICES, Channel, ChannelType, Scheme, Settings, valid_email
 from gkplan.store import cache
 from gkplan.store.reader import Document, decode, parse_text
+
+if TYPE_CHECKING:
+    from gkplan.store.build import Collector
 
 SETTINGS_FILE = "settings.yaml"
 SETTINGS_FIELDS = ("warn_days", "lights", "stale_weeks", "remind_days", "remind")
@@ -193,7 +195,7 @@ def _env_name(entry: dict[Any, Any], key: str, what: str, out: Any) -> str | Non
     return None
 
 
-def _number(data: dict[Any, Any], name: str, default: int, out: Any) -> int:
+def _number(data: dict[Any, Any], name: str, default: int, out: Collector) -> int:
     value = data.get(name)
     if value is None:
         return default
@@ -211,7 +213,7 @@ def _number(data: dict[Any, Any], name: str, default: int, out: Any) -> int:
 
 
 def _pack(settings: Settings, problems: list[Problem]) -> tuple[Any, ...]:
-    from gkplan.store.compact import pack_problems
+    from gkplan.store.cache_codec import pack_problems
 
     values = (settings.warn_days, settings.scheme.value, settings.stale_weeks, settings.remind_days, settings.source)
     channels = tuple((c.name, c.type.value, c.webhook_env, c.secret_env, c.smtp_env, c.sender, c.cc) for c in settings.channels)
@@ -219,7 +221,7 @@ def _pack(settings: Settings, problems: list[Problem]) -> tuple[Any, ...]:
 
 
 def _unpack(packed: tuple[Any, ...]) -> tuple[Settings, list[Problem]]:
-    from gkplan.store.compact import unpack_problems
+    from gkplan.store.cache_codec import unpack_problems
 
     (warn_days, scheme, stale_weeks, remind_days, source), problems, packed_channels = packed
     channels = tuple(Channel(name, ChannelType(kind), *rest) for name, kind, *rest in packed_channels)

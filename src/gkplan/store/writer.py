@@ -18,18 +18,18 @@ from __future__ import annotations
 import contextlib
 import copy
 import os
-import stat
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from gkplan.errors import DataError, GkplanError, UsageError
 from gkplan.model import Group, Plan, Task
+from gkplan.store.atomic import atomic_write
 from gkplan.store.build import PROGRESS_FIELDS, TASK_FIELDS, VERIFIED_FIELDS, build_plan
 from gkplan.store.reader import LINES, decode, display_path, fields, parse_text, read_bytes
-from gkplan.store.yamltext import Block, BlockEditor, detect_step, find_task_block, format_scalar, strip_positions
+from gkplan.store.yamltext import BlockEditor, TaskSpan, detect_step, find_task_block, format_scalar, format_value, strip_positions
 from gkplan.updates import Edit, Request, plan_edit
 
 LOCK_TIMEOUT = 30.0  # seconds to wait for another gkplan writing the same file
@@ -104,7 +104,7 @@ def update_task(path: Path, plan: Plan, task_id: int, request: Request, key: str
         if step.changed:
             _refuse_if_touched(path, before_stat, shown)
             written = (BOM if has_bom else b"") + new_text.encode("utf-8")
-            write_atomic(path, written)
+            atomic_write(path, written)
     return UpdateResult(
         step.before,
         step.after,
@@ -141,7 +141,7 @@ def edit_text(text: str, plan: Plan, task_id: int, request: Request, key: str, s
     return apply_request(text, block, old_item, before, plan, request, key, shown)
 
 
-def read_task(text: str, plan: Plan, task_id: int, shown: str) -> tuple[Block, dict[Any, Any], Task]:
+def read_task(text: str, plan: Plan, task_id: int, shown: str) -> tuple[TaskSpan, dict[Any, Any], Task]:
     """The task's block in ``text``, its parsed item and the task as the model sees it."""
     block = find_task_block(text, task_id, shown)
     old_item = _single_item(block.text, shown)
@@ -150,7 +150,7 @@ def read_task(text: str, plan: Plan, task_id: int, shown: str) -> tuple[Block, d
 
 def apply_request(
     text: str,
-    block: Block,
+    block: TaskSpan,
     old_item: dict[Any, Any],
     before: Task,
     plan: Plan,
@@ -247,17 +247,17 @@ def update_files(edits: list[FileEdit], *, write: bool = True, timeout: float = 
         try:
             for result, raw, _, has_bom in prepared:
                 if result.changed:
-                    write_atomic(result.path, (BOM if has_bom else b"") + result.text.encode("utf-8"))
+                    atomic_write(result.path, (BOM if has_bom else b"") + result.text.encode("utf-8"))
                     done.append((result.path, raw))
         except BaseException:
             for path, raw in done:  # best effort: put back what this command already replaced
                 with contextlib.suppress(GkplanError):
-                    write_atomic(path, raw)
+                    atomic_write(path, raw)
             raise
     return [result for result, *_ in prepared]
 
 
-def apply_edit(block: Block, edit: Edit, unit_key: str | None, *, step: int, newline: str, shown: str) -> str:
+def apply_edit(block: TaskSpan, edit: Edit, unit_key: str | None, *, step: int, newline: str, shown: str) -> str:
     """The block's new text with ``edit`` applied; only the lines that change differ."""
     editor = BlockEditor(block.text, shown, step=step, newline=newline)
     try:
@@ -269,16 +269,21 @@ def apply_edit(block: Block, edit: Edit, unit_key: str | None, *, step: int, new
                 if value is None:
                     editor.remove_field(path, PROGRESS_ORDERS, name)
                 else:
-                    editor.set_field(path, PROGRESS_ORDERS, name, format_scalar(value))
+                    editor.set_field(path, PROGRESS_ORDERS, name, _field_text(name, value))
         if edit.verified is not None:
             for name, value in edit.verified:
                 if value is None:
                     editor.remove_field(("verified",), VERIFIED_ORDERS, name)
                 else:
-                    editor.set_field(("verified",), VERIFIED_ORDERS, name, format_scalar(value))
+                    editor.set_field(("verified",), VERIFIED_ORDERS, name, _field_text(name, value))
     except ValueError:  # a lone surrogate (undecodable command-line bytes) cannot be stored in UTF-8
         raise UsageError("说明或登记人中含有无法保存的字符", hint="请检查终端编码是否为 UTF-8") from None
     return editor.text
+
+
+def _field_text(name: str, value: str) -> str:
+    """A progress or verified field as YAML: ``date`` is a day, written plain like every date in a plan."""
+    return format_value(date.fromisoformat(value)) if name == "date" else format_scalar(value)
 
 
 def expected_item(old: dict[Any, Any], edit: Edit, unit_key: str | None) -> dict[Any, Any]:
@@ -326,7 +331,7 @@ def _build_task(item: dict[Any, Any], plan: Plan, shown: str, task_id: int) -> T
     return built.tasks[0]
 
 
-def _progress_key(item: dict[Any, Any], edit: Edit, plan: Plan, shown: str, block: Block) -> str | None:
+def _progress_key(item: dict[Any, Any], edit: Edit, plan: Plan, shown: str, block: TaskSpan) -> str | None:
     """The key the unit's entry has in the file (a hand-written alias is kept), or the unit's name."""
     if edit.unit is None:
         return None
@@ -348,7 +353,7 @@ def _progress_key(item: dict[Any, Any], edit: Edit, plan: Plan, shown: str, bloc
     return str(keys[0]) if keys else edit.unit
 
 
-def _item_step(item: dict[Any, Any], block: Block) -> int:
+def _item_step(item: dict[Any, Any], block: TaskSpan) -> int:
     """Fallback indentation step: how far the task's keys sit right of its dash."""
     return int(item[LINES][""][1]) - 1 - block.dash_col
 
@@ -409,48 +414,3 @@ def _refuse_if_touched(path: Path, before: os.stat_result, shown: str) -> None:
     now = os.stat(path)
     if (now.st_mtime_ns, now.st_size) != (before.st_mtime_ns, before.st_size):
         raise DataError("文件在登记过程中被其他程序修改，未写入", where=shown, hint="请保存编辑器中的改动后重试")
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temp file beside ``path``, fsync it, and rename it over ``path``."""
-    shown = display_path(path)
-    try:
-        mode = stat.S_IMODE(os.stat(path).st_mode)
-    except FileNotFoundError:
-        mode = 0o644
-    try:
-        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise DataError(f"无法在数据目录中创建临时文件：{exc.strerror}", where=shown, hint="请检查该目录是否可写") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise DataError(
-            f"写入失败，文件保持原样：{exc.strerror}",
-            where=shown,
-            hint="请检查磁盘空间和文件权限；Windows 上请先关闭占用该文件的程序",
-        ) from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-    _sync_folder(path.parent)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable where the OS allows it (not on Windows)."""
-    if not hasattr(os, "O_DIRECTORY"):
-        return
-    with contextlib.suppress(OSError):
-        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)

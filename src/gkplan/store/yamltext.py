@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from gkplan.errors import DataError
@@ -32,7 +34,7 @@ from gkplan.store.reader import LINES, _to_int, fields, parse_text
 _INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
 # YAML 1.1 (and other tools') words that a plain scalar would turn into bool/null.
 _WORDLIKE = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_FLOW_INDICATORS = set(",:?[]{}")  # PyYAML ends a plain scalar at these inside [...] or {...}
 _ESCAPES = {
     "\0": "\\0",
     "\a": "\\a",
@@ -56,13 +58,15 @@ def _needs_escape(ch: str) -> bool:
     return code < 0x20 or 0x7F <= code <= 0x9F or ch in '\u2028\u2029\ufeff\\"' or code in (0xFFFE, 0xFFFF)
 
 
-def _is_plain_safe(value: str) -> bool:
-    """True when ``value`` written unquoted reads back as the same string."""
+def _is_plain_safe(value: str, flow: bool) -> bool:
+    """True when ``value`` written unquoted reads back (PyYAML safe loader) as the same string."""
     if not value or value != value.strip() or value[0] in _INDICATORS:
         return False
     if any(_needs_escape(ch) for ch in value) or "\t" in value:
         return False
     if ": " in value or " #" in value or value.endswith(":"):
+        return False
+    if flow and any(ch in _FLOW_INDICATORS for ch in value):  # inside [...] or {...} these end the scalar
         return False
     if value.lower() in _WORDLIKE:
         return False
@@ -91,10 +95,12 @@ def double_quoted(value: str) -> str:
     return "".join(out)
 
 
-def format_scalar(value: str) -> str:
-    """Plain when that reads back the same, else double-quoted. ISO dates stay plain:
-    the reader hands dates to the builder as the text written, quoted or not."""
-    if _ISO_DAY.fullmatch(value) or _is_plain_safe(value):
+@lru_cache(maxsize=8192)
+def format_scalar(value: str, *, flow: bool = False) -> str:
+    """The one YAML scalar formatter: ``value`` plain when that reads back as the same string,
+    else double-quoted on one line. ``flow``: inside ``{…}`` or ``[…]``. A date-like string is
+    quoted (it is a string); a date is written by ``format_value``, plain."""
+    if _is_plain_safe(value, flow):
         return value
     return double_quoted(value)
 
@@ -106,6 +112,8 @@ def format_value(value: Any) -> str:
         return "null"
     if isinstance(value, (int, float)):
         return repr(value)
+    if isinstance(value, date):
+        return value.isoformat()
     return format_scalar(str(value))
 
 
@@ -153,7 +161,7 @@ def detect_step(text: str) -> int | None:
 
 
 @dataclass(frozen=True, slots=True)
-class Block:
+class TaskSpan:
     """A task's lines: ``text[start:end]`` of the file, beginning at 1-based ``line``."""
 
     start: int
@@ -186,7 +194,7 @@ def _id_values(task_id: int) -> re.Pattern[str]:
     return re.compile(rf"id[ \t]*:[ \t]*({plain}|{odd})[ \t]*(?:#[^\n]*?)?\r?$", re.M)
 
 
-def find_task_block(text: str, task_id: int, shown: str) -> Block:
+def find_task_block(text: str, task_id: int, shown: str) -> TaskSpan:
     """The block of the item ``id: task_id`` in the top-level ``tasks:`` sequence."""
     hint = "请按 README 的块写法手工登记，或运行 gkplan check 查看问题"
     tasks = _TASKS_KEY.search(text)
@@ -200,7 +208,7 @@ def find_task_block(text: str, task_id: int, shown: str) -> Block:
     region = _REGION_END.search(text, first.end())
     region_end = region.start() if region else len(text)
     block_end = re.compile(rf"^ {{0,{dash_col}}}[^ \t\r\n#]", re.M)
-    found: list[Block] = []
+    found: list[TaskSpan] = []
     failure: DataError | None = None
     for value in _id_values(task_id).finditer(text, first.start(), region_end):
         line_start = text.rfind("\n", 0, value.start()) + 1
@@ -238,7 +246,7 @@ def find_task_block(text: str, task_id: int, shown: str) -> Block:
             and not isinstance(data[0].get("id"), bool)
             and data[0][LINES].get("id", (0, 0))[0] == id_line
         ):
-            block = Block(start, end, text.count("\n", 0, start) + 1, block_text, dash_col)
+            block = TaskSpan(start, end, text.count("\n", 0, start) + 1, block_text, dash_col)
             if all(b.start != block.start for b in found):
                 found.append(block)
     if not found:
@@ -528,7 +536,7 @@ def as_mapping(value: Any, depth: int) -> dict[Any, Any] | None:
 
 
 def emit_block(mapping: dict[Any, Any], col: int, step: int) -> list[str]:
-    """Block-style lines (no endings) for plain data made of mappings and scalars."""
+    """TaskSpan-style lines (no endings) for plain data made of mappings and scalars."""
     lines: list[str] = []
     for key in fields(mapping):
         value = mapping[key]

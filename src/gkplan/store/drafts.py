@@ -1,26 +1,21 @@
 """Write plan and unit files as a person would: the ``data/tasks.yaml`` shape, text built line by line.
 
-PyYAML is asked about single scalars only (does this text need quotes?); the
-document itself is never dumped with it, which would sort keys, drop comments and
-use flow style. What comes out: a header comment explaining the fields, plan
+PyYAML never dumps the document (it would sort keys, drop comments and use flow
+style). What comes out: a header comment explaining the fields, plan
 metadata, optional sections, one block per task separated by blank lines, block
 style, no anchors, scalars quoted only when YAML needs it (``"2022"``, a deadline
-that looks like a date). New files are written atomically and never overwrite.
+that looks like a date), by the one formatter ``yamltext.format_scalar``.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
-from pathlib import Path
 
-from gkplan.errors import DataError, Problem, UsageError
+from gkplan.errors import Problem
 from gkplan.model import UnitDirectory
-from gkplan.store.reader import display_path
+from gkplan.store.yamltext import format_scalar, format_value
 
 FIELD_GUIDE = """\
 # 字段说明（每个任务一段，以 "- id:" 开头）：
@@ -97,54 +92,9 @@ class GroupDraft:
 # --- scalars ----------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=8192)
-def scalar(text: str, *, flow: bool = False) -> str:
-    """``text`` as a YAML scalar: plain when PyYAML would keep it plain (and it reads back as the
-    same string), else double-quoted on one line. ``flow``: inside ``{…}`` or ``[…]``."""
-    import yaml
-
-    big = 1 << 30
-    if flow:
-        dumped = yaml.safe_dump([text], allow_unicode=True, width=big, default_flow_style=True).strip()
-        plain = dumped[1:-1] if dumped.startswith("[") and dumped.endswith("]") else ""
-    else:
-        dumped = yaml.safe_dump({"k": text}, allow_unicode=True, width=big, default_flow_style=False)
-        plain = dumped[3:].rstrip("\n") if dumped.startswith("k: ") else ""
-    if plain and plain[0] not in "'\"" and "\n" not in plain and _reads_back(plain, text, flow):
-        return plain
-    quoted = yaml.safe_dump(text, allow_unicode=True, width=big, default_style='"').rstrip("\n")
-    quoted = quoted.removesuffix("\n...").rstrip("\n")
-    if "\n" in quoted or not _reads_back(quoted, text, flow):  # pragma: no cover - PyYAML guarantees it
-        raise ValueError(f"cannot write {text!r} as a one-line YAML scalar")
-    return quoted
-
-
-def _reads_back(rendered: str, text: str, flow: bool) -> bool:
-    import yaml
-
-    try:
-        loaded = yaml.safe_load(f"[{rendered}]" if flow else f"k: {rendered}")
-    except yaml.YAMLError:
-        return False
-    value = loaded[0] if flow else loaded["k"]
-    return isinstance(value, str) and value == text
-
-
 def key(text: str) -> str:
     """A mapping key (a unit or group name)."""
-    return scalar(text, flow=True)
-
-
-def _value(value: str | int | date | None) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return scalar(value)
+    return format_scalar(text, flow=True)
 
 
 # --- plans ------------------------------------------------------------------------------------
@@ -155,19 +105,19 @@ def emit_plan(plan: PlanDraft) -> str:
     lines: list[str] = [f"# {plan.title} · 任务分解表"]
     lines += [f"# {line}" for line in plan.origin]
     lines += ["#", FIELD_GUIDE, "", "plan:"]
-    lines.append(f"  id: {_value(plan.id)}")
-    lines.append(f"  title: {_value(plan.title)}")
+    lines.append(f"  id: {format_value(plan.id)}")
+    lines.append(f"  title: {format_value(plan.title)}")
     for name, value in (("doc_number", plan.doc_number), ("issuer", plan.issuer), ("issued", plan.issued)):
         if value:
-            lines.append(f"  {name}: {_value(value)}")
+            lines.append(f"  {name}: {format_value(value)}")
     lines.append(f"  year: {plan.year}")
     if plan.sections:
         lines += ["", "# 正文的各部分及其小标题；任务用 section 指向这里的编号。", "sections:"]
         for index, section in enumerate(plan.sections):
             if index and "（" not in section.code:
                 lines.append("")
-            lines.append(f"  - code: {_value(section.code)}")
-            lines.append(f"    title: {_value(section.title)}")
+            lines.append(f"  - code: {format_value(section.code)}")
+            lines.append(f"    title: {format_value(section.title)}")
     lines += ["", "tasks:" if plan.tasks else "tasks: []"]
     for task in plan.tasks:
         lines.append("")
@@ -185,10 +135,10 @@ def _task_lines(task: TaskDraft) -> list[str]:
     out.append(f"  - id: {task.id}")
     if task.section:
         comments("section")
-        out.append(f"    section: {_value(task.section)}")
+        out.append(f"    section: {format_value(task.section)}")
     for field, value in (("name", task.name), ("content", task.content)):
         comments(field)
-        out.append(f"    {field}: {_value(value)}")
+        out.append(f"    {field}: {format_value(value)}")
     comments("units")
     if task.units:
         out.append("    units:")
@@ -198,13 +148,13 @@ def _task_lines(task: TaskDraft) -> list[str]:
             if unit in support and not marked:
                 out.append(f"      # {SUPPORT_MARK}")
                 marked = True
-            out.append(f"      - {_value(unit)}")
+            out.append(f"      - {format_value(unit)}")
     else:
         out.append("    units: []")
     comments("deadline")
-    out.append(f"    deadline: {_value(task.deadline)}")
+    out.append(f"    deadline: {format_value(task.deadline)}")
     if task.anchor:
-        out.append(f"    anchor: {_value(task.anchor)}")
+        out.append(f"    anchor: {format_value(task.anchor)}")
     return out
 
 
@@ -228,9 +178,9 @@ def emit_units(units: Iterable[UnitDraft], groups: Iterable[GroupDraft], origin:
     unit_list = list(units)
     lines.append("units:" if unit_list else "units: {}")
     for unit in unit_list:
-        fields = [f"kind: {scalar(unit.kind, flow=True)}"]
+        fields = [f"kind: {format_scalar(unit.kind, flow=True)}"]
         if unit.aliases:
-            fields.append("aliases: [" + ", ".join(scalar(a, flow=True) for a in unit.aliases) + "]")
+            fields.append("aliases: [" + ", ".join(format_scalar(a, flow=True) for a in unit.aliases) + "]")
         lines.append(f"  {key(unit.name)}: {{{', '.join(fields)}}}" + (f"  # {unit.note}" if unit.note else ""))
     group_list = list(groups)
     if group_list:
@@ -238,46 +188,12 @@ def emit_units(units: Iterable[UnitDraft], groups: Iterable[GroupDraft], origin:
     for group in group_list:
         fields = []
         if group.kind:
-            fields.append(f"kind: {scalar(group.kind, flow=True)}")
+            fields.append(f"kind: {format_scalar(group.kind, flow=True)}")
         if group.members or not group.kind:
-            fields.append("members: [" + ", ".join(scalar(m, flow=True) for m in group.members) + "]")
+            fields.append("members: [" + ", ".join(format_scalar(m, flow=True) for m in group.members) + "]")
         line = f"{key(group.name)}: {{{', '.join(fields)}}}" + (f"  # {group.note}" if group.note else "")
         lines.append(f"  {line}" if group.active else f"  # {line}")
     return "\n".join(lines) + "\n"
-
-
-# --- writing ----------------------------------------------------------------------------------
-
-
-def refuse_existing(path: Path) -> None:
-    """Raise ``UsageError`` if ``path`` exists: new plan and unit files never replace old ones."""
-    if path.exists():
-        raise UsageError("文件已存在，gkplan 不会覆盖它", where=display_path(path), hint="请换一个文件名（-o），或先把旧文件改名")
-
-
-def write_new(path: Path, text: str) -> None:
-    """Write a new file atomically (temp file in the same folder + ``os.replace``); never overwrite."""
-    shown = display_path(path)
-    refuse_existing(path)
-    folder = path.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise DataError(f"无法写入：{exc.strerror}", where=shown) from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if path.exists():  # created meanwhile by someone else: keep theirs
-            raise UsageError("文件已存在，gkplan 不会覆盖它", where=shown, hint="请换一个文件名")
-        os.replace(temp, path)
-    except OSError as exc:
-        raise DataError(f"无法写入：{exc.strerror}", where=shown) from None
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
 
 
 # --- checking what is about to be written ------------------------------------------------------

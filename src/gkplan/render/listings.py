@@ -1,17 +1,18 @@
-"""What each command prints, in each format, from rows the query layer already chose."""
+"""What ``list``, ``overdue``, ``due``, ``show``, ``units`` and ``summary`` print, in each format,
+from rows the query layer already chose."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from gkplan.model import DeadlineKind, Plan, Task
-from gkplan.query import Light, Row, UnitSummary
+from gkplan.model import DeadlineKind, Light, Plan, Scheme, Section
+from gkplan.query import Row, UnitTally, deadline_notes
 from gkplan.render.grid import Grid, Output, markdown_lines, print_grid, write_csv
-from gkplan.settings import Scheme, swatch
+from gkplan.render.palette import swatch
+from gkplan.render.wording import days_text, deadline_text, iso, units_text
 
 
 class Format(StrEnum):
@@ -20,14 +21,6 @@ class Format(StrEnum):
     CSV = "csv"
     MD = "md"
 
-
-LIGHT_STYLES = {  # the default scheme's styles; settings.swatch() knows every scheme
-    Light.RED: "bold red",
-    Light.YELLOW: "yellow",
-    Light.GREEN: "green",
-    Light.DONE: "dim",
-    Light.NONE: "",
-}
 
 TASK_FIELDS = (
     "plan",
@@ -45,44 +38,6 @@ TASK_FIELDS = (
     "late_units",
     "content",
 )
-
-
-def iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
-def days_text(row: Row) -> str:
-    """剩余 column: never only a colour."""
-    if row.status.finished:
-        return row.status.label
-    if row.task.deadline.waiting:
-        return "待触发"
-    if row.days_left is None:
-        return "无法定日"
-    if row.overdue:
-        return f"逾期 {-row.days_left} 天"
-    if row.days_left < 0:
-        return "已过期"  # past due, but every unit in scope has finished its part
-    if row.days_left == 0:
-        return "今天到期"
-    if row.stale_units:  # yellow because nobody has recorded progress on a continuing duty
-        return f"剩 {row.days_left} 天，久无进展"
-    return f"剩 {row.days_left} 天"
-
-
-def units_text(names: Sequence[str]) -> str:
-    return "、".join(names)
-
-
-def late_units_text(row: Row) -> str:
-    """The units behind; when every responsible unit is, the units as the plan wrote them."""
-    if set(row.late_units) == set(row.task.responsible):
-        return units_text(row.task.units)
-    return units_text(row.late_units)
-
-
-def task_key(task: Task, qualified: bool) -> str:
-    return task.key(qualified)
 
 
 def task_object(row: Row, qualified: bool = False) -> dict[str, Any]:
@@ -121,7 +76,7 @@ def task_grid(rows: Sequence[Row], qualified: bool, *, late_view: bool = False, 
                 look.label,
                 task.key(qualified),
                 task.name,
-                late_units_text(row) if late_view else units_text(task.units),
+                units_text(row.behind_units) if late_view else units_text(task.units),
                 deadline_text(task),
                 task.deadline.kind.label,
                 iso(row.due) or "—",
@@ -131,22 +86,6 @@ def task_grid(rows: Sequence[Row], qualified: bool, *, late_view: bool = False, 
             look.style,
         )
     return grid
-
-
-def deadline_text(task: Task) -> str:
-    if task.deadline.kind is DeadlineKind.MISSING:
-        return "（未填）"
-    return task.deadline.phrase or ""
-
-
-def deadline_notes(rows: Sequence[Row], qualified: bool) -> list[str]:
-    """Footnotes for deadlines that were assumed or could not be read."""
-    notes = []
-    for row in rows:
-        deadline = row.task.deadline
-        if deadline.note and deadline.kind in (DeadlineKind.MISSING, DeadlineKind.UNDATED, DeadlineKind.RELATIVE):
-            notes.append(f"注：任务 {row.task.key(qualified)}：{deadline.note}")
-    return notes
 
 
 def print_tasks(
@@ -173,7 +112,7 @@ def print_tasks(
         )
         return
     grid = task_grid(rows, qualified, late_view=late_view, scheme=scheme)
-    notes = deadline_notes(rows, qualified)
+    notes = [f"注：{note}" for note in deadline_notes(rows, qualified)]
     if fmt is Format.MD:
         lines = markdown_lines(grid) if rows else [empty]
         if summary and rows:
@@ -260,7 +199,7 @@ def print_show(out: Output, plan: Plan, row: Row, fmt: Format, qualified: bool, 
     for entry in progress:
         light = Light.RED if entry["late"] else (Light.DONE if entry["status"] == "done" else Light.NONE)
         status = task.unit_status(entry["unit"]).label + ("（逾期）" if entry["late"] else "")
-        grid.add([entry["unit"], status, entry["date"] or "", entry["by"], entry["note"]], LIGHT_STYLES[light])
+        grid.add([entry["unit"], status, entry["date"] or "", entry["by"], entry["note"]], swatch(light, scheme).style)
     if fmt is Format.MD:
         lines = [f"## {title}", ""] + [f"- **{k}**：{v}" for k, v in fields] + [""] + markdown_lines(grid)
         out.write("\n".join(lines))
@@ -278,7 +217,7 @@ def print_show(out: Output, plan: Plan, row: Row, fmt: Format, qualified: bool, 
     print_grid(out, grid)
 
 
-def _section_text(parent: Any, section: Any, code: str) -> str:
+def _section_text(parent: Section | None, section: Section | None, code: str) -> str:
     if section is None:
         return code or "—"
     text = f"{code} {section.title}"
@@ -338,7 +277,7 @@ def print_units(out: Output, plans: Sequence[Plan], counts: dict[str, int], fmt:
 
 def print_summary(
     out: Output,
-    summaries: Sequence[UnitSummary],
+    summaries: Sequence[UnitTally],
     fmt: Format,
     soon_days: int,
     scheme: Scheme = Scheme.RED_YELLOW_GREEN,
@@ -351,7 +290,7 @@ def print_summary(
             "bureau": s.bureau,
             "tasks": s.tasks,
             "done": s.done,
-            "overdue": s.overdue,
+            "overdue": s.late,
             "due_soon": s.due_soon,
             "percent": round(s.percent, 1),
         }
@@ -368,11 +307,8 @@ def print_summary(
     headers = ["灯", "单位", "类别", "任务", "完成", "逾期", f"{soon_days}天内到期", "完成率"]
     grid = Grid(["灯", "机构", *headers[1:]] if several else headers)
     for s in summaries:
-        light = Light.RED if s.overdue else Light.YELLOW if s.due_soon else Light.GREEN
-        if s.tasks and s.done == s.tasks:
-            light = Light.DONE
-        cells = [s.unit, s.kind, str(s.tasks), str(s.done), str(s.overdue), str(s.due_soon), f"{s.percent:.0f}%"]
-        look = swatch(light, scheme)
+        cells = [s.unit, s.kind, str(s.tasks), str(s.done), str(s.late), str(s.due_soon), f"{s.percent:.0f}%"]
+        look = swatch(s.light, scheme)
         grid.add([look.label, *([s.bureau] if several else []), *cells], look.style)
     if fmt is Format.MD:
         out.write("\n".join(markdown_lines(grid)))

@@ -18,8 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from gkplan.model import Channel, ChannelType
 from gkplan.remind import Item, Reminders, UnitReminder
-from gkplan.settings import Channel, ChannelType
 
 if TYPE_CHECKING:
     from gkplan.delivery import Outcome

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from gkplan.errors import Problem
-from gkplan.importer import FIELD_LABELS, ImportResult, deadline_report, suggest_units
+from gkplan.importer import COLUMN_LABELS, ImportResult, deadline_report, units_yaml_for
 from gkplan.model import UnitDirectory
-from gkplan.store.emit import emit_units
 
 LIST_LIMIT = 20  # longer lists are cut, with a count of the rest
 
@@ -30,7 +29,7 @@ def import_summary(
     plan = result.plan
     tables = f" 等 {result.tables_used} 个表格" if result.tables_used > 1 else ""
     lines = [f"读取：{source}（{result.table_where}{tables}，表头在第 {result.header_line} 行）"]
-    columns = "、".join(f"{FIELD_LABELS[f]}＝{text}" for f, text in result.headers.items() if f != "note")
+    columns = "、".join(f"{COLUMN_LABELS[f]}＝{text}" for f, text in result.headers.items() if f != "note")
     lines.append(f"  表头：{columns}")
     if result.ignored:
         lines.append(f"  未导入的列：{'、'.join(result.ignored)}")
@@ -63,8 +62,7 @@ def _unit_lines(result: ImportResult, directory: UnitDirectory | None, units_fil
     listed = "：" + "、".join(unknown) if unknown else ""
     lines = [f"责任单位：{len(names)} 个，{units_file} 中已有 {len(names) - len(unknown)} 个，未知 {len(unknown)} 个{listed}"]
     if unknown:
-        units, groups = suggest_units(unknown)
-        text = emit_units(units, groups)
+        text = units_yaml_for(unknown)
         body = [line for line in text.splitlines() if line.startswith("  ")]
         lines.append(f"  请把未知的单位加到 {units_file}（类别按名称推断，请核对；简称可写在 aliases 里）：")
         lines += [f"  {line}" for line in body]

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from gkplan.render.grid import Grid, Output, markdown_lines, print_grid
+from gkplan.render.wording import iso
 from gkplan.review import Outcome, ReviewItem, UnitReview
 
 OUTCOMES = (Outcome.ON_TIME, Outcome.LATE, Outcome.DONE_UNDATED, Outcome.UNFINISHED, Outcome.OPEN)
@@ -29,7 +30,7 @@ def count_grid(reviews: Sequence[UnitReview], several: bool) -> Grid:
 
 def item_text(item: ReviewItem, qualified: bool) -> str:
     text = f"{item.task.key(qualified)} {item.task.name}"
-    due = item.due.isoformat() if item.due else "无截止日期"
+    due = iso(item.due) or "无截止日期"
     if item.outcome is Outcome.LATE and item.finished_on:
         return f"{text}（{item.finished_on.isoformat()} 完成，截止 {due}，晚 {item.days_late} 天）"
     if item.outcome is Outcome.ON_TIME and item.finished_on:
@@ -52,8 +53,8 @@ def review_object(review: UnitReview, qualified: bool) -> dict[str, Any]:
             "key": i.task.key(qualified),
             "name": i.task.name,
             "outcome": i.outcome.value,
-            "due": i.due.isoformat() if i.due else None,
-            "finished_on": i.finished_on.isoformat() if i.finished_on else None,
+            "due": iso(i.due),
+            "finished_on": iso(i.finished_on),
             "days_late": i.days_late,
         }
 

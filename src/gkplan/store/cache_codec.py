@@ -8,13 +8,64 @@ from the phrase and the current ``units.yaml``, by the same code the builder use
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from gkplan.deadlines import deadline_for_task
 from gkplan.errors import Problem, Severity
 from gkplan.model import Group, Plan, Progress, Section, Source, Status, Task, Unit, UnitDirectory, Verification
 
 _STATUS = {status.value: status for status in Status}
+
+
+# The layouts of the packed tuples. Entries are plain tuples (marshal stores no subclass):
+# pack builds them through these names, patch_plan reads them through them, and
+# unpack_plan unpacks them in this order (tests/test_cache.py checks warm == cold).
+class PackedTask(NamedTuple):
+    id: int
+    name: str
+    content: str
+    section: str
+    units: tuple[str, ...]
+    phrase: str | None
+    anchor: int | None  # date ordinal
+    progress: tuple[tuple[Any, ...], ...]  # PackedProgress
+    verified: tuple[Any, ...] | None  # PackedVerified
+    line: int
+    col: int
+
+
+class PackedProgress(NamedTuple):
+    unit: str
+    status: str
+    day: int | None
+    note: str
+    by: str
+    line: int
+    col: int
+
+
+class PackedVerified(NamedTuple):
+    day: int | None
+    by: str
+    note: str
+    line: int
+    col: int
+
+
+class PackedSection(NamedTuple):
+    code: str
+    title: str
+    parent: str | None
+    line: int
+    col: int
+
+
+class PackedPlan(NamedTuple):
+    path: str
+    meta: tuple[Any, ...]  # id, title, year, doc_number, issuer, issued (ordinal)
+    sections: tuple[tuple[Any, ...], ...]  # PackedSection
+    tasks: tuple[tuple[Any, ...], ...]  # PackedTask
+    problems: tuple[Any, ...]
 
 
 def _ordinal(day: date | None) -> int | None:
@@ -29,8 +80,18 @@ def _where(source: Source | None) -> tuple[int, int]:
     return (source.line, source.column) if source else (0, 0)
 
 
+class _PackedProblem(NamedTuple):
+    path: str
+    line: int
+    col: int
+    severity: str
+    code: str
+    message: str
+    hint: str
+
+
 def pack_problems(problems: list[Problem]) -> tuple[Any, ...]:
-    return tuple((p.path, p.line, p.col, p.severity.value, p.code, p.message, p.hint) for p in problems)
+    return tuple(tuple(_PackedProblem(p.path, p.line, p.col, p.severity.value, p.code, p.message, p.hint)) for p in problems)
 
 
 def unpack_problems(packed: tuple[Any, ...]) -> list[Problem]:
@@ -55,26 +116,22 @@ def unpack_units(packed: tuple[Any, ...]) -> tuple[UnitDirectory, list[Problem]]
 
 
 def pack_task(t: Task) -> tuple[Any, ...]:
-    return (
-        t.id,
-        t.name,
-        t.content,
-        t.section,
-        t.units,
-        t.deadline.phrase,
-        _ordinal(t.anchor),
-        tuple((p.unit, p.status.value, _ordinal(p.date), p.note, p.by, *_where(p.source)) for p in t.progress.values()),
-        ((_ordinal(t.verified.date), t.verified.by, t.verified.note, *_where(t.verified.source)) if t.verified else None),
-        *_where(t.source),
+    progress = tuple(
+        tuple(PackedProgress(p.unit, p.status.value, _ordinal(p.date), p.note, p.by, *_where(p.source))) for p in t.progress.values()
     )
+    v = t.verified
+    verified = tuple(PackedVerified(_ordinal(v.date), v.by, v.note, *_where(v.source))) if v else None
+    line, col = _where(t.source)
+    phrase, anchor = t.deadline.phrase, _ordinal(t.anchor)
+    return tuple(PackedTask(t.id, t.name, t.content, t.section, t.units, phrase, anchor, progress, verified, line, col))
 
 
 def pack_plan(plan: Plan, problems: list[Problem]) -> tuple[Any, ...]:
     path = plan.source.path if plan.source else ""
     meta = (plan.id, plan.title, plan.year, plan.doc_number, plan.issuer, _ordinal(plan.issued))
-    sections = tuple((s.code, s.title, s.parent, *_where(s.source)) for s in plan.sections)
+    sections = tuple(tuple(PackedSection(s.code, s.title, s.parent, *_where(s.source))) for s in plan.sections)
     tasks = tuple(pack_task(t) for t in plan.tasks)
-    return (path, meta, sections, tasks, pack_problems(problems))
+    return tuple(PackedPlan(path, meta, sections, tasks, pack_problems(problems)))
 
 
 def patch_plan(packed: tuple[Any, ...], task: Task, first: int, old_end: int, delta: int) -> tuple[Any, ...] | None:
@@ -86,30 +143,33 @@ def patch_plan(packed: tuple[Any, ...], task: Task, first: int, old_end: int, de
     ``None`` when the old entry held a problem inside the replaced lines: only a
     new parse can say whether it is still there.
     """
-    path, meta, sections, tasks, problems = packed
+    plan = PackedPlan._make(packed)
 
     def at(line: int) -> int:
         return line + delta if line >= old_end else line
 
-    if any(p[0] == path and first <= p[1] < old_end for p in problems):
+    problems = [_PackedProblem._make(p) for p in plan.problems]
+    if any(p.path == plan.path and first <= p.line < old_end for p in problems):
         return None
-    new_problems = tuple((p[0], at(p[1]), *p[2:]) if p[0] == path else p for p in problems)
-    new_sections = tuple((*s[:3], at(s[3]), s[4]) for s in sections)
+    new_problems = tuple(tuple(p._replace(line=at(p.line))) if p.path == plan.path else tuple(p) for p in problems)
+    new_sections = tuple(tuple(s._replace(line=at(s.line))) for s in map(PackedSection._make, plan.sections))
     new_tasks = []
     replaced = False
-    for t in tasks:  # (id, name, content, section, units, phrase, anchor, progress, verified, line, col)
-        if t[0] == task.id:
+    for raw in plan.tasks:
+        t = PackedTask._make(raw)
+        if t.id == task.id:
             new_tasks.append(pack_task(task))
             replaced = True
-        elif delta == 0 or t[9] < first:  # unmoved: the whole block lies before the edit
-            new_tasks.append(t)
+        elif delta == 0 or t.line < first:  # unmoved: the whole block lies before the edit
+            new_tasks.append(raw)
         else:
-            progress = tuple((*p[:5], at(p[5]), p[6]) for p in t[7])
-            verified = (*t[8][:3], at(t[8][3]), t[8][4]) if t[8] else None
-            new_tasks.append((*t[:7], progress, verified, at(t[9]), t[10]))
+            progress = tuple(tuple(p._replace(line=at(p.line))) for p in map(PackedProgress._make, t.progress))
+            v = PackedVerified._make(t.verified) if t.verified else None
+            verified = tuple(v._replace(line=at(v.line))) if v else None
+            new_tasks.append(tuple(t._replace(progress=progress, verified=verified, line=at(t.line))))
     if not replaced:
         return None
-    return (path, meta, new_sections, tuple(new_tasks), new_problems)
+    return tuple(plan._replace(sections=new_sections, tasks=tuple(new_tasks), problems=new_problems))
 
 
 _EXPANSIONS: dict[int, tuple[UnitDirectory, dict[tuple[str, ...], tuple[str, ...]]]] = {}
@@ -123,8 +183,13 @@ def _expansions(directory: UnitDirectory) -> dict[tuple[str, ...], tuple[str, ..
     return entry[1]
 
 
+def _verification(path: str, packed: tuple[Any, ...]) -> Verification:
+    day, by, note, line, col = packed  # PackedVerified
+    return Verification(_day(day), by, note, Source(path, line, col))
+
+
 def unpack_plan(packed: tuple[Any, ...], directory: UnitDirectory) -> tuple[Plan, list[Problem]]:
-    path, meta, sections, tasks, problems = packed
+    path, meta, sections, tasks, problems = packed  # PackedPlan
     plan_id, title, year, doc_number, issuer, issued = meta
     expanded = _expansions(directory)
 
@@ -138,7 +203,7 @@ def unpack_plan(packed: tuple[Any, ...], directory: UnitDirectory) -> tuple[Plan
         return found
 
     result = []
-    for task_id, name, content, section, units, phrase, anchor, progress, verified, line, col in tasks:
+    for task_id, name, content, section, units, phrase, anchor, progress, verified, line, col in tasks:  # PackedTask (hot: no _make)
         anchor_day = _day(anchor)
         result.append(
             Task(
@@ -159,9 +224,7 @@ def unpack_plan(packed: tuple[Any, ...], directory: UnitDirectory) -> tuple[Plan
                     if progress
                     else {}
                 ),
-                verified=(
-                    Verification(_day(verified[0]), verified[1], verified[2], Source(path, verified[3], verified[4])) if verified else None
-                ),
+                verified=_verification(path, verified) if verified else None,
                 source=Source(path, line, col),
             )
         )
