@@ -29,12 +29,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from gkplan.charsets import BIDI_CONTROLS, CONTROLS, LINE_SEPARATORS
+
 LINE_BREAKS = "\n\r\x85\u2028\u2029"
 # C0, DEL, C1, and the bidirectional embeddings/overrides/isolates ("Trojan Source" reordering).
-CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+CONTROL = re.compile(f"[{CONTROLS}{BIDI_CONTROLS}{LINE_SEPARATORS}]")
 _CONTROL = CONTROL
-_CONTROL_BUT_LF = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
-_JSON_RAW = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+_CONTROL_BUT_LF = re.compile(f"(?!\n)[{CONTROLS}{BIDI_CONTROLS}{LINE_SEPARATORS}]")
+_JSON_RAW = re.compile(f"[\x7f-\x9f{BIDI_CONTROLS}{LINE_SEPARATORS}]")  # json.dumps escapes C0 itself
 NEWLINE_MARK = "⏎"
 
 

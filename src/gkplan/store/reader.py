@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gkplan.charsets import BIDI_CONTROLS, CONTROLS, LINE_SEPARATORS
 from gkplan.errors import DataError, Problem, Severity
 
 LINES = "__lines__"  # reserved key: {key: (line, col), "": own (line, col), "key[i]": item}
@@ -42,7 +43,7 @@ Position = tuple[int, int]
 _YAML = "tag:yaml.org,2002:"
 # In a value (after escapes are read): control characters other than tab and LF, NEL,
 # U+2028/9 line separators and bidirectional overrides ("Trojan Source" reordering).
-_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_HIDDEN = re.compile(f"(?![\t\n])[{CONTROLS}{BIDI_CONTROLS}{LINE_SEPARATORS}]")
 # Characters YAML forbids (and a NUL that says "binary"); tab, LF, CR and NEL are fine.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 
