@@ -240,7 +240,8 @@ def test_outside_git_and_unknown_revision_are_clear_errors(tmp_path: Path) -> No
 
 def test_hostile_text_stays_text_in_every_format(tmp_path: Path) -> None:
     repo = typical_pr(tmp_path)
-    hostile = '"[bold red]假[/] <script>alert(1)</script> @everyone **粗** \\e[31m 换\\n行%0A::error::x"'
+    # (an escape such as \\e is refused by the reader since issue 14: that file would not be compared at all)
+    hostile = '"[bold red]假[/] <script>alert(1)</script> @everyone **粗** [31m 换\\n行%0A::error::x"'
     edit(repo / "data" / "tasks.yaml", "    name: 加强队伍建设\n", f"    name: {hostile}\n")
     for fmt in ("text", "md", "github"):
         result = run("diff", "--format", fmt, cwd=repo)
@@ -264,7 +265,7 @@ def test_hostile_text_stays_text_in_every_format(tmp_path: Path) -> None:
     diff = PlanDiff("a" * 40, "worktree", "main", "工作区", tasks=(TaskDiff("1", "added", "[bold]x[/bold]\x1b[2J", "t.yaml", 3),))
     print_text(Output(buffer, terminal=True, color=True, width=80), diff)
     shown = buffer.getvalue()
-    assert "[bold]x[/bold]\\x1b[2J" in shown  # rich printed the data as text, escape shown, never sent
+    assert "[bold]x[/bold]␛[2J" in shown  # rich printed the data as text, escape shown (textsafe.visible), never sent
     assert "\x1b[2J" not in shown
     assert "\x1b[" in shown
 

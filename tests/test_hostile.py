@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import stat
 import subprocess
 import sys
 import time
@@ -343,3 +344,271 @@ def test_parse_text_raises_only_data_error(text: str) -> None:
     if refusal is not None:
         assert refusal.code
         assert refusal.where.startswith("t.yaml")
+
+
+# ---- output files (-o): one rule for report, ics and import ------------------------------------
+
+GKPLAN = Path(sys.executable).with_name("gkplan")  # the venv's console script: a real process
+
+
+def gkplan_process(*args: str, cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "GKPLAN_DATA"}
+    env.update(NO_COLOR="1", COLUMNS="200", GKPLAN_TODAY="2022-10-08", XDG_CACHE_HOME=str(cwd / ".cache"))
+    return subprocess.run([str(GKPLAN), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def data_bytes(data_dir: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(data_dir.iterdir()) if p.is_file()}
+
+
+@pytest.mark.parametrize("name", ["例会.pdf", "例会.docx", "noext", "例会.yaml"])
+def test_report_refuses_files_it_does_not_write(name: str, data_dir: Path, gkplan: Runner) -> None:
+    before = set(data_dir.parent.iterdir())
+    result = gkplan("report", "-o", name)
+    assert result.exit_code == 2
+    assert "可用的扩展名：.md .markdown .html .htm .xlsx" in result.stderr
+    assert set(data_dir.parent.iterdir()) == before  # nothing written
+
+
+def test_format_and_extension_must_agree(data_dir: Path, gkplan: Runner) -> None:
+    result = gkplan("report", "--format", "xlsx", "-o", "a.html")
+    assert result.exit_code == 2
+    assert "--format xlsx 与 -o「a.html」的扩展名 .html 不符" in result.stderr
+    assert "a.xlsx" in result.stderr
+    assert not (data_dir.parent / "a.html").exists()
+
+
+@pytest.mark.parametrize(
+    ("command", "name", "target"),
+    [
+        ("report", "周报.html", "tasks.yaml"),
+        ("report", "周报.md", "units.yaml"),
+        ("report", "周报.xlsx", ".tasks.yaml.lock"),
+        ("ics", "日历.ics", "units.yaml"),
+        ("ics", "日历.ics", "settings.yaml"),  # not there yet: gkplan would read it once written
+    ],
+)
+def test_output_never_lands_on_a_data_file_through_a_symlink(command: str, name: str, target: str, data_dir: Path) -> None:
+    (data_dir.parent / name).symlink_to(data_dir / target)
+    before = data_bytes(data_dir)
+    result = gkplan_process(command, "-o", name, "--data", str(data_dir), cwd=data_dir.parent)
+    assert result.returncode == 2, result.stderr
+    assert "是 gkplan 读取的数据文件，gkplan 不会覆盖它" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert data_bytes(data_dir) == before
+    assert not (data_dir / target).exists() or target != "settings.yaml"
+
+
+def test_output_onto_data_files_by_another_spelling(data_dir: Path, gkplan: Runner) -> None:
+    before = data_bytes(data_dir)
+    for args in (("report", "-o", "data/tasks.yaml"), ("ics", "-o", "data/units.yaml"), ("ics", "-o", "data/../data/x/../units.yaml")):
+        result = gkplan(*args)
+        assert result.exit_code == 2, (args, result.stdout)
+    assert data_bytes(data_dir) == before
+
+
+def test_dash_means_standard_output_everywhere(data_dir: Path) -> None:
+    report = gkplan_process("report", "-o", "-", "--data", str(data_dir), cwd=data_dir.parent)
+    assert report.returncode == 0, report.stderr
+    assert "例会报告" in report.stdout
+    calendar = gkplan_process("ics", "-o", "-", "--data", str(data_dir), cwd=data_dir.parent)
+    assert calendar.returncode == 0, calendar.stderr
+    assert calendar.stdout.startswith("BEGIN:VCALENDAR")
+    markdown = gkplan_process("report", "-o", "-", "-f", "md", "--data", str(data_dir), cwd=data_dir.parent)
+    assert markdown.stdout.startswith("# ")
+    assert not (data_dir.parent / "-").exists()
+
+
+def test_import_never_writes_onto_settings_or_units(data_dir: Path, gkplan: Runner, tmp_path: Path) -> None:
+    table = tmp_path / "表.csv"
+    table.write_text("序号,任务名称,任务内容,责任单位,时间节点\n1,任务,内容,就业培训科,9月底前\n", encoding="utf-8")
+    before = data_bytes(data_dir)
+    result = gkplan("import", str(table), "-o", "data/settings.yaml", "--year", "2023")
+    assert result.exit_code == 2
+    assert "数据文件" in result.stderr
+    assert not (data_dir / "settings.yaml").exists()
+    refused = gkplan("import", str(table), "-o", "data/2023.pdf", "--year", "2023")
+    assert refused.exit_code == 2
+    assert ".yaml .yml" in refused.stderr
+    assert data_bytes(data_dir) == before
+
+
+# ---- files and permissions ------------------------------------------------------------------
+
+
+def test_a_read_only_plan_file_is_not_replaced(data_dir: Path, gkplan: Runner) -> None:
+    tasks = data_dir / "tasks.yaml"
+    tasks.chmod(0o444)
+    before = tasks.read_bytes()
+    result = gkplan("done", "2", "--unit", "就业培训科", "--today", "2022-09-20", env={"GKPLAN_USER": ""})
+    assert result.exit_code == 3
+    assert "只读" in result.stderr
+    assert tasks.read_bytes() == before
+    assert stat.S_IMODE(tasks.stat().st_mode) == 0o444
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="only root can give a file to another user")
+def test_owner_and_mode_are_kept(data_dir: Path, gkplan: Runner) -> None:
+    tasks = data_dir / "tasks.yaml"
+    os.chown(tasks, 4321, 4321)
+    tasks.chmod(0o640)
+    result = gkplan("done", "2", "--unit", "就业培训科", "--today", "2022-09-20", env={"GKPLAN_USER": ""})
+    assert result.exit_code == 0, result.stderr
+    info = tasks.stat()
+    assert (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) == (4321, 4321, 0o640)
+
+
+def test_stale_temp_files_of_ours_are_cleaned_on_the_next_write(data_dir: Path, gkplan: Runner) -> None:
+    stale = [data_dir / ".tasks.yaml.k1ll3d.tmp", data_dir / ".tasks.yaml.abc_123.tmp"]
+    for path in stale:
+        path.write_bytes(b"half a file")
+    other = data_dir / ".units.yaml.x1.tmp"  # not the file being written: left alone
+    other.write_bytes(b"")
+    assert gkplan("done", "2", "--unit", "就业培训科", "--today", "2022-09-20", env={"GKPLAN_USER": ""}).exit_code == 0
+    assert not any(path.exists() for path in stale)
+    assert other.exists()
+    ignored = (Path(__file__).resolve().parents[1] / ".gitignore").read_text(encoding="utf-8")
+    assert ".*.yaml.*.tmp" in ignored
+    assert ".*.yaml.lock" in ignored
+
+
+def test_a_file_deleted_during_the_write_is_not_created_again(tmp_path: Path) -> None:
+    from gkplan.store.atomic import atomic_write
+
+    gone = tmp_path / "tasks.yaml"
+    with pytest.raises(DataError) as caught:
+        atomic_write(gone, b"plan: {}\n", replace_only=True)  # as the writer calls it for a plan
+    assert "被删除" in caught.value.message
+    assert list(tmp_path.iterdir()) == []  # neither the file nor a temp file
+
+
+@pytest.mark.parametrize("kind", ["dangling symlink", "fifo", "/dev/zero"])
+def test_odd_plan_files_are_refused_by_name(kind: str, data_dir: Path, gkplan: Runner) -> None:
+    tasks = data_dir / "tasks.yaml"
+    tasks.unlink()
+    if kind == "dangling symlink":
+        tasks.symlink_to("nowhere.yaml")
+    elif kind == "fifo":
+        os.mkfifo(tasks)
+    else:
+        tasks.symlink_to("/dev/zero")
+    result = gkplan("list")
+    assert result.exit_code == 3
+    [line] = result.stderr.splitlines()
+    assert "tasks.yaml" in line or "nowhere.yaml" in line
+    assert "符号链接" in line if kind == "dangling symlink" else "不是普通文件" in line
+
+
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs Linux /proc")
+def test_proc_as_data_folder_is_refused_cleanly(tmp_path: Path) -> None:
+    result = gkplan_process("list", "--data", "/proc", cwd=tmp_path)
+    assert result.returncode == 3
+    assert "Traceback" not in result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith("gkplan: 错误：")
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads every folder")
+def test_unreadable_subfolder_is_refused_by_name(data_dir: Path, gkplan: Runner) -> None:
+    locked = data_dir / "局属单位"
+    locked.mkdir()
+    locked.chmod(0)
+    try:
+        result = gkplan("list")
+    finally:
+        locked.chmod(0o755)
+    assert result.exit_code == 3
+    assert "无法读取目录" in result.stderr
+    assert "局属单位" in result.stderr
+
+
+def test_symlinked_folders_are_not_followed_and_no_plan_counts_twice(data_dir: Path) -> None:
+    (data_dir / "loop").symlink_to(".")
+    (data_dir / "sub").mkdir()
+    (data_dir / "sub" / "up").symlink_to("..")
+    (data_dir / "sub" / "again").symlink_to(data_dir)
+    (data_dir / "copy.yaml").symlink_to("tasks.yaml")  # the same plan file under a second name
+    result = gkplan_process("overdue", "--data", str(data_dir), cwd=data_dir.parent, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.rstrip().endswith("逾期 2 项。")
+    check = gkplan_process("check", "--data", str(data_dir), cwd=data_dir.parent, timeout=30)
+    assert "1 个文件" in check.stdout or "2 个文件" in check.stdout  # tasks.yaml (+ units.yaml), once
+
+
+# ---- progress commands refuse control characters --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("note", "2", "\x1b]52;c;ZWNobyBwd25lZA==\x07", "--unit", "就业培训科"),
+        ("note", "2", "第一行\n::error::第二行", "--unit", "就业培训科"),
+        ("done", "2", "--unit", "就业培训科", "--note", "\x9b2J"),
+        ("block", "2", "--unit", "就业培训科", "--by", "张\x1b[8m三"),
+    ],
+)
+def test_progress_commands_refuse_control_characters(args: tuple[str, ...], data_dir: Path, gkplan: Runner) -> None:
+    before = data_bytes(data_dir)
+    result = gkplan(*args, *(() if args[0] == "note" else ("--today", "2022-09-20")))
+    assert result.exit_code == 2
+    assert "控制字符" in result.stderr
+    assert "\x1b" not in result.stderr
+    assert data_bytes(data_dir) == before
+
+
+def test_user_name_from_the_environment_is_checked_too(data_dir: Path, gkplan: Runner) -> None:
+    before = data_bytes(data_dir)
+    result = gkplan("done", "2", "--unit", "就业培训科", "--today", "2022-09-20", env={"GKPLAN_USER": "a\x1b]0;title\x07"})
+    assert result.exit_code == 2
+    assert data_bytes(data_dir) == before
+
+
+# ---- CSV neutralisation and --raw-csv ----------------------------------------------------------
+
+
+def test_csv_neutralises_formulas_unless_raw(data_dir: Path, gkplan: Runner) -> None:
+    import csv
+    import io
+
+    tasks = data_dir / "tasks.yaml"
+    text = tasks.read_text(encoding="utf-8")
+    tasks.write_text(text.replace("name: 加强队伍建设", "name: '=HYPERLINK(\"http://x\")'", 1), encoding="utf-8")
+    safe = list(csv.DictReader(io.StringIO(gkplan("list", "-f", "csv").stdout)))
+    raw = list(csv.DictReader(io.StringIO(gkplan("list", "-f", "csv", "--raw-csv").stdout)))
+    assert '\'=HYPERLINK("http://x")' in [row["name"] for row in safe]
+    assert '=HYPERLINK("http://x")' in [row["name"] for row in raw]
+    assert [row["days_left"] for row in safe] == [row["days_left"] for row in raw]  # numbers are never touched
+
+
+def test_a_committed_lock_symlink_cannot_truncate_another_file(data_dir: Path, gkplan: Runner) -> None:
+    """A pull request may commit ``.tasks.yaml.lock -> ../somewhere``: the lock is never opened through it."""
+    precious = data_dir.parent / "precious.txt"
+    precious.write_text("不能被清空\n", encoding="utf-8")
+    (data_dir / ".tasks.yaml.lock").symlink_to("../precious.txt")
+    before = data_bytes(data_dir)
+    result = gkplan("done", "2", "--unit", "就业培训科", "--today", "2022-09-20", env={"GKPLAN_USER": ""})
+    assert result.exit_code == 3
+    assert "锁文件" in result.stderr
+    assert precious.read_text(encoding="utf-8") == "不能被清空\n"
+    assert data_bytes(data_dir) == before
+
+
+def test_ledger_follows_the_same_output_rule(data_dir: Path) -> None:
+    (data_dir.parent / "台账.xlsx").symlink_to(data_dir / "tasks.yaml")
+    before = data_bytes(data_dir)
+    onto_data = gkplan_process("ledger", "--unit", "就业培训科", "-o", "台账.xlsx", "--data", str(data_dir), cwd=data_dir.parent)
+    assert onto_data.returncode == 2
+    assert "数据文件" in onto_data.stderr
+    assert data_bytes(data_dir) == before
+    piped = subprocess.run(
+        [str(GKPLAN), "ledger", "--unit", "就业培训科", "-o", "-", "--data", str(data_dir), "--today", "2022-10-08"],
+        cwd=data_dir.parent,
+        capture_output=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "XDG_CACHE_HOME": str(data_dir.parent / ".cache")},
+    )
+    assert piped.returncode == 0, piped.stderr.decode()
+    assert piped.stdout.startswith(b"PK")  # the workbook itself; the summary went to stderr
+    assert "就业培训科" in piped.stderr.decode()
+    assert not (data_dir.parent / "-").exists()

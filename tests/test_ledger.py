@@ -194,7 +194,7 @@ def test_every_unit_one_sheet_each_and_default_name_never_overwrites(repo: Path)
     assert path.read_bytes() == before
     wrong = gkplan(repo, "ledger", "--unit", UNIT, "-o", "台账.csv")
     assert wrong.returncode == 2
-    assert "扩展名应为 .xlsx" in wrong.stderr
+    assert "可用的扩展名：.xlsx" in wrong.stderr  # the -o rule every command shares (issue 14)
     assert not (repo / "台账.csv").exists()
     one = gkplan(repo, "ledger", "--unit", "办公室", "--today", TODAY)
     assert one.returncode == 0

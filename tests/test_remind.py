@@ -358,7 +358,7 @@ def test_long_content_is_split_at_line_boundaries_under_4096_bytes(tmp_path: Pat
 
 def test_hostile_text_cannot_add_lines_mentions_or_markup(tmp_path: Path, robot: Robot, mailbox: Mailbox) -> None:
     name = '**假** <@all> @所有人 [点我](http://evil.example) <at user_id="all">所有人</at>\n- 第 9 项 伪造的一行'
-    note = "<script>alert(1)</script>\r\n# 标题"
+    note = "<script>alert(1)</script>\n# 标题"  # (a CR is refused by the reader since issue 14)
     progress = f"    progress:\n      局办公室: {{status: blocked, note: {json.dumps(note)}}}\n"
     root = plan(tmp_path, task(1, name, ["局办公室"], "9月底前", progress))
     done = run(root, env=webhooks(robot) | {"T_SMTP": f"smtp://127.0.0.1:{mailbox.port}"})

@@ -24,6 +24,12 @@ SPACES = " \t\u00a0\u2000-\u200a\u202f\u205f\u3000"
 INVISIBLE = "\u00ad\u200b-\u200f\u2060\ufeff"
 # Unicode line and paragraph separators: a line break in YAML 1.1, nothing on most screens.
 LINE_SEPARATORS = "\u2028\u2029"
+# Control characters: C0 (tab and line feed included), DEL and C1 (NEL, CSI…): on a terminal
+# they act (escape sequences), in a log they start lines, in a spreadsheet they are refused.
+CONTROLS = "\x00-\x1f\x7f-\x9f"
+# Bidirectional embeddings, overrides and isolates: text shown in another order than it reads
+# ("Trojan Source"). Never part of a plan.
+BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
 # Private-use characters: a PDF font's glyphs that map to no real character.
 PRIVATE_USE = "\ue000-\uf8ff"
 

@@ -56,7 +56,9 @@ def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
             try:
                 return func(*a, **kw)
             except GkplanError as exc:
-                print(f"gkplan: 错误：{exc}", file=sys.stderr)
+                from gkplan.textsafe import visible  # a message may quote data: one line, nothing sent raw
+
+                print(f"gkplan: 错误：{visible(str(exc))}", file=sys.stderr)
                 raise typer.Exit(code=int(exc.exit_code)) from None
             except BrokenPipeError:  # `gkplan list | head` is fine
                 sys.stderr.close()
@@ -86,6 +88,13 @@ TodayOption = Annotated[
     typer.Option("--today", help="按哪一天计算逾期，YYYY-MM-DD；默认取环境变量 GKPLAN_TODAY，或系统日期", show_default=False),
 ]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="输出格式：table、json、csv、md")]
+RawCsvOption = Annotated[
+    bool,
+    typer.Option(
+        "--raw-csv",
+        help="CSV 单元格原样输出（默认在以 = + - @ 开头的单元格前加 '，防止电子表格把它当公式执行）；供脚本使用",
+    ),
+]
 UnitOption = Annotated[
     str | None,
     typer.Option("--unit", "-u", help="只看某单位（单位名、简称或单位组），如 就业培训科", show_default=False),
@@ -168,12 +177,12 @@ def max_file_bytes() -> int:
         return MAX_BYTES_DEFAULT
 
 
-def terminal_output(stream: TextIO | None = None) -> Output:
+def terminal_output(stream: TextIO | None = None, *, raw_csv: bool = False) -> Output:
     """Where and how to print, from the stream and the environment (``NO_COLOR``, ``TERM``, ``COLUMNS``)."""
     stream = stream or sys.stdout
     terminal = bool(getattr(stream, "isatty", lambda: False)())
     no_color = "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb"
-    return Output(stream, terminal, terminal and not no_color, terminal_width(stream))
+    return Output(stream, terminal, terminal and not no_color, terminal_width(stream), raw_csv)
 
 
 def terminal_width(stream: TextIO) -> int:
@@ -199,7 +208,9 @@ def load(data: str | None, plans: list[str] | None = None, *, for_update: bool =
     workspace = load_workspace(data_dir(data), tuple(plans or ()), for_update=for_update)
     errors = [p for p in workspace.problems if p.severity is Severity.ERROR]
     if errors and warn:
-        print(f"gkplan: 警告：数据有 {len(errors)} 处错误，报表可能不完整；首个：{errors[0]}", file=sys.stderr)
+        from gkplan.textsafe import visible
+
+        print(f"gkplan: 警告：数据有 {len(errors)} 处错误，报表可能不完整；首个：{visible(str(errors[0]))}", file=sys.stderr)
         print("gkplan: 运行 gkplan check 查看全部问题", file=sys.stderr)
     return workspace
 
@@ -272,6 +283,7 @@ def reporting(
     warn_days: int | None = None,
     stale_weeks: int | None = None,
     remind_days: int | None = None,
+    raw_csv: bool = False,
 ) -> Reporting:
     """The reporting commands' shared prologue, in one order, so the first error a user sees
     is the same in each: load the data, resolve ``--unit``, the office's rules
@@ -280,7 +292,7 @@ def reporting(
     workspace = load(data, plans, warn=False)
     scope = query.resolve_scope(workspace.plans, unit)
     rules = office_rules(workspace, warn_days, stale_weeks, remind_days)
-    run = Reporting(day, workspace, scope, rules, terminal_output(), banner(workspace))
+    run = Reporting(day, workspace, scope, rules, terminal_output(raw_csv=raw_csv), banner(workspace))
     if fmt is not None:
         announce(run.out, run.warning, fmt)
     return run
@@ -306,6 +318,7 @@ def list_tasks(
     fmt: FormatOption = Format.TABLE,
     warn_days: WarnOption = None,
     allow_errors: AllowErrorsOption = False,
+    raw_csv: RawCsvOption = False,
 ) -> None:
     """列出任务，按截止日期排序；--unit 时显示该单位自己的状态。"""
     day = resolve_today(today)
@@ -316,7 +329,7 @@ def list_tasks(
         due_before=parse_day(due_before, "--due-before") if due_before else None,
         due_after=parse_day(due_after, "--due-after") if due_after else None,
     )
-    run = reporting(day, data, plan, unit, fmt=fmt, warn_days=warn_days)
+    run = reporting(day, data, plan, unit, fmt=fmt, warn_days=warn_days, raw_csv=raw_csv)
     rows = query.rows_for(run.workspace.tasks, day, run.scope, run.rules.warn_days, stale_weeks=run.rules.stale_weeks)
     rows = query.sort_rows(query.apply_filters(rows, filters, run.workspace.plans))
     from gkplan.render.listings import count_line, print_tasks
@@ -334,10 +347,11 @@ def overdue(
     fmt: FormatOption = Format.TABLE,
     warn_days: WarnOption = None,
     allow_errors: AllowErrorsOption = False,
+    raw_csv: RawCsvOption = False,
 ) -> None:
     """逾期任务：截止日期早于今天且未完成（今天到期的不算逾期），并列出未完成的单位。"""
     day = resolve_today(today)
-    run = reporting(day, data, plan, unit, fmt=fmt, warn_days=warn_days)
+    run = reporting(day, data, plan, unit, fmt=fmt, warn_days=warn_days, raw_csv=raw_csv)
     candidates = query.due_before(run.workspace.tasks, day)
     rows = query.sort_rows(query.overdue(query.rows_for(candidates, day, run.scope, run.rules.warn_days)))
     from gkplan.render.listings import print_tasks
@@ -374,10 +388,11 @@ def due(
     fmt: FormatOption = Format.TABLE,
     warn_days: WarnOption = None,
     allow_errors: AllowErrorsOption = False,
+    raw_csv: RawCsvOption = False,
 ) -> None:
     """即将到期：截止日期在今天到今天+N天之间、尚未完成的任务。"""
     day = resolve_today(today)
-    run = reporting(day, data, plan, unit, fmt=fmt, warn_days=warn_days)
+    run = reporting(day, data, plan, unit, fmt=fmt, warn_days=warn_days, raw_csv=raw_csv)
     rows = query.rows_for(run.workspace.tasks, day, run.scope, run.rules.warn_days, stale_weeks=run.rules.stale_weeks)
     within = run.rules.warn_days if within is None else within
     rows = query.sort_rows(query.due_within(rows, day, within))
@@ -404,9 +419,10 @@ def show(
     fmt: FormatOption = Format.TABLE,
     warn_days: WarnOption = None,
     allow_errors: AllowErrorsOption = False,
+    raw_csv: RawCsvOption = False,
 ) -> None:
     """查看一个任务的全部信息：章节、展开后的责任单位、日期、剩余或逾期天数、各单位进展。"""
-    run = reporting(resolve_today(today), data, plan, warn_days=warn_days)
+    run = reporting(resolve_today(today), data, plan, warn_days=warn_days, raw_csv=raw_csv)
     task = query.find_task(run.workspace.plans, task_id)
     row = query.evaluate(task, run.day, query.EVERYONE, run.rules.warn_days, stale_weeks=run.rules.stale_weeks)
     from gkplan.render.listings import print_show
@@ -423,13 +439,14 @@ def units(
     today: TodayOption = None,
     fmt: FormatOption = Format.TABLE,
     allow_errors: AllowErrorsOption = False,
+    raw_csv: RawCsvOption = False,
 ) -> None:
     """单位、类别、简称、单位组及各自的任务数。"""
     resolve_today(today)  # accepted like every reporting command, and still checked
     workspace = load(data, plan, warn=False)
     from gkplan.render.listings import print_units
 
-    out, warning = terminal_output(), banner(workspace)
+    out, warning = terminal_output(raw_csv=raw_csv), banner(workspace)
     announce(out, warning, fmt)
     print_units(out, workspace.plans, query.task_counts(workspace.plans), fmt)
     finish(warning, allow_errors)
@@ -443,9 +460,10 @@ def summary(
     fmt: FormatOption = Format.TABLE,
     warn_days: WarnOption = None,
     allow_errors: AllowErrorsOption = False,
+    raw_csv: RawCsvOption = False,
 ) -> None:
     """每个单位一行：任务数、已完成、逾期、即将到期、完成率。"""
-    run = reporting(resolve_today(today), data, plan, fmt=fmt, warn_days=warn_days)
+    run = reporting(resolve_today(today), data, plan, fmt=fmt, warn_days=warn_days, raw_csv=raw_csv)
     from gkplan.render.listings import print_summary
 
     tallies = query.tally_units(run.workspace.plans, run.day, run.scope, run.rules.warn_days, stale_weeks=run.rules.stale_weeks)
@@ -508,6 +526,8 @@ def record(
     from gkplan.store import remember_update
     from gkplan.store.writer import plan_file, update_task
 
+    for what, value in (("说明", note), ("--by", by), ("--unit", unit)):
+        updates.refuse_hidden(value, what)
     now = resolve_today(today)
     day = parse_day(when, "--date") if when else now
     if when and day > now and action != "note":
@@ -517,16 +537,20 @@ def record(
     plan = workspace.plan_of(task)
     key = task.key(workspace.qualified)
     kind = updates.Action(action)
+    user = "" if kind is updates.Action.NOTE else resolve_user(by, workspace.root)
+    updates.refuse_hidden(user, "登记人（GKPLAN_USER 或 git user.name）")
     request = updates.Request(
         kind,
         unit=unit,
         day=None if kind is updates.Action.NOTE else day,
         note=None if note is None else note.strip(),
-        by="" if kind is updates.Action.NOTE else resolve_user(by, workspace.root),
+        by=user,
     )
     result = update_task(plan_file(plan), plan, task.id, request, key)
     remember_update(workspace, result)  # the cache entry patched, not parsed again
-    print(updates.describe(result.before, result.after, result.edit, request, key, changed=result.changed))
+    from gkplan.textsafe import printable
+
+    print(printable(updates.describe(result.before, result.after, result.edit, request, key, changed=result.changed)))
 
 
 def progress_command(action: str, summary: str) -> None:
@@ -589,6 +613,13 @@ TitleOption = Annotated[
 ]
 
 
+def safe_lines(lines: list[str]) -> str:
+    """Lines that may quote an imported table's text: each stays one line, no control character sent."""
+    from gkplan.textsafe import visible
+
+    return "\n".join(visible(line) for line in lines)
+
+
 def _read_plan_table(source: str, known: list[str], year: int | None, title: str | None) -> ImportResult:
     from pathlib import Path
 
@@ -598,6 +629,9 @@ def _read_plan_table(source: str, known: list[str], year: int | None, title: str
 
     path = Path(source)
     return import_tables(read_tables(path), shown=display_path(path), known_units=known, year=year, title=title)
+
+
+PLAN_FILES = {".yaml": "yaml", ".yml": "yaml"}
 
 
 @command("import")
@@ -632,7 +666,12 @@ def import_plan(
         root = None  # -o without a data root: nothing to check the units against
     directory = load_units(root / UNITS_FILE)[0] if root and (root / UNITS_FILE).is_file() else None
     result = _read_plan_table(file, directory.known_names() if directory else [], year, title)
-    target = None if output == "-" else Path(output) if output else root / f"{result.plan.year}.yaml"  # type: ignore[operator]
+    target: Path | None = root / f"{result.plan.year}.yaml" if root else None
+    if output is not None:
+        from gkplan.store import data_files
+        from gkplan.store.targets import choose_output
+
+        target, _ = choose_output(output, PLAN_FILES, default="yaml", protected=data_files(root) if root else ())
     plan_id = target.stem if target and target.name != "tasks.yaml" else str(result.plan.year)
     if target:
         refuse_existing(target, display_path(target))  # before anything else: the clearest reason comes first
@@ -657,7 +696,7 @@ def import_plan(
         sys.stdout.write(text)
     units_file = display_path(root / UNITS_FILE) if root else UNITS_FILE
     lines = import_summary(result, source=file, target=shown_target, directory=directory, units_file=units_file, problems=problems)
-    print("\n".join(lines), file=sys.stderr if target is None else sys.stdout)
+    print(safe_lines(lines), file=sys.stderr if target is None else sys.stdout)
 
 
 @command("init")
@@ -713,7 +752,7 @@ def init(
     to_fill = [g.name for g in groups if not g.active]
     empty = result is None or not result.tasks
     lines += init_lines(len(units), sum(g.active for g in groups), to_fill, display_path(units_path), display_path(tasks_path), empty=empty)
-    print("\n".join(lines))
+    print(safe_lines(lines))
 
 
 # --- gkplan date (deadline engine, issue 3) ---------------------------------
@@ -791,16 +830,15 @@ class ReviewFormat(StrEnum):
     JSON = "json"
 
 
-_SUFFIX_FORMATS = {
-    ".md": ReportFormat.MD,
-    ".markdown": ReportFormat.MD,
-    ".html": ReportFormat.HTML,
-    ".htm": ReportFormat.HTML,
-    ".xlsx": ReportFormat.XLSX,
-}
+REPORT_FILES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".xlsx": "xlsx"}  # -o extension -> format
 OutputOption = Annotated[
-    Path | None,
-    typer.Option("--output", "-o", help="写入文件（先写临时文件再改名，不会留下半个文件）；不写则输出到屏幕", show_default=False),
+    str | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="写入文件（扩展名决定格式；先写临时文件再改名，不会留下半个文件）；不写或写 - 则输出到屏幕",
+        show_default=False,
+    ),
 ]
 StaleOption = Annotated[
     int | None,
@@ -841,6 +879,14 @@ def parse_since(text: str | None, today: date) -> date | str:
         return text.strip()
 
 
+def output_target(option: str | None, offered: dict[str, str], fmt: str | None, default: str, workspace: Any) -> tuple[Path | None, str]:
+    """``-o``: stdout or a file whose extension the command offers, never a data file (``store.targets``)."""
+    from gkplan.store import data_files
+    from gkplan.store.targets import choose_output
+
+    return choose_output(option, offered, fmt, default=default, protected=data_files(workspace.root) if workspace else ())
+
+
 def send_output(content: str | bytes, output: Path | None) -> None:
     """To ``-o FILE`` atomically, else to stdout."""
     data = content.encode("utf-8") if isinstance(content, str) else content
@@ -855,7 +901,9 @@ def send_output(content: str | bytes, output: Path | None) -> None:
     from gkplan.store.atomic import atomic_write
 
     atomic_write(output, data)
-    print(f"gkplan: 已写入 {output}（{len(data):,} 字节）", file=sys.stderr)
+    from gkplan.textsafe import visible
+
+    print(visible(f"gkplan: 已写入 {output}（{len(data):,} 字节）"), file=sys.stderr)
 
 
 @command("report")
@@ -883,24 +931,25 @@ def report(
 ) -> None:
     """例会报告：概况、逾期、即将到期、各单位红黄绿灯，以及上次例会以来的变化（读 git 历史）。"""
     day = resolve_today(today)
-    fmt = fmt or (_SUFFIX_FORMATS.get(output.suffix.lower(), ReportFormat.TABLE) if output else ReportFormat.TABLE)
-    if fmt is ReportFormat.XLSX and output is None:
-        raise UsageError("xlsx 格式需要用 -o 指定文件", hint="例如 gkplan report -o 例会报告.xlsx")
     since_value = parse_since(since, day)
     run = reporting(day, data, plan, unit, warn_days=warn_days, stale_weeks=stale_weeks)  # the report carries its banner
+    target, chosen = output_target(output, REPORT_FILES, fmt.value if fmt else None, ReportFormat.TABLE.value, run.workspace)
+    fmt = ReportFormat(chosen)
+    if fmt is ReportFormat.XLSX and target is None:
+        raise UsageError("xlsx 格式需要用 -o 指定文件", hint="例如 gkplan report -o 例会报告.xlsx")
     from gkplan.report import build_report
     from gkplan.store.history import read_history
 
     history = read_history(run.workspace.root, since_value, keep=[p.id for p in run.workspace.plans] if plan else None)
     workspace, warning = run.workspace, run.warning
     result = build_report(workspace.plans, day, run.rules, run.scope, history, qualified=workspace.qualified, banner=warning)
-    if fmt is ReportFormat.TABLE and output is None:
+    if fmt is ReportFormat.TABLE:
         from gkplan.render.report_text import render_table
 
         render_table(result, run.out)
     else:
-        send_output(render_report(result, fmt), output)
-        if output is not None:  # the file carries the banner; say it where the person is too
+        send_output(render_report(result, fmt), target)
+        if target is not None:  # the file carries the banner; say it where the person is too
             announce(run.out, warning, "file")
     finish(warning, allow_errors)
 
@@ -943,15 +992,18 @@ def ics(
     """日历文件（iCalendar .ics）：每项任务的截止日一个全天日程，带提醒；重新导入会更新而不重复。"""
     day = resolve_today(today)
     run = reporting(day, data, plan, unit, remind_days=remind_days)
+    target, _ = output_target(output, {".ics": "ics"}, None, "ics", run.workspace)
     from gkplan.agenda import build_agenda
     from gkplan.render.ics import render_ics
 
     agenda = build_agenda(run.workspace.plans, day, run.rules.remind_days, run.scope, qualified=run.workspace.qualified)
     if agenda.skipped:
         keys = "、".join(row.task.key(run.workspace.qualified) for row in agenda.skipped)
-        print(f"gkplan: 跳过 {len(agenda.skipped)} 项没有确定日期的任务（无法定日或等待触发）：{keys}", file=sys.stderr)
+        from gkplan.textsafe import visible
+
+        print(visible(f"gkplan: 跳过 {len(agenda.skipped)} 项没有确定日期的任务（无法定日或等待触发）：{keys}"), file=sys.stderr)
     announce(run.out, run.warning, "ics")  # on stderr; the calendar's description says it too
-    send_output(render_ics(agenda, day, banner=run.warning), output)
+    send_output(render_ics(agenda, day, banner=run.warning), target)
     finish(run.warning, allow_errors)
 
 
@@ -1029,8 +1081,9 @@ def remind(
     unset = frozenset(name for c in channels for name in c.env_names() if not os.environ.get(name, "").strip())
     if dry_run:
         from gkplan.render.remind_text import dry_run as dry_run_text
+        from gkplan.textsafe import printable
 
-        sys.stdout.write(dry_run_text(reminders, channels, unset))
+        sys.stdout.write(printable(dry_run_text(reminders, channels, unset)))  # the terminal's rule on top of the chat's
         return
     if not channels:
         raise UsageError("settings.yaml 没有配置催办渠道（remind: channels:）", hint="写法见 README 催办一节；可先用 --dry-run 预览内容")
@@ -1132,10 +1185,9 @@ def ledger(
     allow_errors: AllowErrorsOption = False,
 ) -> None:
     """台账：导出单位的进展登记表（Excel），发给单位填写新状态、完成日期、说明，再用 gkplan collect 收回。"""
-    if output is not None and output.suffix.lower() != ".xlsx":
-        raise UsageError(f"台账是 Excel 工作簿，-o「{output}」的扩展名应为 .xlsx", hint=f"例如 -o {output.stem or '台账'}.xlsx")
     day = resolve_today(today)
     workspace = load(data, plan)
+    target, _ = output_target(str(output), {".xlsx": "xlsx"}, None, "xlsx", workspace) if output is not None else (None, "xlsx")
     rules = office_rules(workspace, warn_days)
     from gkplan.ledger import build_ledger, ledger_file_name, ledger_units, single_plan
     from gkplan.render.ledger_xlsx import render_ledgers
@@ -1147,16 +1199,20 @@ def ledger(
             f"{'、'.join(skipped) or '没有单位'}在计划 {chosen.id} 中没有任务，无需导出台账", hint="用 gkplan units 查看各单位的任务数"
         )
     ledgers = [build_ledger(chosen, name, day, rules.warn_days, rules.stale_weeks) for name in units]
-    target = output or Path(ledger_file_name(chosen, units if unit else [], day))
-    if output is None and target.exists():
-        hint = f"请先收集或移走它，或用 -o 指定文件名，如 -o {target.stem}-2.xlsx"
-        raise UsageError(f"已有文件「{target}」，不覆盖（可能是单位交回的台账）", hint=hint)
+    if output is None:
+        target = Path(ledger_file_name(chosen, units if unit else [], day))
+        if target.exists():
+            hint = f"请先收集或移走它，或用 -o 指定文件名，如 -o {target.stem}-2.xlsx"
+            raise UsageError(f"已有文件「{target}」，不覆盖（可能是单位交回的台账）", hint=hint)
     send_output(render_ledgers(ledgers, rules.scheme), target)
+    from gkplan.textsafe import visible
+
+    said = sys.stdout if target is not None else sys.stderr  # -o -: the workbook is on stdout
     for item in ledgers:
         late = sum(r.row.overdue for r in item.rows)
-        print(f"{item.unit}：{len(item.rows)} 项任务" + (f"，其中逾期 {late} 项" if late else ""))
+        print(visible(f"{item.unit}：{len(item.rows)} 项任务" + (f"，其中逾期 {late} 项" if late else "")), file=said)
     if skipped:
-        print(f"没有任务、未导出：{'、'.join(skipped)}", file=sys.stderr)
+        print(visible(f"没有任务、未导出：{'、'.join(skipped)}"), file=sys.stderr)
     finish(banner(workspace), allow_errors)  # data with errors: the ledger may lack tasks (load said so on stderr)
 
 

@@ -24,6 +24,7 @@ from datetime import date, datetime
 from gkplan import query
 from gkplan.errors import UpdateRefused, UsageError
 from gkplan.model import DEFAULT_WARN_DAYS, STATUS_LABELS, UNIT_STATUSES, Plan, RawSheet, Refusal, Status, Task
+from gkplan.textsafe import CONTROL
 from gkplan.updates import Action, Request
 
 SHEET_TITLE = "进展登记"  # the one sheet of a one-unit ledger; several units: one sheet per unit, titled by its name
@@ -215,7 +216,7 @@ def parse_day(value: object) -> date | None:
 
 
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９／－．", "0123456789/-.")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL = CONTROL  # every character the reader would refuse in tasks.yaml (bidi overrides too)
 
 
 def clean_text(value: object) -> str:

@@ -36,6 +36,19 @@ ACTION_STATUS: dict[Action, Status] = {
 FieldWrite = tuple[str, str | None]  # (field, new text); None removes the field
 
 
+def refuse_hidden(value: str | None, what: str) -> None:
+    """A control character or line break typed into a value bound for the data (``note … $'\\e]52;…'``)
+    is refused: it would reach every terminal, log and spreadsheet that shows the plan."""
+    from gkplan.textsafe import has_control
+
+    char = has_control(value or "")
+    if char is not None:
+        raise UsageError(
+            f"{what} 含有控制字符 U+{ord(char):04X}，不能写入计划",
+            hint="请只写普通文字；说明需要分行时，请分成几句用「；」隔开",
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class Request:
     """One command as typed: ``gkplan done 2 --unit 办公室 --date … --note … --by …``."""

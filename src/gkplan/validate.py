@@ -26,7 +26,8 @@ from gkplan.charsets import CJK, INVISIBLE, INVISIBLE_NAMES, LINE_SEPARATORS, PR
 from gkplan.errors import DataError, Problem, Severity
 from gkplan.model import Group, Plan, Task, Unit, UnitDirectory
 from gkplan.store import Workspace, load_workspace
-from gkplan.store.reader import Position, display_path, position
+from gkplan.store.reader import Position, display_path, fields, position
+from gkplan.textsafe import visible
 
 IGNORE = re.compile(r"#.*?gkplan:\s*ignore\[([\w\-, ]+)\]")
 
@@ -34,6 +35,10 @@ _GAP = re.compile(f"([{CJK}])([{SPACES}\\r\\n]+)(?=[{CJK}])")
 _DOUBLED = re.compile("([，。、；：！？])(?=[，。、；：！？])")
 _INVISIBLE = re.compile(f"[{INVISIBLE}{LINE_SEPARATORS}{PRIVATE_USE}]")
 _PAGE_NUMBER = re.compile(r"(—\s*\d{1,3}\s*—|－\s*\d{1,3}\s*－|(?<!\S)-\s\d{1,3}\s-(?!\S))")
+
+
+MULTILINE_FIELDS = {"content", "note"}  # the only fields where a line break is part of the text
+LINE_BREAK_HINT = "这一栏应是一行文字：请删除换行（双引号里的 \\n，或多行写法 | >）"
 
 
 @dataclass(slots=True)
@@ -122,6 +127,8 @@ class _Linter:
         self.problems.append(Problem(path, where[0], where[1], Severity.WARNING, code, message, hint))
 
     def run(self) -> list[Problem]:
+        for shown, parsed in self.workspace.documents.items():
+            self.line_breaks(shown, parsed.data)
         for plan in self.workspace.plans:
             path = plan.source.path if plan.source else ""
             document = self.workspace.documents.get(path)
@@ -129,6 +136,33 @@ class _Linter:
             self.plan(plan, path, data, document.text if document else "")
         self.unused_units()
         return self.problems
+
+    def line_breaks(self, path: str, data: Any) -> None:
+        """A line break in a one-line field (name, unit, deadline, by, title…): shown as ⏎ by every
+        report, but in a pull request it is how a value forges a line of its own (a CI log command)."""
+        stack = [data]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, list):
+                stack.extend(node)
+                continue
+            if not isinstance(node, dict):
+                continue
+            for key in fields(node):
+                value = node[key]
+                if isinstance(key, str) and "\n" in key:
+                    self.warn(path, position(node, key), "line-break", f"名称「{visible(key)}」中有换行", LINE_BREAK_HINT)
+                if isinstance(value, str):
+                    if "\n" in value.rstrip("\n") and key not in MULTILINE_FIELDS:
+                        self.warn(path, position(node, key), "line-break", f"「{key}」的值中有换行", LINE_BREAK_HINT)
+                elif isinstance(value, list):
+                    for index, item in enumerate(value):
+                        if isinstance(item, str) and "\n" in item.rstrip("\n"):
+                            where = position(node, f"{key}[{index}]")
+                            self.warn(path, where, "line-break", f"「{key}」的第 {index + 1} 项中有换行", LINE_BREAK_HINT)
+                    stack.extend(value)
+                else:
+                    stack.append(value)
 
     def plan(self, plan: Plan, path: str, data: dict[Any, Any], text: str) -> None:
         lines = text.split("\n")

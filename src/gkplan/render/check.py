@@ -23,15 +23,18 @@ class CheckFormat(StrEnum):
 
 
 def print_check(out: TextIO, result: Validation, fmt: CheckFormat, *, strict: bool = False) -> None:
-    import json
+    from gkplan.textsafe import json_text, visible
 
     if fmt is CheckFormat.JSON:
-        out.write(json.dumps([problem_record(p) for p in result.problems], ensure_ascii=False, indent=2) + "\n")
+        out.write(json_text([problem_record(p) for p in result.problems]) + "\n")
     elif fmt is CheckFormat.GITLAB:
-        out.write(json.dumps(code_quality(result.problems), ensure_ascii=False, indent=2) + "\n")
+        out.write(json_text(code_quality(result.problems)) + "\n")
     else:
+        # One problem, one line: a value's line break or escape sequence is shown, so data can
+        # never print a CI log command (``::error::``) or move the cursor. An annotation is a
+        # command on purpose: its pieces are made safe inside ``github_annotation``.
         for problem in result.problems:
-            out.write((github_annotation(problem) if fmt is CheckFormat.GITHUB else str(problem)) + "\n")
+            out.write((github_annotation(problem) if fmt is CheckFormat.GITHUB else visible(str(problem))) + "\n")
         out.write(summary_line(result, strict=strict) + "\n")
 
 
@@ -66,7 +69,9 @@ def _text(problem: Problem) -> str:
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    from gkplan.textsafe import printable
+
+    return printable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_property(text: str) -> str:

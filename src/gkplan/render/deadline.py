@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -11,6 +10,7 @@ from gkplan.deadlines import due_as_of, occurrences
 from gkplan.model import Deadline, DeadlineKind
 from gkplan.render.grid import Output
 from gkplan.render.wording import iso
+from gkplan.textsafe import json_text
 
 
 class DateFormat(StrEnum):
@@ -50,7 +50,7 @@ def print_deadline(
 ) -> None:
     obj = deadline_object(deadline, today, anchor)
     if fmt is DateFormat.JSON:
-        out.write(json.dumps(obj, ensure_ascii=False, indent=2))
+        out.write(json_text(obj))
         return
     lines: list[tuple[str, str]] = [
         ("时间节点", deadline.phrase or ""),

@@ -9,7 +9,6 @@ characters are escaped in the comment; an annotation stays on one line.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 
 from gkplan.model import STATUS_LABELS, Status
@@ -29,6 +28,7 @@ from gkplan.plandiff import (
 )
 from gkplan.render.check import _escape_data, _escape_property, problem_record
 from gkplan.render.grid import Output
+from gkplan.textsafe import visible  # the one display rule for data text
 
 MARKER = "<!-- gkplan-diff -->"  # CI finds its own pull-request comment by this line
 FOLD_ITEMS = 10  # a Markdown list longer than this is folded in <details>
@@ -61,19 +61,6 @@ class Section:
 CHANGE_WORDS = {"added": "新增", "removed": "删除", "changed": "修改", "renamed": "改名", "unreadable": "无法比较"}
 SIGNS = {"added": "+", "removed": "-", "changed": "~", "renamed": "~", "unreadable": "!"}
 SIDE_WORDS = {"base": "基线", "head": "新版本"}
-
-
-def visible(text: str) -> str:
-    """Data text made safe to show: control, format and line-separator characters written as escapes."""
-    if text.isprintable():
-        return text
-    out = []
-    for char in text:
-        if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
-            out.append(f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
-        else:
-            out.append(char)
-    return "".join(out)
 
 
 def value_text(name: str, value: Value) -> str:

@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TextIO
 
+from gkplan.textsafe import csv_cell, markdown, printable, visible
+from gkplan.textsafe import markdown as markdown_text  # ``write_banner`` has a flag of that name
+
 FALLBACK_WIDTH = 100  # a terminal that will not say its size
 SHORT_NAME = 8  # cells a shortened name keeps at least (header width counts too)
 LONGEST_PIECE = 24  # a wrapped column need not be wider than this to keep its pieces whole
@@ -33,12 +36,21 @@ class Output:
     terminal: bool = False
     color: bool = False
     width: int = FALLBACK_WIDTH
+    raw_csv: bool = False  # ``--raw-csv``: CSV cells exactly as in the data, for scripts
 
     def write(self, text: str = "") -> None:
-        self.stream.write(text + "\n")
+        """Text gkplan laid out (several lines allowed); a control character in it is shown, never sent."""
+        self.stream.write(printable(text) + "\n")
+
+    def line(self, text: str = "") -> None:
+        """One line that holds data: a line break in a value is shown (⏎), never a new line."""
+        self.stream.write(visible(text) + "\n")
 
     def say(self, text: str = "", indent: int = 0) -> None:
-        """A line of prose: on a terminal wrapped to the width, continuation lines indented by ``indent``."""
+        """A line of prose: on a terminal wrapped to the width, continuation lines indented by ``indent``.
+
+        It may hold data: a line break in it is shown (⏎), never a new line."""
+        text = visible(text)
         if not self.terminal or display_width(text) <= self.width:
             self.write(text)
             return
@@ -66,7 +78,8 @@ class Grid:
     drop: tuple[int, ...] = ()  # columns left out on a narrow terminal, least useful first
 
     def add(self, cells: Sequence[str], style: str = "") -> None:
-        self.rows.append([str(c) for c in cells])
+        """One row; each cell made one safe line here (``textsafe.visible``), for every layout."""
+        self.rows.append([visible(str(c)) for c in cells])
         self.styles.append(style)
 
 
@@ -106,7 +119,7 @@ def plain_lines(grid: Grid) -> list[str]:
 def print_grid(out: Output, grid: Grid) -> None:
     """Print for a person: on a terminal fitted to its width (coloured unless NO_COLOR), else whole rows."""
     if grid.title:
-        out.write(grid.title)
+        out.line(grid.title)
     if not out.terminal:
         out.stream.write("\n".join(plain_lines(grid)) + "\n")
         return
@@ -271,7 +284,7 @@ def fitted_lines(grid: Grid, width: int) -> list[tuple[str, str]]:
 def write_banner(out: Output, text: str, *, markdown: bool = False) -> None:
     """The "data has errors" line above a report, on its own line(s); on a terminal, wrapped to fit."""
     if markdown:
-        out.write(f"> **注意：{text}**")
+        out.write(f"> **注意：{markdown_text(text)}**")
         out.write()
         return
     out.say(f"！{text}", indent=2)
@@ -291,19 +304,19 @@ def wrap_cells(text: str, width: int) -> list[str]:
 
 
 def markdown_lines(grid: Grid) -> list[str]:
-    def cell(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
-
+    """The grid as a Markdown table; every cell escaped (``textsafe.markdown``): never markup or HTML."""
+    cell = markdown
     lines = []
     if grid.title:
-        lines += [f"### {grid.title}", ""]
+        lines += [f"### {markdown(grid.title)}", ""]
     lines.append("| " + " | ".join(cell(h) for h in grid.headers) + " |")
     lines.append("|" + "|".join("---" for _ in grid.headers) + "|")
     lines.extend("| " + " | ".join(cell(c) for c in row) + " |" for row in grid.rows)
     return lines
 
 
-def write_csv(stream: TextIO, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+def write_csv(stream: TextIO, headers: Sequence[str], rows: Sequence[Sequence[object]], *, raw: bool = False) -> None:
+    """CSV with formula-like cells neutralised (``textsafe.csv_cell``) unless ``raw`` (``--raw-csv``)."""
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerows([csv_cell(value, raw=raw) for value in row] for row in rows)

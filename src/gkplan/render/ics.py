@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from gkplan.agenda import Agenda, Event
 from gkplan.model import DeadlineKind
 from gkplan.render.wording import deadline_text, units_text
+from gkplan.textsafe import printable, visible
 
 PRODID = "-//gkplan//政务公开工作要点任务跟踪//ZH"
 REMIND_AT = time(9, 0)  # the reminder goes off at 09:00, N days before the deadline
@@ -21,7 +22,7 @@ def summary_text(event: Event, qualified: bool) -> str:
     task = event.row.task
     mark = "【已完成】" if event.row.status.finished else "【截止】"
     which = f"，第 {event.number}/{event.total} 次" if event.total > 1 else ""
-    return f"{mark}{task.name}（任务 {task.key(qualified)}{which}）"
+    return visible(f"{mark}{task.name}（任务 {task.key(qualified)}{which}）")
 
 
 def description_text(event: Event, qualified: bool) -> str:
@@ -40,7 +41,7 @@ def description_text(event: Event, qualified: bool) -> str:
         lines.append(f"说明：{task.deadline.note}")
     lines.append(f"状态：{row.status.label}")
     lines.append(f"任务序号：{task.key(qualified)}（gkplan show {task.key(qualified)}）")
-    return "\n".join(lines)
+    return printable("\n".join(lines))
 
 
 def trigger(days: int) -> timedelta:
@@ -58,9 +59,9 @@ def render_ics(agenda: Agenda, today: date, *, banner: str = "") -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", agenda.name)
+    calendar.add("x-wr-calname", visible(agenda.name))
     if banner:
-        calendar.add("x-wr-caldesc", banner)
+        calendar.add("x-wr-caldesc", visible(banner))
     stamp = datetime.combine(today, time(0, 0), tzinfo=UTC)
     for event in agenda.events:
         item = VEvent()
@@ -75,7 +76,7 @@ def render_ics(agenda: Agenda, today: date, *, banner: str = "") -> bytes:
         if event.remind_days is not None:
             alarm = Alarm()
             alarm.add("action", "DISPLAY")
-            alarm.add("description", f"{event.remind_days} 天后截止：{event.row.task.name}")
+            alarm.add("description", visible(f"{event.remind_days} 天后截止：{event.row.task.name}"))
             alarm.add("trigger", trigger(event.remind_days))
             item.add_component(alarm)
         calendar.add_component(item)

@@ -3,7 +3,6 @@ from rows the query layer already chose."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
@@ -13,6 +12,7 @@ from gkplan.query import Row, UnitTally, deadline_notes
 from gkplan.render.grid import Grid, Output, markdown_lines, print_grid, write_csv
 from gkplan.render.palette import swatch
 from gkplan.render.wording import days_text, deadline_text, iso, units_text
+from gkplan.textsafe import json_text, markdown
 
 
 class Format(StrEnum):
@@ -101,7 +101,7 @@ def print_tasks(
 ) -> None:
     """``list``, ``overdue`` and ``due``: one line per task."""
     if fmt is Format.JSON:
-        out.write(json.dumps([task_object(r, qualified) for r in rows], ensure_ascii=False, indent=2))
+        out.write(json_text([task_object(r, qualified) for r in rows]))
         return
     if fmt is Format.CSV:
         objects = [task_object(r, qualified) for r in rows]
@@ -109,6 +109,7 @@ def print_tasks(
             out.stream,
             TASK_FIELDS,
             [[_csv_cell(obj[name]) for name in TASK_FIELDS] for obj in objects],
+            raw=out.raw_csv,
         )
         return
     grid = task_grid(rows, qualified, late_view=late_view, scheme=scheme)
@@ -117,7 +118,7 @@ def print_tasks(
         lines = markdown_lines(grid) if rows else [empty]
         if summary and rows:
             lines += ["", summary]
-        lines += ["", *notes] if notes else []
+        lines += ["", *(markdown(note) for note in notes)] if notes else []
         out.write("\n".join(lines))
         return
     if not rows:
@@ -168,7 +169,7 @@ def print_show(out: Output, plan: Plan, row: Row, fmt: Format, qualified: bool, 
         obj["progress"] = progress
         obj["verified"] = {"date": iso(task.verified.date), "by": task.verified.by, "note": task.verified.note} if task.verified else None
         obj["source"] = str(task.source) if task.source else ""
-        out.write(json.dumps(obj, ensure_ascii=False, indent=2))
+        out.write(json_text(obj))
         return
     fields: list[tuple[str, str]] = [
         ("计划", f"{plan.title}" + (f"（{plan.doc_number}）" if plan.doc_number else "")),
@@ -201,11 +202,11 @@ def print_show(out: Output, plan: Plan, row: Row, fmt: Format, qualified: bool, 
         status = task.unit_status(entry["unit"]).label + ("（逾期）" if entry["late"] else "")
         grid.add([entry["unit"], status, entry["date"] or "", entry["by"], entry["note"]], swatch(light, scheme).style)
     if fmt is Format.MD:
-        lines = [f"## {title}", ""] + [f"- **{k}**：{v}" for k, v in fields] + [""] + markdown_lines(grid)
+        lines = [f"## {markdown(title)}", ""] + [f"- **{k}**：{markdown(v)}" for k, v in fields] + [""] + markdown_lines(grid)
         out.write("\n".join(lines))
         return
     if fmt is Format.CSV:
-        write_csv(out.stream, grid.headers, grid.rows)
+        write_csv(out.stream, grid.headers, grid.rows, raw=out.raw_csv)
         return
     out.say(title)
     label_width = max(len(k) for k, _ in fields)
@@ -249,7 +250,7 @@ def print_units(out: Output, plans: Sequence[Plan], counts: dict[str, int], fmt:
                     {"name": group.name, "members": list(group.members), "aliases": list(group.aliases), "tasks": counts.get(group.name, 0)}
                 )
     if fmt is Format.JSON:
-        out.write(json.dumps({"units": units, "groups": groups}, ensure_ascii=False, indent=2))
+        out.write(json_text({"units": units, "groups": groups}))
         return
     unit_grid = Grid(["单位", "类别", "简称", "任务数"], title=f"单位（{len(units)} 个）")
     for u in units:
@@ -265,6 +266,7 @@ def print_units(out: Output, plans: Sequence[Plan], counts: dict[str, int], fmt:
                 *(["unit", u["name"], u["kind"], "、".join(u["aliases"]), u["tasks"]] for u in units),
                 *(["group", g["name"], "、".join(g["members"]), "、".join(g["aliases"]), g["tasks"]] for g in groups),
             ],
+            raw=out.raw_csv,
         )
         return
     if fmt is Format.MD:
@@ -297,11 +299,11 @@ def print_summary(
         for s in summaries
     ]
     if fmt is Format.JSON:
-        out.write(json.dumps(objects, ensure_ascii=False, indent=2))
+        out.write(json_text(objects))
         return
     if fmt is Format.CSV:
         names = ["unit", "kind", "bureau", "tasks", "done", "overdue", "due_soon", "percent"]
-        write_csv(out.stream, names, [[o[n] for n in names] for o in objects])
+        write_csv(out.stream, names, [[o[n] for n in names] for o in objects], raw=out.raw_csv)
         return
     several = len({s.bureau for s in summaries}) > 1
     headers = ["灯", "单位", "类别", "任务", "完成", "逾期", f"{soon_days}天内到期", "完成率"]

@@ -104,7 +104,10 @@ footer { margin-top: 2em; padding-top: .6em; border-top: 1px solid var(--line); 
 
 
 def esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    """Every value on the page: HTML-escaped, control characters shown (``textsafe.printable``)."""
+    from gkplan.textsafe import printable
+
+    return html.escape(printable(str(text)), quote=True)
 
 
 def _css(scheme: Scheme) -> str:

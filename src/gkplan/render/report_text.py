@@ -17,6 +17,7 @@ from gkplan.render.grid import Grid, Output, markdown_lines, print_grid, write_b
 from gkplan.render.palette import swatch
 from gkplan.render.wording import days_text, deadline_text, iso, units_text
 from gkplan.report import EDIT_LABELS, FIELD_LABELS, Changes, NoteChange, PlanEdit, Report, ReportSection, StatusChange
+from gkplan.textsafe import markdown
 
 CONTENT_CHARS = 40  # a changed 任务内容 is shown shortened; the diff is in git
 
@@ -296,31 +297,19 @@ _SECTION_BLOCKS: dict[ReportSection, Callable[[Report], list[ReportBlock]]] = {
 
 
 def render_markdown(report: Report) -> str:
-    lines = [f"# {report.title} · 例会报告", ""]
+    lines = [f"# {markdown(report.title)} · 例会报告", ""]
     if report.banner:
-        lines += [f"> **注意：{_md_escape(report.banner)}**", ""]
-    lines.append(subtitle(report))
+        lines += [f"> **注意：{markdown(report.banner)}**", ""]
+    lines.append(markdown(subtitle(report)))
     for block in report_blocks(report):
-        lines += ["", f"{'#' * block.level} {block.title}", ""]
+        lines += ["", f"{'#' * block.level} {markdown(block.title)}", ""]
         if block.grid is not None:
-            lines += _md_table(block.grid)
+            lines += markdown_lines(block.grid)  # escapes every cell
             if block.lines:
                 lines.append("")
-        lines += [_md_escape(line) for line in block.lines]
-        lines += [f"- {_md_escape(item)}" for item in block.bullets]
+        lines += [markdown(line) for line in block.lines]
+        lines += [f"- {markdown(item)}" for item in block.bullets]
     return "\n".join(lines) + "\n"
-
-
-def _md_table(grid: Grid) -> list[str]:
-    escaped = Grid(grid.headers, [[_md_escape(c) for c in row] for row in grid.rows], grid.styles)
-    return markdown_lines(escaped)
-
-
-def _md_escape(text: str) -> str:
-    """Keep user text (notes, names) from turning into Markdown or HTML when the page is rendered."""
-    for char in ("\\", "*", "_", "`", "[", "]", "<", ">", "#"):
-        text = text.replace(char, "\\" + char)
-    return text.replace("\n", " ")
 
 
 def render_table(report: Report, out: Output) -> None:

@@ -30,6 +30,7 @@ from gkplan.render.report_text import (
 )
 from gkplan.render.wording import days_text, deadline_text, units_text
 from gkplan.report import Report, ReportSection
+from gkplan.textsafe import printable
 
 DATE_FORMAT = "yyyy-mm-dd"
 PERCENT_FORMAT = "0%"
@@ -69,12 +70,21 @@ def render_xlsx(report: Report) -> bytes:
     _about_sheet(workbook.create_sheet("说明"), report)
     stamp = datetime.combine(report.today, datetime.min.time())
     workbook.properties.creator = "gkplan"
-    workbook.properties.title = f"{report.title} · 例会报告"
+    workbook.properties.title = printable(f"{report.title} · 例会报告")
     workbook.properties.created = stamp
     workbook.properties.modified = stamp
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _append(sheet: Any, values: Sequence[Any]) -> None:
+    """One row; every text is a string cell, never a formula (openpyxl reads "=…" as one),
+    and a control character is shown, not stored (Excel refuses most of them)."""
+    sheet.append([printable(v) if isinstance(v, str) else v for v in values])
+    for cell, value in zip(sheet[sheet.max_row], values, strict=False):
+        if isinstance(value, str):
+            cell.data_type = "s"
 
 
 def _styles() -> dict[str, Any]:
@@ -102,14 +112,14 @@ def _write_table(sheet: Any, headers: Sequence[str], rows: Sequence[Sequence[Any
     from openpyxl.utils import get_column_letter
 
     styles = _styles()
-    sheet.append(list(headers))
+    _append(sheet, headers)
     for cell in sheet[1]:
         cell.font = styles["header_font"]
         cell.fill = styles["header_fill"]
         cell.border = styles["border"]
         cell.alignment = styles["center"]
     for row in rows:
-        sheet.append(list(row))
+        _append(sheet, row)
     widths = [display_width(h) for h in headers]
     for row in rows:
         for index, value in enumerate(row):
@@ -244,7 +254,7 @@ def _about_sheet(sheet: Any, report: Report) -> None:
     lines += [("注", note) for note in report.notes]
     lines.append(("生成", "gkplan（政务公开工作要点任务跟踪）"))
     for label, value in lines:
-        sheet.append([label, value])
+        _append(sheet, [label, value])
     for cell in sheet["A"]:
         cell.font = Font(bold=True)
     for cell in sheet["B"]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 from gkplan.render.grid import Grid, Output, markdown_lines, print_grid
 from gkplan.render.wording import iso
 from gkplan.review import Outcome, ReviewItem, UnitReview
+from gkplan.textsafe import json_text, markdown
 
 OUTCOMES = (Outcome.ON_TIME, Outcome.LATE, Outcome.DONE_UNDATED, Outcome.UNFINISHED, Outcome.OPEN)
 
@@ -74,7 +74,7 @@ def review_object(review: UnitReview, qualified: bool) -> dict[str, Any]:
 def print_review(out: Output, reviews: Sequence[UnitReview], fmt: str, today: date, qualified: bool) -> None:
     several = len({r.bureau for r in reviews}) > 1
     if fmt == "json":
-        out.write(json.dumps([review_object(r, qualified) for r in reviews], ensure_ascii=False, indent=2))
+        out.write(json_text([review_object(r, qualified) for r in reviews]))
         return
     title = f"回头看：截至 {today.isoformat()} 各单位任务完成情况"
     note = "按时率 = 按时完成 ÷（按时完成 + 逾期完成 + 逾期未完成）；未到期的和未登记完成日期的不计入。"
@@ -82,9 +82,9 @@ def print_review(out: Output, reviews: Sequence[UnitReview], fmt: str, today: da
     if fmt == "md":
         lines = [f"# {title}", "", *markdown_lines(grid), "", note]
         for r in reviews:
-            lines += ["", f"## {r.unit}" + (f"（{r.bureau}）" if several else "")]
+            lines += ["", f"## {markdown(r.unit)}" + (f"（{markdown(r.bureau)}）" if several else "")]
             for heading, items in detail_lines(r, qualified):
-                lines += ["", f"**{heading}**", "", *(f"- {line}" for line in items)]
+                lines += ["", f"**{heading}**", "", *(f"- {markdown(line)}" for line in items)]
         out.write("\n".join(lines))
         return
     out.say(title)

@@ -114,20 +114,61 @@ def _is_data_root(folder: Path) -> bool:
 
 
 def plan_files(root: Path) -> list[tuple[Path, Path | None]]:
-    """Every plan file under ``root`` with the ``units.yaml`` that governs it (nearest above)."""
-    names: list[PurePosixPath] = []
+    """Every plan file under ``root`` with the ``units.yaml`` that governs it (nearest above).
+
+    Hostile folders (a pull request can commit anything) are walked safely: symlinked
+    folders are not followed (two links to ``.`` would loop forever), a file reached twice
+    counts once (a symlink to a plan file that is also there under its own name is
+    skipped), and an unreadable folder is refused by name. Anything named like a plan that
+    is not a regular file (a dangling symlink, a FIFO, a device) is kept, so that reading
+    it gives a clear refusal, not "no plan file".
+    """
+    names: dict[PurePosixPath, tuple[bool, tuple[int, int] | None]] = {}  # relative path -> (is a link, file id)
 
     def visit(folder: Path, relative: PurePosixPath) -> None:
-        for entry in os.scandir(folder):
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            raise DataError(
+                f"无法读取目录：{exc.strerror}",
+                where=display_path(folder),
+                hint="请检查该目录的权限，或把不属于计划的目录移出数据目录",
+                code="unreadable",
+            ) from None
+        for entry in entries:
             if entry.name.startswith((".", "_")):
                 continue
-            if entry.is_dir():
+            try:
+                is_folder = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_folder = False
+            if is_folder:
                 visit(Path(entry.path), relative / entry.name)
-            elif entry.is_file():
-                names.append(relative / entry.name)
+            else:
+                names[relative / entry.name] = (entry.is_symlink(), _file_id(entry))
 
     visit(root, PurePosixPath())
-    return [(root / path, root / units if units else None) for path, units in plan_files_in(names)]
+    found = plan_files_in(names)
+    real = {names[path][1] for path, _ in found if not names[path][0]} - {None}
+    linked: set[tuple[int, int] | None] = set()
+    kept: list[tuple[Path, Path | None]] = []
+    for path, units in found:
+        link, key = names[path]
+        if link and key is not None and (key in real or key in linked):
+            continue  # the same file again, through a link
+        linked.add(key if link else None)
+        kept.append((root / path, root / units if units else None))
+    return kept
+
+
+def _file_id(entry: os.DirEntry[str]) -> tuple[int, int] | None:
+    """The (device, inode) of the file behind ``entry``; ``None`` for a dangling link."""
+    try:
+        info = entry.stat()  # follows symlinks: the file itself
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino) if info.st_ino else None  # Windows' scandir gives no inode: no dedup there
 
 
 def inside_data(path: PurePosixPath, root: PurePosixPath) -> PurePosixPath | None:
@@ -159,6 +200,23 @@ def plan_files_in(paths: Iterable[PurePosixPath], root: PurePosixPath = _HERE) -
         governing = next((folder for folder in (relative.parent, *relative.parent.parents) if folder in units), None)
         found.append((inside[relative], root / governing / UNITS_FILE if governing is not None else None))
     return found
+
+
+def data_files(root: Path) -> list[Path]:
+    """Every file gkplan reads (or locks) in a data folder, existing or not: never an output target."""
+    from gkplan.store.settings import SETTINGS_FILE
+    from gkplan.store.writer import lock_path
+
+    files = [root / UNITS_FILE, root / SETTINGS_FILE, root / TASKS_FILE, lock_path(root / TASKS_FILE)]
+    try:
+        plans = plan_files(root)
+    except DataError:
+        plans = []
+    for plan, units in plans:
+        files += [plan, lock_path(plan)]
+        if units is not None:
+            files.append(units)
+    return files
 
 
 def _has_errors(problems: list[Problem]) -> bool:

@@ -16,14 +16,15 @@ from pathlib import Path
 from gkplan.errors import DataError, UsageError
 
 
-def atomic_write(path: Path, data: bytes, *, exclusive: bool = False) -> None:
+def atomic_write(path: Path, data: bytes, *, exclusive: bool = False, replace_only: bool = False) -> None:
     """Write ``data`` to ``path`` in one step.
 
     A new file gets the mode a user expects from their umask (0644 under umask 022).
     Replacing a file keeps its mode, and its owner where the process may set it (root
     recording progress in someone's checkout leaves the files theirs). With
     ``exclusive`` an existing file is never replaced (``UsageError``), even one created
-    meanwhile, and a missing folder is created (``gkplan init DIR``).
+    meanwhile, and a missing folder is created (``gkplan init DIR``). With ``replace_only``
+    (a plan being updated) a file deleted meanwhile is not created again (``DataError``).
     """
     from gkplan.store.reader import display_path
 
@@ -43,8 +44,10 @@ def atomic_write(path: Path, data: bytes, *, exclusive: bool = False) -> None:
         before: os.stat_result | None = os.stat(path)
     except OSError:
         before = None
+    if replace_only and before is None:
+        raise gone_error(shown)
     try:
-        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        handle, temp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=TEMP_SUFFIX, dir=folder)
     except OSError as exc:
         raise DataError(f"无法在目录中建立临时文件：{exc.strerror}", where=shown, hint="请检查该目录是否可写") from None
     try:
@@ -60,6 +63,8 @@ def atomic_write(path: Path, data: bytes, *, exclusive: bool = False) -> None:
         if exclusive:
             _link_new(temp, path, shown)
         else:
+            if replace_only and not os.path.lexists(path):
+                raise gone_error(shown)  # deleted while we wrote: the smallest window we can leave
             os.replace(temp, path)
     except OSError as exc:
         raise DataError(
@@ -71,6 +76,29 @@ def atomic_write(path: Path, data: bytes, *, exclusive: bool = False) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp)  # gone after a rename; left after a failure or Ctrl-C
     _sync_folder(folder)
+
+
+def gone_error(shown: str) -> DataError:
+    return DataError("文件在登记过程中被删除或改名，未写入", where=shown, hint="请恢复文件（如 git checkout）后重试")
+
+
+TEMP_SUFFIX = ".tmp"
+
+
+def temp_prefix(path: Path) -> str:
+    """Temp files for ``path`` are ``.NAME.<random>.tmp`` beside it (hidden; .gitignore lists them)."""
+    return f".{path.name}."
+
+
+def remove_stale_temps(path: Path) -> None:
+    """Delete the temp files a killed writer left for ``path`` (call while holding its lock:
+    then no live writer of ours has one). Only regular files of our naming, never a link."""
+    prefix = temp_prefix(path)
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(path.parent):
+            if entry.name.startswith(prefix) and entry.name.endswith(TEMP_SUFFIX) and entry.is_file(follow_symlinks=False):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
 
 
 def current_umask() -> int:

@@ -434,7 +434,14 @@ def _task(
     raw_id = entry.get("id")
     if isinstance(raw_id, bool) or not isinstance(raw_id, int) or raw_id < 1:
         if "id" in entry:
-            out.add(entry, "id", "bad-id", f"任务序号应是正整数（现为 {raw_id!r}）", "请写 id: 12 这样的数字，不加引号")
+            shown = repr(raw_id) if len(repr(raw_id)) <= 40 else repr(raw_id)[:30] + f"…（共 {len(str(raw_id))} 个字符）"
+            out.add(
+                entry,
+                "id",
+                "bad-id",
+                f"任务序号应是正整数（现为 {shown}）",
+                "请写 id: 12 这样的数字，不加引号；不能是 1:30 这样的时间或超长数字",
+            )
         else:
             out.add(entry, "", "missing-field", "任务缺少 id（序号）", "请补上 id: 数字")
         return None

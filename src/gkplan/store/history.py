@@ -133,8 +133,11 @@ def _plans_at(top: Path, base: Commit, relative: PurePosixPath) -> list[Plan]:
     from gkplan.store import assemble_workspace, plan_files_in
     from gkplan.store.reader import display_path
 
-    listing = _git(top, "ls-tree", "-r", "-z", "--name-only", base.rev, "--", str(relative))
-    paths = [PurePosixPath(p) for p in listing.decode("utf-8", "replace").split("\0") if p]
+    listing = _git(top, "ls-tree", "-r", "-z", base.rev, "--", str(relative))
+    # "mode type hash<TAB>path"; symlinks (120000) are skipped as the working tree's discovery
+    # never reads a plan twice through a link (and a link's blob is only its target's name)
+    entries = [entry.split("\t", 1) for entry in listing.decode("utf-8", "replace").split("\0") if "\t" in entry]
+    paths = [PurePosixPath(path) for meta, path in entries if not meta.startswith("120000")]
     # A plan without a units.yaml is refused by the working tree's loader: nothing to compare with.
     pairs = [(plan, units) for plan, units in plan_files_in(paths, relative) if units is not None]
     contents = _cat(top, base.rev, sorted({p for pair in pairs for p in pair if p is not None}))

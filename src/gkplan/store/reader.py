@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gkplan.charsets import BIDI_CONTROLS, CONTROLS, LINE_SEPARATORS
 from gkplan.errors import DataError, Problem, Severity
 
 LINES = "__lines__"  # reserved key: {key: (line, col), "": own (line, col), "key[i]": item}
@@ -40,6 +41,9 @@ MAX_DEPTH = 64  # the schema nests 5 levels; anything deeper is not ours
 Position = tuple[int, int]
 
 _YAML = "tag:yaml.org,2002:"
+# In a value (after escapes are read): control characters other than tab and LF, NEL,
+# U+2028/9 line separators and bidirectional overrides ("Trojan Source" reordering).
+_HIDDEN = re.compile(f"(?![\t\n])[{CONTROLS}{BIDI_CONTROLS}{LINE_SEPARATORS}]")
 # Characters YAML forbids (and a NUL that says "binary"); tab, LF, CR and NEL are fine.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 
@@ -168,6 +172,10 @@ def read_bytes(path: Path, shown: str) -> bytes:
         with path.open("rb") as handle:
             raw = handle.read(limit + 1)
     except FileNotFoundError:
+        if path.is_symlink():
+            target = os.readlink(path)
+            hint = "请删除这个链接，或让它指向真实的 YAML 文件"
+            raise DataError(f"{path.name} 是符号链接，指向不存在的文件：{target}", where=shown, hint=hint, code="not-a-file") from None
         raise DataError("找不到文件", where=shown, code="not-found") from None
     except IsADirectoryError:
         raise DataError("这是一个目录，不是文件", where=shown, code="not-a-file") from None
@@ -340,6 +348,10 @@ class _EventReader:
         self.root_mark: Any = None
         self.failure: DataError | None = None  # the first refusal of the data
         self.composer_error: Exception | None = None  # what PyYAML's composer would have raised
+        # Escapes in double quotes ("\e", "\0") make control characters the text check cannot see;
+        # NEL, U+2028/9 and bidi overrides are allowed by YAML in raw text: values are checked
+        # for these only when they can occur, so ordinary files pay nothing.
+        self.odd_breaks = _HIDDEN.search(text) is not None
 
     def where(self, mark: Any) -> str:
         return _at(self.shown, mark.line + 1, mark.column + 1)
@@ -386,6 +398,9 @@ class _EventReader:
                     self.failure = DataError(
                         "不支持 YAML 合并键（<<）", where=self.where(mark), hint="请把内容直接写出来", code="merge-key"
                     )
+                    return self._drain(len(stack))
+                if (event.style == '"' or self.odd_breaks) and _HIDDEN.search(value):
+                    self.failure = self._hidden_char(mark, value, event.style == '"')
                     return self._drain(len(stack))
                 data: Any
                 if tag in (_STR, _TIMESTAMP):
@@ -580,6 +595,16 @@ class _EventReader:
             )
         )
 
+    def _hidden_char(self, mark: Any, value: str, quoted: bool) -> DataError:
+        char = _HIDDEN.search(value).group()  # type: ignore[union-attr]
+        how = "（写成了双引号里的转义，如 \\e、\\0、\\x1b）" if quoted else ""
+        return DataError(
+            f"文字中含有不允许的控制字符 U+{ord(char):04X}{how}",
+            where=self.where(mark),
+            hint="请删除该字符：它在终端、日志和表格中可能被当作指令执行；换行请用 | 多行文字",
+            code="control-char",
+        )
+
     def _too_deep(self, mark: Any) -> DataError:
         return DataError(
             f"YAML 嵌套过深（超过 {MAX_DEPTH} 层）",
@@ -602,8 +627,19 @@ class _EventReader:
         )
 
 
+MAX_INT_CHARS = 64  # longer "numbers" stay text: a 3,600-digit hex id would break every str() (int-string limit)
+
+
 def _to_int(text: str) -> int:
-    # YAML 1.1 ints: 1_000, 0x1f, 0o17, 017, +3; the resolver already matched one of these.
+    """YAML 1.1 ints: 1_000, 0x1f, 0o17, 017, +3; the resolver already matched one of these.
+
+    ``ValueError`` (the caller keeps the text, so the checks name it with its line) for
+    what is not a plain number of reasonable size: more than ``MAX_INT_CHARS`` characters,
+    or YAML 1.1 base 60 (``190:20:30`` would silently become 685230; a time like
+    ``10:30`` is not meant as 630 either).
+    """
+    if len(text) > MAX_INT_CHARS:
+        raise ValueError("too long")
     clean = text.replace("_", "")
     sign = -1 if clean.startswith("-") else 1
     clean = clean.lstrip("+-")
@@ -613,11 +649,8 @@ def _to_int(text: str) -> int:
         return sign * int(clean[2:], 8)
     if clean.startswith("0b"):
         return sign * int(clean[2:], 2)
-    if ":" in clean:  # sexagesimal 1:30
-        total = 0
-        for part in clean.split(":"):
-            total = total * 60 + int(part)
-        return sign * total
+    if ":" in clean:
+        raise ValueError("base 60")
     if len(clean) > 1 and clean.startswith("0"):
         return sign * int(clean, 8)
     return sign * int(clean)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import os
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -26,7 +27,7 @@ from typing import Any
 
 from gkplan.errors import DataError, GkplanError, UsageError
 from gkplan.model import Group, Plan, Task
-from gkplan.store.atomic import atomic_write
+from gkplan.store.atomic import atomic_write, gone_error, remove_stale_temps
 from gkplan.store.build import PROGRESS_FIELDS, TASK_FIELDS, VERIFIED_FIELDS, build_plan
 from gkplan.store.reader import LINES, decode, display_path, fields, parse_text, read_bytes
 from gkplan.store.yamltext import BlockEditor, TaskSpan, detect_step, find_task_block, format_scalar, format_value, strip_positions
@@ -97,14 +98,16 @@ def update_task(path: Path, plan: Plan, task_id: int, request: Request, key: str
     shown = display_path(path)
     with locked(path, timeout):
         raw = read_bytes(path, shown)
-        before_stat = os.stat(path)
+        before_stat = _stat_or_gone(path, shown)
+        refuse_unwritable(path, before_stat, shown)
+        remove_stale_temps(path)  # under the lock: any temp file of ours for this file is a dead writer's
         text, has_bom = decode(raw, shown)
         new_text, step = edit_text(text, plan, task_id, request, key, shown)
         written = b""
         if step.changed:
             _refuse_if_touched(path, before_stat, shown)
             written = (BOM if has_bom else b"") + new_text.encode("utf-8")
-            atomic_write(path, written)
+            atomic_write(path, written, replace_only=True)
     return UpdateResult(
         step.before,
         step.after,
@@ -224,7 +227,10 @@ def update_files(edits: list[FileEdit], *, write: bool = True, timeout: float = 
         for path in targets:
             shown = display_path(path)
             raw = read_bytes(path, shown)
-            before_stat = os.stat(path)
+            before_stat = _stat_or_gone(path, shown)
+            if write:
+                refuse_unwritable(path, before_stat, shown)
+                remove_stale_temps(path)  # under the lock: any temp file of ours for this file is a dead writer's
             text, has_bom = decode(raw, shown)
             current, steps = text, []
             for edit in (e for e in edits if e.path.resolve() == path):
@@ -247,7 +253,7 @@ def update_files(edits: list[FileEdit], *, write: bool = True, timeout: float = 
         try:
             for result, raw, _, has_bom in prepared:
                 if result.changed:
-                    atomic_write(result.path, (BOM if has_bom else b"") + result.text.encode("utf-8"))
+                    atomic_write(result.path, (BOM if has_bom else b"") + result.text.encode("utf-8"), replace_only=True)
                     done.append((result.path, raw))
         except BaseException:
             for path, raw in done:  # best effort: put back what this command already replaced
@@ -409,8 +415,38 @@ def _check_document(old_text: str, new_text: str, expected: dict[int, dict[Any, 
     _check_same(strip_positions(new), wanted, before, where)
 
 
+def _stat_or_gone(path: Path, shown: str) -> os.stat_result:
+    try:
+        return os.stat(path)
+    except FileNotFoundError:
+        raise gone_error(shown) from None
+
+
+def refuse_unwritable(path: Path, info: os.stat_result, shown: str) -> None:
+    """Never replace a file its owner made read-only, nor one we could not give back to its owner.
+
+    The atomic rename would succeed in a writable folder even so (a read-only or another
+    user's tasks.yaml was silently replaced): the file's own permission decides, as an
+    editor's would. Root passes ``os.access``, so no write bit at all also counts as read-only.
+    """
+    if not os.access(path, os.W_OK) or not info.st_mode & 0o222:
+        raise DataError(
+            f"文件是只读的（权限 {stat.filemode(info.st_mode)}），未写入",
+            where=shown,
+            hint="确需登记时，请先让文件的所有者改为可写（如 chmod u+w），再重试",
+            code="read-only",
+        )
+    if hasattr(os, "geteuid") and info.st_uid != os.geteuid() and os.geteuid() != 0:
+        raise DataError(
+            "文件属于另一个用户；改写会把它变成你的文件，未写入",
+            where=shown,
+            hint="请由文件的所有者登记，或在自己的仓库副本中登记后提交",
+            code="other-owner",
+        )
+
+
 def _refuse_if_touched(path: Path, before: os.stat_result, shown: str) -> None:
     """An editor that ignores our lock saved the file meanwhile: do not overwrite its work."""
-    now = os.stat(path)
+    now = _stat_or_gone(path, shown)
     if (now.st_mtime_ns, now.st_size) != (before.st_mtime_ns, before.st_size):
         raise DataError("文件在登记过程中被其他程序修改，未写入", where=shown, hint="请保存编辑器中的改动后重试")
