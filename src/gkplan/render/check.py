@@ -68,26 +68,26 @@ def _text(problem: Problem) -> str:
     return f"{problem.message}；{problem.hint}" if problem.hint else problem.message
 
 
-def _escape_data(text: str) -> str:
+def escape_annotation_data(text: str) -> str:
     from gkplan.textsafe import printable
 
     return printable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+def escape_annotation_property(text: str) -> str:
+    return escape_annotation_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def github_annotation(problem: Problem) -> str:
     """``::error file=…,line=…,col=…,title=code::message``, escaped as GitHub's runner expects."""
     level = "error" if problem.severity is Severity.ERROR else "warning"
-    props = [f"file={_escape_property(problem.path)}"]
+    props = [f"file={escape_annotation_property(problem.path)}"]
     if problem.line:
         props.append(f"line={problem.line}")
         if problem.col:
             props.append(f"col={problem.col}")
-    props.append(f"title={_escape_property(problem.code)}")
-    return f"::{level} {','.join(props)}::{_escape_data(_text(problem))}"
+    props.append(f"title={escape_annotation_property(problem.code)}")
+    return f"::{level} {','.join(props)}::{escape_annotation_data(_text(problem))}"
 
 
 def code_quality(problems: list[Problem]) -> list[dict[str, object]]:

@@ -26,7 +26,7 @@ from gkplan.plandiff import (
     UnitDiff,
     Value,
 )
-from gkplan.render.check import _escape_data, _escape_property, problem_record
+from gkplan.render.check import escape_annotation_data, escape_annotation_property, problem_record
 from gkplan.render.grid import Output
 from gkplan.textsafe import visible  # the one display rule for data text
 
@@ -400,11 +400,11 @@ def render_github(diff: PlanDiff) -> str:
 def _annotation(level: str, path: str, line: int, title: str, message: str) -> str:
     props = []
     if path:
-        props.append(f"file={_escape_property(path)}")
+        props.append(f"file={escape_annotation_property(path)}")
         if line:
             props.append(f"line={line}")
-    props.append(f"title={_escape_property(title)}")
-    return f"::{level} {','.join(props)}::{_escape_data(message)}"
+    props.append(f"title={escape_annotation_property(title)}")
+    return f"::{level} {','.join(props)}::{escape_annotation_data(message)}"
 
 
 def print_diff(out: Output, diff: PlanDiff, fmt: str) -> None:

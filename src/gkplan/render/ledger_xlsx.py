@@ -20,7 +20,7 @@ from gkplan.ledger import HEADERS, SHEET_TITLE, STATUS_CHOICES, Ledger, stamp_te
 from gkplan.model import META_SHEET, Light, Scheme
 from gkplan.render.grid import display_width
 from gkplan.render.palette import swatch
-from gkplan.render.report_xlsx import DATE_FORMAT
+from gkplan.render.report_xlsx import DATE_FORMAT, put_value
 from gkplan.render.wording import deadline_text
 
 WIDTHS = {
@@ -45,13 +45,13 @@ def render_ledgers(ledgers: Sequence[Ledger], scheme: Scheme = Scheme.RED_YELLOW
     workbook = Workbook()
     workbook.remove(workbook.worksheets[0])
     meta = workbook.create_sheet(META_SHEET)
-    put(meta.cell(row=1, column=1), "工作表")
-    put(meta.cell(row=1, column=2), "gkplan collect 用来核对的信息，请勿修改")
+    put_value(meta.cell(row=1, column=1), "工作表")
+    put_value(meta.cell(row=1, column=2), "gkplan collect 用来核对的信息，请勿修改")
     for number, ledger in enumerate(ledgers, start=2):
         title = SHEET_TITLE if len(ledgers) == 1 else sheet_title(ledger.unit)
         _ledger_sheet(workbook.create_sheet(title), ledger, scheme)
-        put(meta.cell(row=number, column=1), title)
-        put(meta.cell(row=number, column=2), stamp_text(ledger))
+        put_value(meta.cell(row=number, column=1), title)
+        put_value(meta.cell(row=number, column=2), stamp_text(ledger))
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
     workbook.move_sheet(meta, offset=len(ledgers))  # last: the first sheet is the one a unit sees
@@ -76,13 +76,6 @@ def sheet_title(unit: str) -> str:
     return unit.translate(_SHEET_NAME_BAD)[:31] or "单位"
 
 
-def put(cell: Any, value: Any) -> None:
-    """Set a cell; text is always text: openpyxl would store 「=…」 as a formula."""
-    cell.value = value
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
-
-
 def _ledger_sheet(sheet: Any, ledger: Ledger, scheme: Scheme) -> None:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
     from openpyxl.utils import get_column_letter
@@ -95,7 +88,7 @@ def _ledger_sheet(sheet: Any, ledger: Ledger, scheme: Scheme) -> None:
     unlocked = Protection(locked=False)
     for index, header in enumerate(HEADERS, start=1):
         cell = sheet.cell(row=1, column=index)
-        put(cell, header)
+        put_value(cell, header)
         cell.font = Font(bold=True)
         cell.fill = header_fill
         cell.border = border
@@ -117,7 +110,7 @@ def _ledger_sheet(sheet: Any, ledger: Ledger, scheme: Scheme) -> None:
         fill = PatternFill("solid", fgColor=swatch(row.light, scheme).fill) if row.light in PAINTED else None
         for index, (header, value) in enumerate(zip(HEADERS, values, strict=True), start=1):
             cell = sheet.cell(row=number, column=index)
-            put(cell, value)
+            put_value(cell, value)
             cell.border = border
             cell.alignment = Alignment(vertical="top", wrap_text=header in WRAP)
             if header in ("截止日期", "完成日期"):
@@ -132,7 +125,7 @@ def _ledger_sheet(sheet: Any, ledger: Ledger, scheme: Scheme) -> None:
         sheet.row_dimensions[number].height = max(30, 15 * min(8, 1 + display_width(task.content) // (2 * WIDTHS["任务内容"])))
     last = len(ledger.rows) + 1
     stamp_row = last + 1
-    put(sheet.cell(row=stamp_row, column=1), stamp_text(ledger))
+    put_value(sheet.cell(row=stamp_row, column=1), stamp_text(ledger))
     sheet.row_dimensions[stamp_row].hidden = True
     if ledger.rows:
         choices = DataValidation(

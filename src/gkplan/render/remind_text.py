@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import html
 import json
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from gkplan.model import Channel, ChannelType
 from gkplan.remind import Item, Reminders, UnitReminder
+from gkplan.textsafe import visible
 
 if TYPE_CHECKING:
     from gkplan.delivery import Outcome
@@ -52,15 +52,9 @@ class Mail:
 
 
 def one_line(text: str, limit: int = CLIP) -> str:
-    """Data text as one clipped line: line breaks, tabs and control characters become a space."""
-    out = []
-    for char in text:
-        category = unicodedata.category(char)
-        if category in ("Cc", "Zl", "Zp") or (category == "Cf" and char not in "\u200d"):
-            out.append(" ")
-        else:
-            out.append(char)
-    clean = " ".join("".join(out).split())
+    """Data text as one clipped line, by the display rule of every text output (textsafe.visible:
+    line breaks and control characters shown, never sent); runs of blanks become one space."""
+    clean = " ".join(visible(text.replace("\t", " ")).split())
     return clean if len(clean) <= limit else clean[: limit - 1] + "…"
 
 

@@ -78,13 +78,22 @@ def render_xlsx(report: Report) -> bytes:
     return buffer.getvalue()
 
 
+def put_value(cell: Any, value: Any) -> None:
+    """The one rule for a data cell in any workbook gkplan writes: text is always a string cell,
+    never a formula (openpyxl stores "=…" as one), and a control character is shown, not stored
+    (Excel refuses most of them)."""
+    if isinstance(value, str):
+        cell.value = printable(value)
+        cell.data_type = "s"
+    else:
+        cell.value = value
+
+
 def _append(sheet: Any, values: Sequence[Any]) -> None:
-    """One row; every text is a string cell, never a formula (openpyxl reads "=…" as one),
-    and a control character is shown, not stored (Excel refuses most of them)."""
-    sheet.append([printable(v) if isinstance(v, str) else v for v in values])
+    """One row of data cells (see put_value)."""
+    sheet.append([None] * len(values))
     for cell, value in zip(sheet[sheet.max_row], values, strict=False):
-        if isinstance(value, str):
-            cell.data_type = "s"
+        put_value(cell, value)
 
 
 def _styles() -> dict[str, Any]:

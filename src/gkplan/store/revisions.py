@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from gkplan.errors import DataError, UsageError
 from gkplan.store import Workspace, assemble_workspace, inside_data, plan_files, plan_files_in
-from gkplan.store.history import _cat, _git, _GitFailed
+from gkplan.store.history import cat_blobs, run_git, GitFailed
 from gkplan.store.reader import max_bytes, read_bytes
 
 WORKTREE = "worktree"
@@ -41,8 +41,8 @@ class Repository:
 def open_repository(root: Path) -> Repository:
     """The git work tree holding ``root``; a clear error when there is none."""
     try:
-        top = Path(_git(root, "rev-parse", "--show-toplevel").decode("utf-8").strip())
-    except _GitFailed as exc:
+        top = Path(run_git(root, "rev-parse", "--show-toplevel").decode("utf-8").strip())
+    except GitFailed as exc:
         reason = str(exc)
         if "not a git repository" in reason.lower():
             raise DataError(
@@ -63,8 +63,8 @@ def resolve_revision(repo: Repository, rev: str, what: str) -> str:
     if not rev.strip() or rev.startswith("-"):
         raise UsageError(f"{what}「{rev}」不是 git 版本", hint="请写分支名、标签、提交号或 HEAD~1 之类的版本")
     try:
-        return _git(repo.top, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip()
-    except _GitFailed:
+        return run_git(repo.top, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip()
+    except GitFailed:
         raise UsageError(
             f"{what}「{rev}」不是这个仓库中的提交",
             hint="请写分支名（如 main、origin/main）、标签、提交号或 HEAD~1；在 CI 中先取回目标分支（git fetch）",
@@ -76,13 +76,13 @@ def default_base(repo: Repository, head: str | None) -> tuple[str, str]:
     target = head or "HEAD"
     for ref in _default_branches(repo):
         try:
-            found = _git(repo.top, "merge-base", ref, target).decode().strip()
-        except _GitFailed:
+            found = run_git(repo.top, "merge-base", ref, target).decode().strip()
+        except GitFailed:
             continue
         return found, f"与 {ref.removeprefix('refs/remotes/').removeprefix('refs/heads/')} 的分叉点"
     try:
-        return _git(repo.top, "rev-parse", "--verify", "--quiet", "HEAD^{commit}").decode().strip(), "HEAD"
-    except _GitFailed:
+        return run_git(repo.top, "rev-parse", "--verify", "--quiet", "HEAD^{commit}").decode().strip(), "HEAD"
+    except GitFailed:
         raise UsageError("仓库还没有任何提交，无从比较", hint="先提交一次，或写明要比较的版本") from None
 
 
@@ -90,16 +90,16 @@ def _default_branches(repo: Repository) -> list[str]:
     """origin/HEAD's target, else main or master (local, then origin's)."""
     found = []
     try:
-        target = _git(repo.top, "symbolic-ref", "-q", "refs/remotes/origin/HEAD").decode().strip()
+        target = run_git(repo.top, "symbolic-ref", "-q", "refs/remotes/origin/HEAD").decode().strip()
         if target:
             found.append(target)
-    except _GitFailed:
+    except GitFailed:
         pass
     for name in ("main", "master"):
         for ref in (f"refs/heads/{name}", f"refs/remotes/origin/{name}"):
             try:
-                _git(repo.top, "rev-parse", "--verify", "--quiet", ref)
-            except _GitFailed:
+                run_git(repo.top, "rev-parse", "--verify", "--quiet", ref)
+            except GitFailed:
                 continue
             found.append(ref)
     return found
@@ -107,8 +107,8 @@ def _default_branches(repo: Repository) -> list[str]:
 
 def short(repo: Repository, rev: str) -> str:
     try:
-        return _git(repo.top, "rev-parse", "--short", rev).decode().strip()
-    except _GitFailed:
+        return run_git(repo.top, "rev-parse", "--short", rev).decode().strip()
+    except GitFailed:
         return rev[:7]
 
 
@@ -118,7 +118,7 @@ def snapshot(repo: Repository, rev: str | None, label: str = "") -> Snapshot:
         if rev is None:
             return _worktree(repo, label or "工作区")
         return _at_commit(repo, rev, label or short(repo, rev))
-    except _GitFailed as exc:
+    except GitFailed as exc:
         raise DataError(f"无法读取 git 中的数据：{exc}", code="no-git") from None
 
 
@@ -154,14 +154,14 @@ def _worktree(repo: Repository, label: str) -> Snapshot:
 
 
 def _at_commit(repo: Repository, rev: str, label: str) -> Snapshot:
-    listing = _git(repo.top, "ls-tree", "-r", "-z", "--name-only", rev, "--", str(repo.data))
+    listing = run_git(repo.top, "ls-tree", "-r", "-z", "--name-only", rev, "--", str(repo.data))
     paths = [PurePosixPath(p) for p in listing.decode("utf-8", "replace").split("\0") if p]
     pairs = plan_files_in(paths, repo.data)
     settings = _settings_path(repo)
     wanted = sorted({p for pair in pairs for p in pair if p is not None} | ({settings} if settings in paths else set()))
     sizes = _sizes(repo, rev, wanted)
     limit = max_bytes()
-    contents = _cat(repo.top, rev, [p for p in wanted if sizes.get(p, 0) <= limit])
+    contents = cat_blobs(repo.top, rev, [p for p in wanted if sizes.get(p, 0) <= limit])
 
     def read(path: PurePosixPath) -> bytes:
         if path not in contents:
@@ -182,7 +182,7 @@ def _sizes(repo: Repository, rev: str, paths: list[PurePosixPath]) -> dict[PureP
     if not paths:
         return {}
     request = "".join(f"{rev}:{path}\n" for path in paths).encode("utf-8")
-    lines = _git(repo.top, "cat-file", "--batch-check", stdin=request).decode("utf-8", "replace").splitlines()
+    lines = run_git(repo.top, "cat-file", "--batch-check", stdin=request).decode("utf-8", "replace").splitlines()
     sizes = {}
     for path, line in zip(paths, lines, strict=False):
         parts = line.split()
@@ -203,8 +203,8 @@ def file_changes(repo: Repository, base: str, head: str | None) -> FileChanges:
     """Files changed between ``base`` and ``head`` (``None``: the working tree's tracked files), renames detected."""
     args = ["diff", "-M", "--name-status", "-z", base, *([head] if head else []), "--", str(repo.data)]
     try:
-        fields = _git(repo.top, *args).decode("utf-8", "replace").split("\0")
-    except _GitFailed as exc:
+        fields = run_git(repo.top, *args).decode("utf-8", "replace").split("\0")
+    except GitFailed as exc:
         raise DataError(f"无法读取 git 中的修改：{exc}", code="no-git") from None
     renamed = {}
     touched: set[PurePosixPath] = set()
