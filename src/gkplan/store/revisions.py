@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from gkplan.errors import DataError, UsageError
 from gkplan.store import Workspace, assemble_workspace, inside_data, plan_files, plan_files_in
-from gkplan.store.history import cat_blobs, run_git, GitFailed
+from gkplan.store.history import GitFailed, cat_blobs, run_git
 from gkplan.store.reader import max_bytes, read_bytes
 
 WORKTREE = "worktree"
