@@ -273,3 +273,12 @@ def test_check_reports_a_refused_phrase_at_its_line(data_dir: Path) -> None:
     assert problems[0].startswith(f"data/tasks.yaml:{line}:5: 错误 bad-deadline: ")  # relative to the working directory
     assert "「2023年下半年起施行」无法识别" in problems[0]
     assert "「施行」" in problems[0]
+
+
+def test_a_daily_duty_shows_its_first_and_last_dates_and_json_keeps_every_one(gkplan: Runner) -> None:
+    shown = gkplan("date", "每个工作日", "--year", "2023")
+    assert shown.exit_code == 0
+    line = next(text for text in shown.stdout.splitlines() if text.startswith("各期截止"))
+    assert "2023-01-03、" in line  # 2023-01-02 is the New Year holiday
+    assert "2023-12-29（共 249 期，全部见 --format json）" in line
+    assert len(run_json(gkplan, "每个工作日", "--year", "2023")["occurrences"]) == 249  # type: ignore[arg-type]

@@ -199,7 +199,7 @@ NOTED_VERBS = (
     "更新",
     "建成",
 )
-NOTED_WORDS = (*NOTED_VERBS, "基本", "初步", "日常", "年报", "月报", "季报", "年度报告", "工作日志", "日志")
+NOTED_WORDS = (*NOTED_VERBS, "基本", "初步", "日常", "年报", "月报", "季报", "年度报告", "工作日志", "日志", "工作", "任务")
 
 # Left-over text may not hold these date characters (a date we failed to read).
 LEFTOVER_DATE_CHARS = frozenset("年月日号季旬底末")

@@ -63,7 +63,7 @@ def print_deadline(
         lines.append(("开始", deadline.start.isoformat()))
     lines.append(("截止", iso(deadline.due) or ("待触发" if deadline.waiting else "—")))
     if deadline.kind is DeadlineKind.RECURRING:
-        lines.append(("各期截止", "、".join(obj["occurrences"])))
+        lines.append(("各期截止", occurrences_text(obj["occurrences"])))
         if today is not None:
             lines.append(("下次截止", f"{obj['next_due'] or '—'}（按 {today.isoformat()} 计）"))
     if deadline.count is not None:
@@ -76,3 +76,15 @@ def print_deadline(
     width = max(len(label) for label, _ in lines)
     for label, value in lines:
         out.say(f"{label}{'　' * (width - len(label))}：{value}", indent=2 * width + 2)
+
+
+# A daily or weekly duty has 50-365 due dates: a terminal shows the first and the last few
+# (JSON keeps them all).
+SHOWN_OCCURRENCES = 12
+
+
+def occurrences_text(days: list[str]) -> str:
+    if len(days) <= SHOWN_OCCURRENCES + 1:
+        return "、".join(days)
+    head, tail = days[: SHOWN_OCCURRENCES - 2], days[-2:]
+    return f"{'、'.join(head)} … {'、'.join(tail)}（共 {len(days)} 期，全部见 --format json）"
