@@ -135,3 +135,14 @@ def test_a_pipe_gets_whole_rows_whatever_the_width(progress: Path) -> None:
     assert narrow.stdout == wide.stdout
     assert "…" not in wide.stdout
     assert wide.stdout.splitlines()[0].split()[4:6] == ["时间节点", "类型"]
+
+
+def test_the_command_list_in_help_is_one_line_per_command_at_80_columns() -> None:
+    from gkplan.cli import SHORT_HELP
+
+    code, lines = in_terminal(["--help"], 80)
+    assert code == 0
+    rows = [line for line in lines if line.startswith("│ ") and line.split()[1:2] and line.split()[1] in SHORT_HELP]
+    assert [line.split()[1] for line in rows] == list(SHORT_HELP)  # every command, each on its own single line
+    assert all(SHORT_HELP[line.split()[1]] in line for line in rows)  # nothing cut or wrapped
+    assert all(cell_len(line) <= 80 for line in lines)

@@ -47,8 +47,39 @@ F = TypeVar("F", bound=Callable[..., Any])
 TODAY_ENV = "GKPLAN_TODAY"
 
 
+# One line per command for `gkplan --help`: the docstrings are full sentences, and rich wraps
+# Chinese text only at spaces, so at 80 columns their first lines broke mid-phrase.
+SHORT_HELP: dict[str, str] = {
+    "list": "列出任务（按截止日期）；--unit 看本单位的部分",
+    "overdue": "逾期任务和未完成的单位（例会前用）",
+    "due": "N 天内到期、尚未完成的任务",
+    "show": "一项任务的全部信息",
+    "units": "单位、单位组及各自的任务数",
+    "summary": "各单位一行：任务、完成、逾期、完成率、灯",
+    "start": "登记某单位已开始（进行中）",
+    "done": "登记某单位已完成自己的部分",
+    "block": "登记某单位受阻（用 --note 写明原因）",
+    "reopen": "把某单位改回未开始",
+    "verify": "局办公室核销全部单位已完成的任务",
+    "note": "给某单位的进展写说明",
+    "import": "把任务分解表（Word、Excel、CSV）导入为 YAML",
+    "init": "新建数据目录（tasks.yaml、units.yaml）",
+    "date": "试读一个时间节点",
+    "check": "检查数据文件，一次列出全部错误和警告",
+    "report": "例会报告（终端、Markdown、HTML、Excel）",
+    "ics": "导出日历文件（.ics），带提醒",
+    "review": "回头看：各单位按时、逾期完成的情况",
+    "remind": "催办：通过群机器人和邮件提醒各单位",
+    "diff": "两个 git 版本之间，计划数据改了什么",
+    "ledger": "导出单位的台账（Excel）供填写",
+    "collect": "收集交回的台账，登记进展",
+}
+
+
 def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
     """``app.command`` that also maps every ``GkplanError`` to stderr and its exit code."""
+    if args and "short_help" not in kwargs:
+        kwargs["short_help"] = SHORT_HELP.get(args[0])
 
     def decorate(func: F) -> F:
         @functools.wraps(func)
