@@ -381,7 +381,10 @@ def test_every_problem_is_listed_at_once(repo: Path) -> None:
     path = export(repo, "--unit", UNIT)
     fill(path, {2: ("好了", None, ...), 5: ("已完成", None, ...), 10: (..., "2022/13/1", ...)})
     message = refused(repo, path.name)
-    assert "台账有 3 处问题，未写入任何文件（改正后重新收集即可）" in message
+    head, *cells = message.strip().splitlines()
+    assert head.startswith("gkplan: 错误：台账有 3 处问题，未写入任何文件（改正后重新收集即可）")
+    assert len(cells) == 3  # one line per refused cell, each naming FILE:SHEET!CELL
+    assert all(line.startswith("  台账.xlsx:进展登记!") for line in cells)
 
 
 def test_a_task_the_unit_is_not_responsible_for(repo: Path) -> None:

@@ -90,6 +90,8 @@ def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
                 from gkplan.textsafe import visible  # a message may quote data: one line, nothing sent raw
 
                 print(f"gkplan: 错误：{visible(str(exc))}", file=sys.stderr)
+                for detail in exc.details:
+                    print(f"  {visible(detail)}", file=sys.stderr)
                 raise typer.Exit(code=int(exc.exit_code)) from None
             except BrokenPipeError:  # `gkplan list | head` is fine
                 sys.stderr.close()

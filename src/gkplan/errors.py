@@ -25,15 +25,21 @@ class ExitCode(IntEnum):
 
 
 class GkplanError(Exception):
-    """Base class. ``where`` is ``file:line`` (or empty); ``hint`` says how to fix it."""
+    """Base class. ``where`` is ``file:line`` (or empty); ``hint`` says how to fix it.
+
+    ``details`` are further lines (one problem each, e.g. every refused ledger cell): the CLI
+    prints each on its own line, each made safe on its own, so a line break inside data can
+    never start a line of its own.
+    """
 
     exit_code: ExitCode = ExitCode.DATA
 
-    def __init__(self, message: str, *, where: str = "", hint: str = "") -> None:
+    def __init__(self, message: str, *, where: str = "", hint: str = "", details: Sequence[str] = ()) -> None:
         super().__init__(message)
         self.message = message
         self.where = where
         self.hint = hint
+        self.details = tuple(details)
 
     def __str__(self) -> str:
         text = f"{self.where}: {self.message}" if self.where else self.message

@@ -262,8 +262,9 @@ class LedgerRefused(UpdateRefused):
     """Every problem found in the ledgers; nothing was written."""
 
     def __init__(self, refusals: Sequence[Refusal], *, hint: str = "") -> None:
-        lines = "\n".join(f"  {r}" for r in refusals)
-        super().__init__(f"台账有 {len(refusals)} 处问题，未写入任何文件（改正后重新收集即可）：\n{lines}", hint=hint)
+        super().__init__(
+            f"台账有 {len(refusals)} 处问题，未写入任何文件（改正后重新收集即可）", hint=hint, details=[str(r) for r in refusals]
+        )
         self.refusals = tuple(refusals)
 
 
