@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from gkplan.deadlines import Occurrence, due_as_of, last_passed
 from gkplan.errors import NotFoundError
-from gkplan.model import DEFAULT_WARN_DAYS, DeadlineKind, Group, Light, Plan, Status, Task, Unit, normalize_section_code
+from gkplan.model import DEFAULT_WARN_DAYS, Deadline, DeadlineKind, Group, Light, Plan, Status, Task, Unit, normalize_section_code
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,12 +269,16 @@ def due_before(tasks: Iterable[Task], today: date) -> list[Task]:
 
     A cheap pre-filter so ``overdue`` evaluates a few rows, not every task.
     """
-    return [
-        task
-        for task in tasks
-        if ((due := due_as_of(task.deadline, today)) is not None and due < today)
-        or (task.deadline.kind is DeadlineKind.RECURRING and last_passed(task.deadline, today) is not None)
-    ]
+    return [task for task in tasks if may_be_late(task.deadline, today)]
+
+
+def may_be_late(deadline: Deadline, today: date) -> bool:
+    """Whether a task with this deadline can be overdue on ``today`` (its due date, or a
+    recurring occurrence's, has passed); the loader also uses it to build only those tasks."""
+    due = due_as_of(deadline, today)
+    if due is not None and due < today:
+        return True
+    return deadline.kind is DeadlineKind.RECURRING and last_passed(deadline, today) is not None
 
 
 def due_within(rows: Iterable[Row], today: date, days: int) -> list[Row]:
@@ -287,14 +291,30 @@ def sort_rows(rows: Iterable[Row]) -> list[Row]:
     return sorted(rows, key=lambda r: (r.due is None, r.due or date.max, r.task.plan, r.task.id))
 
 
+def split_task_key(key: str) -> tuple[str, int] | None:
+    """``2`` -> ``("", 2)``, ``2022:2`` (or ``2022：2``) -> ``("2022", 2)``; ``None``: not a task key."""
+    plan_id, _, number = key.strip().replace("：", ":").rpartition(":")
+    try:
+        return plan_id, int(number)
+    except ValueError:
+        return None
+
+
+def task_id_filter(key: str) -> Callable[[int, Deadline], bool] | None:
+    """For the loader: build only the tasks with the id ``key`` names (``None``: not a key; ``find_task`` says so)."""
+    parsed = split_task_key(key)
+    if parsed is None:
+        return None
+    wanted = parsed[1]
+    return lambda task_id, _deadline: task_id == wanted
+
+
 def find_task(plans: Sequence[Plan], key: str) -> Task:
     """``2`` or ``2022:2``; an unqualified id must be unique among the loaded plans."""
-    text = key.strip().replace("：", ":")
-    plan_id, _, number = text.rpartition(":")
-    try:
-        task_id = int(number)
-    except ValueError:
-        raise NotFoundError(f"「{key}」不是任务序号", hint="请写数字，如 2；多个计划时写 2022:2") from None
+    parsed = split_task_key(key)
+    if parsed is None:
+        raise NotFoundError(f"「{key}」不是任务序号", hint="请写数字，如 2；多个计划时写 2022:2")
+    plan_id, task_id = parsed
     matches = [t for p in plans if not plan_id or p.id == plan_id for t in p.tasks if t.id == task_id]
     if not matches:
         if plan_id and not any(p.id == plan_id for p in plans):

@@ -7,12 +7,13 @@ from the phrase and the current ``units.yaml``, by the same code the builder use
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any, NamedTuple
 
 from gkplan.deadlines import deadline_for_task
 from gkplan.errors import Problem, Severity
-from gkplan.model import Group, Plan, Progress, Section, Source, Status, Task, Unit, UnitDirectory, Verification
+from gkplan.model import Deadline, Group, Plan, Progress, Section, Source, Status, Task, Unit, UnitDirectory, Verification
 
 _STATUS = {status.value: status for status in Status}
 
@@ -188,7 +189,10 @@ def _verification(path: str, packed: tuple[Any, ...]) -> Verification:
     return Verification(_day(day), by, note, Source(path, line, col))
 
 
-def unpack_plan(packed: tuple[Any, ...], directory: UnitDirectory) -> tuple[Plan, list[Problem]]:
+def unpack_plan(
+    packed: tuple[Any, ...], directory: UnitDirectory, only: Callable[[int, Deadline], bool] | None = None
+) -> tuple[Plan, list[Problem]]:
+    """The plan (with only the tasks ``only`` keeps, by id and deadline) and its problems."""
     path, meta, sections, tasks, problems = packed  # PackedPlan
     plan_id, title, year, doc_number, issuer, issued = meta
     expanded = _expansions(directory)
@@ -205,6 +209,9 @@ def unpack_plan(packed: tuple[Any, ...], directory: UnitDirectory) -> tuple[Plan
     result = []
     for task_id, name, content, section, units, phrase, anchor, progress, verified, line, col in tasks:  # PackedTask (hot: no _make)
         anchor_day = _day(anchor)
+        deadline = deadline_for_task(phrase, year, anchor_day)
+        if only is not None and not only(task_id, deadline):
+            continue  # not shown by this command: no objects built for it
         result.append(
             Task(
                 plan=plan_id,
@@ -214,7 +221,7 @@ def unpack_plan(packed: tuple[Any, ...], directory: UnitDirectory) -> tuple[Plan
                 section=section,
                 units=units,
                 responsible=responsible(units),
-                deadline=deadline_for_task(phrase, year, anchor_day),
+                deadline=deadline,
                 anchor=anchor_day,
                 progress=(
                     {
