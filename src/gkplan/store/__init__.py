@@ -19,7 +19,7 @@ from gkplan.errors import DataError, Problem, Severity
 from gkplan.model import Deadline, Plan, Settings, Source, Task, UnitDirectory
 from gkplan.store import cache
 from gkplan.store.reader import MAX_BYTES_DEFAULT, Document, decode, display_path, parse_text, read_bytes, set_max_bytes
-from gkplan.store.snapshot import Seen, Snapshot, digest_of
+from gkplan.store.snapshot import FileRecord, Seen, Snapshot, digest_of
 
 if TYPE_CHECKING:
     from gkplan.store.writer import UpdateResult
@@ -45,6 +45,7 @@ class Workspace:
     settings_problems: list[Problem] = field(default_factory=list)  # also in ``problems`` with check=True
     # the cache entries read (for_update=True), by key: ``remember_update`` patches them after a write
     cache_entries: dict[str, Any] = field(default_factory=dict, repr=False)
+    snapshot: Snapshot | None = field(default=None, repr=False)  # the data root's records, read at load
 
     @property
     def qualified(self) -> bool:
@@ -389,7 +390,7 @@ def assemble_workspace(
     ``only``: see ``load_workspace``. ``snapshot`` (files on disk): the data root's records, so
     unchanged files are neither read nor looked up one by one (``store.snapshot``).
     """
-    workspace = Workspace(root)
+    workspace = Workspace(root, snapshot=snapshot)
     keep = workspace.documents if check else keep
     directories: dict[P, _UnitsFile | None] = {}  # None: that units.yaml could not be read
 
@@ -623,5 +624,14 @@ def remember_update(workspace: Workspace, result: UpdateResult) -> None:
         verified=replace(task.verified, source=moved(task.verified.source)) if task.verified else None,
     )
     patched = patch_plan(old, after, result.line, result.line + result.old_lines, result.new_lines - result.old_lines)
-    if patched is not None:
-        cache.save("plans", cache.cache_key("plan", shown, result.written, units_raw), patched)
+    if patched is None:
+        return
+    key = cache.cache_key("plan", shown, result.written, units_raw)
+    snapshot = workspace.snapshot
+    recorded = snapshot.new.get(shown) if snapshot is not None else None
+    if snapshot is None or recorded is None:
+        cache.save("plans", key, patched)
+        return
+    # The next run finds the new bytes in the snapshot (just written, so racily clean: hashed once).
+    snapshot.keep(shown, snapshot.seen(Path(shown), result.written), patched, units_digest=FileRecord._make(recorded).units_digest, key=key)
+    snapshot.save()

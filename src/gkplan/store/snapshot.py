@@ -54,6 +54,15 @@ class Seen(NamedTuple):
     raw: bytes | None
 
 
+def _stat(path: Path) -> tuple[int, int, int, int]:
+    """(size, mtime_ns, ctime_ns, inode); all -1 when it cannot be taken (the read will say why)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return (-1, -1, -1, -1)
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
 def digest_of(raw: bytes) -> str:
     return hashlib.blake2b(raw, digest_size=20).hexdigest()
 
@@ -73,11 +82,7 @@ class Snapshot:
         """The file's digest: from its record when the stat is unchanged and settled, else from its bytes.
 
         Raises ``DataError`` as ``read_bytes`` does (a missing or unreadable file)."""
-        try:
-            info = os.stat(path)
-            stat = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
-        except OSError:
-            stat = (-1, -1, -1, -1)
+        stat = _stat(path)
         old = self.old.get(shown)
         if old is not None and stat[0] >= 0 and stat[0] <= max_bytes():
             record = FileRecord._make(old)
@@ -85,6 +90,10 @@ class Snapshot:
                 return Seen(stat, record.digest, None)
         raw = read_bytes(path, shown)
         return Seen(stat, digest_of(raw), raw)
+
+    def seen(self, path: Path, raw: bytes) -> Seen:
+        """A file this process just wrote with ``raw`` (its stat taken after the write)."""
+        return Seen(_stat(path), digest_of(raw), raw)
 
     def packed(self, shown: str, seen: Seen, units_digest: str = "") -> FileRecord | None:
         """The record whose parse holds for these bytes (and units), if any."""
