@@ -40,7 +40,8 @@ def edit_keeping_stat(path: Path, old: str, new: str) -> None:
     """Change the content, keep size and mtime (an edit within one timestamp tick)."""
     before = path.stat()
     text = path.read_text(encoding="utf-8")
-    assert old in text and len(old.encode()) == len(new.encode())
+    assert old in text
+    assert len(old.encode()) == len(new.encode())
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     after = path.stat()
@@ -53,7 +54,8 @@ def test_unchanged_settled_files_are_not_read(data_dir: Path, settled: None, rea
     reads.clear()
     warm = load_workspace(data_dir)
     assert reads == []
-    assert warm.plans == cold.plans and warm.problems == cold.problems
+    assert warm.plans == cold.plans
+    assert warm.problems == cold.problems
 
 
 def test_fresh_records_are_racy_and_always_hashed(data_dir: Path, reads: list[str]) -> None:
@@ -83,7 +85,8 @@ def test_units_change_rebuilds_the_plans_under_it(data_dir: Path, settled: None)
     tasks = data_dir / "tasks.yaml"
     tasks.write_text(tasks.read_text(encoding="utf-8").replace("局办公室", "局综合科"), encoding="utf-8")
     after = responsible()
-    assert "局综合科" in after and "局办公室" not in after
+    assert "局综合科" in after
+    assert "局办公室" not in after
 
 
 def test_removed_plan_file_drops_out(data_dir: Path, settled: None) -> None:

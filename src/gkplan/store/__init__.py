@@ -46,6 +46,9 @@ class Workspace:
     # the cache entries read (for_update=True), by key: ``remember_update`` patches them after a write
     cache_entries: dict[str, Any] = field(default_factory=dict, repr=False)
     snapshot: Snapshot | None = field(default=None, repr=False)  # the data root's records, read at load
+    # check=True: plan files served with their cached checks, by shown path: (lint warnings, suppressed)
+    checked: dict[str, tuple[list[Problem], list[Problem]]] = field(default_factory=dict, repr=False)
+    check_keys: dict[str, str] = field(default_factory=dict, repr=False)  # check=True: parsed clean plans' cache keys
 
     @property
     def qualified(self) -> bool:
@@ -428,6 +431,8 @@ def assemble_workspace(
         try:
             if snapshot is not None and units_ok:
                 plan, problems = _plan_via_snapshot(snapshot, plan_path, shown(plan_path), read, units, workspace, for_update, only)
+            elif check and units_ok:
+                plan, problems = _plan_for_check(plan_path, shown(plan_path), read(plan_path), units, workspace)
             else:
                 plan, problems = plan_from_bytes(
                     read(plan_path),
@@ -450,6 +455,37 @@ def assemble_workspace(
     if snapshot is not None:
         snapshot.save()
     return workspace
+
+
+def _plan_for_check(path: P, shown: str, raw: bytes, units: _UnitsFile, workspace: Workspace) -> tuple[Plan, list[Problem]]:
+    """``gkplan check``: a plan file whose checks were cached with these bytes (and units) comes
+    from the cache with them (``Workspace.checked``); any other is parsed, its document kept."""
+    from gkplan.store.cache_codec import unpack_checks
+
+    units_raw = units.raw or b""  # check=True reads every units.yaml
+    key = cache.cache_key("plan", shown, raw, units_raw)
+    checks = cache.load("checks", key)
+    if checks is not None:
+        plan, problems = plan_from_bytes(raw, shown, PurePath(str(path)).name, units.directory, units_raw)
+        workspace.checked[shown] = unpack_checks(checks)
+        return plan, problems
+    found: dict[str, Any] = {}
+    plan, problems = plan_from_bytes(
+        raw, shown, PurePath(str(path)).name, units.directory, units_raw, keep=workspace.documents, entries=found
+    )
+    if key in found:  # clean enough to cache: its checks may be cached too (``save_checks``)
+        workspace.check_keys[shown] = key
+    return plan, problems
+
+
+def save_checks(workspace: Workspace, shown: str, lint: list[Problem], suppressed: list[Problem]) -> None:
+    """Remember a parsed plan file's own warnings (``lint``) and the ones a comment silences
+    (``suppressed``, of the loader's and the linter's), for a later check of the same bytes."""
+    from gkplan.store.cache_codec import pack_checks
+
+    key = workspace.check_keys.get(shown)
+    if key is not None:
+        cache.save("checks", key, pack_checks(lint, suppressed))
 
 
 @dataclass(slots=True)

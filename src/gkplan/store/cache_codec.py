@@ -99,6 +99,16 @@ def unpack_problems(packed: tuple[Any, ...]) -> list[Problem]:
     return [Problem(path, line, col, Severity(sev), code, message, hint) for path, line, col, sev, code, message, hint in packed]
 
 
+def pack_checks(lint: list[Problem], suppressed: list[Problem]) -> tuple[Any, ...]:
+    """A plan file's cached checks: its linter warnings, and the problems a comment silences."""
+    return (pack_problems(lint), pack_problems(suppressed))
+
+
+def unpack_checks(packed: tuple[Any, ...]) -> tuple[list[Problem], list[Problem]]:
+    lint, suppressed = packed
+    return unpack_problems(lint), unpack_problems(suppressed)
+
+
 def pack_units(directory: UnitDirectory, problems: list[Problem]) -> tuple[Any, ...]:
     units = tuple((u.name, u.kind, u.aliases, *_where(u.source), u.email) for u in directory.units.values())
     groups = tuple((g.name, g.members, g.aliases, *_where(g.source)) for g in directory.groups.values())
