@@ -272,6 +272,20 @@ def due_before(tasks: Iterable[Task], today: date) -> list[Task]:
     return [task for task in tasks if may_be_late(task.deadline, today)]
 
 
+def late_filter(today: date) -> Callable[[int, Deadline], bool]:
+    """``may_be_late`` for the loader (by task id and deadline), worked out once per deadline
+    object: the loader shares them (20,000 tasks have a few hundred distinct ones)."""
+    known: dict[int, tuple[Deadline, bool]] = {}  # by id; the deadline is kept, so its id is never reused
+
+    def keep(_task_id: int, deadline: Deadline) -> bool:
+        entry = known.get(id(deadline))
+        if entry is None or entry[0] is not deadline:
+            entry = known[id(deadline)] = (deadline, may_be_late(deadline, today))
+        return entry[1]
+
+    return keep
+
+
 def may_be_late(deadline: Deadline, today: date) -> bool:
     """Whether a task with this deadline can be overdue on ``today`` (its due date, or a
     recurring occurrence's, has passed); the loader also uses it to build only those tasks."""
