@@ -134,3 +134,20 @@ def test_task_id_filter_matches_find_task(data_dir: Path) -> None:
         assert [t.id for t in workspace.tasks] == [2]
         assert query.find_task(workspace.plans, key).id == 2
     assert query.task_id_filter("第二项") is None
+
+
+def test_display_paths_shows_what_display_path_shows(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gkplan.store.reader import display_path, display_paths
+
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "target.yaml").write_text("x: 1\n", encoding="utf-8")
+    (data_dir / "linked.yaml").symlink_to(outside / "target.yaml")
+    (data_dir / "sub").mkdir()
+    (data_dir / "sub" / "p.yaml").write_text("x: 1\n", encoding="utf-8")
+    paths = [data_dir / "tasks.yaml", data_dir / "linked.yaml", data_dir / "sub" / "p.yaml", outside / "target.yaml"]
+    for cwd in (data_dir, data_dir.parent, outside):
+        monkeypatch.chdir(cwd)
+        shown = display_paths()
+        relative = [Path(os.path.relpath(p, cwd)) for p in paths]
+        assert [shown(p) for p in paths + relative] == [display_path(p) for p in paths + relative]

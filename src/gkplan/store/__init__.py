@@ -18,7 +18,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from gkplan.errors import DataError, Problem, Severity
 from gkplan.model import Deadline, Plan, Settings, Source, Task, UnitDirectory
 from gkplan.store import cache
-from gkplan.store.reader import MAX_BYTES_DEFAULT, Document, decode, display_path, parse_text, read_bytes, set_max_bytes
+from gkplan.store.reader import (
+    MAX_BYTES_DEFAULT,
+    Document,
+    decode,
+    display_path,
+    display_paths,
+    parse_text,
+    read_bytes,
+    set_max_bytes,
+)
 from gkplan.store.snapshot import FileRecord, Seen, Snapshot, digest_of
 
 if TYPE_CHECKING:
@@ -351,11 +360,12 @@ def load_workspace(
     from gkplan.store.settings import SETTINGS_FILE
 
     settings = root / SETTINGS_FILE
+    shown = display_paths()
     workspace = assemble_workspace(
         root,
         files,
-        lambda path: read_bytes(path, display_path(path)),
-        display_path,
+        lambda path: read_bytes(path, shown(path)),
+        shown,
         settings if settings.is_file() else None,
         tolerant=check,
         check=check,
