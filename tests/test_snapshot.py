@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 import os
 from datetime import date
 from pathlib import Path
@@ -151,3 +152,29 @@ def test_display_paths_shows_what_display_path_shows(data_dir: Path, tmp_path: P
         shown = display_paths()
         relative = [Path(os.path.relpath(p, cwd)) for p in paths]
         assert [shown(p) for p in paths + relative] == [display_path(p) for p in paths + relative]
+
+
+def test_a_change_keeps_the_other_files_records(data_dir: Path, settled: None, reads: list[str]) -> None:
+    """Unchanged records are released while loading and taken back from disk when the snapshot is written again."""
+    other = data_dir / "2023.yaml"
+    other.write_text((data_dir / "tasks.yaml").read_text(encoding="utf-8").replace('id: "2022"', 'id: "2023"'), encoding="utf-8")
+    load_workspace(data_dir)
+    edit_keeping_stat(other, "name: 做好主动公开公文规范归集", "name: 做好主动公开公文规范整理")
+    reads.clear()
+    changed = load_workspace(data_dir)
+    assert reads == ["2023.yaml"]  # ctime moved: hashed; the others trusted
+    reads.clear()
+    again = load_workspace(data_dir)
+    assert reads == []
+    assert again.plans == changed.plans
+    assert [t.name for t in again.tasks if t.plan == "2023" and t.id == 1] == ["做好主动公开公文规范整理"]
+
+
+def test_damaged_records_are_ignored(data_dir: Path) -> None:
+    cold = load_workspace(data_dir)
+    folder = cache.cache_dir()
+    assert folder is not None
+    [entry] = (folder / "snapshots").glob("*.marshal")
+    key, records = marshal.loads(entry.read_bytes())
+    entry.write_bytes(marshal.dumps((key, {name: record[:3] for name, record in records.items()} | {1: "x"})))
+    assert load_workspace(data_dir).plans == cold.plans

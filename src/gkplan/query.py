@@ -399,23 +399,36 @@ def tally_units(
             if scope.everyone or entry.name in wanted:
                 order.setdefault((bureau, entry.name), entry.kind)
         for task in plan.tasks:
+            # A task no unit has recorded anything on evaluates alike for each of its units:
+            # counted once (half the tasks of a plan, most of the year).
+            alike: tuple[int, ...] | None = None
             for name in task.responsible:
                 if not (scope.everyone or name in wanted):
                     continue
                 key = (bureau, name)
                 order.setdefault(key, "")
-                row = evaluate(task, today, Scope(name, (name,)), warn_days, stale_weeks=stale_weeks)
                 tally = counts.get(key) or counts.setdefault(key, [0] * 7)
+                if alike is not None:
+                    for index, add in enumerate(alike):
+                        tally[index] += add
+                    continue
+                row = evaluate(task, today, Scope(name, (name,)), warn_days, stale_weeks=stale_weeks)
                 finished = row.status.finished
-                tally[0] += 1
-                tally[1] += finished
-                tally[2] += finished and task.verified is not None
-                tally[3] += row.overdue
-                tally[4] += not finished and row.days_left is not None and 0 <= row.days_left <= warn_days
-                tally[5] += bool(row.stale_units) and not row.overdue  # a late part is already red
-                tally[6] += row.status is Status.BLOCKED
+                counted = (
+                    1,
+                    finished,
+                    finished and task.verified is not None,
+                    row.overdue,
+                    not finished and row.days_left is not None and 0 <= row.days_left <= warn_days,
+                    bool(row.stale_units) and not row.overdue,  # a late part is already red
+                    row.status is Status.BLOCKED,
+                )
+                for index, add in enumerate(counted):
+                    tally[index] += add
                 if keep_parts:
                     parts.setdefault(key, []).append(row)
+                elif not task.progress:
+                    alike = counted
     result = []
     for key, kind in order.items():
         tasks, done, verified, late, soon, stale, blocked = counts.get(key, [0] * 7)

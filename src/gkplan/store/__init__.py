@@ -28,7 +28,7 @@ from gkplan.store.reader import (
     read_bytes,
     set_max_bytes,
 )
-from gkplan.store.snapshot import FileRecord, Seen, Snapshot, digest_of
+from gkplan.store.snapshot import Seen, Snapshot, digest_of
 
 if TYPE_CHECKING:
     from gkplan.store.writer import UpdateResult
@@ -403,7 +403,7 @@ def assemble_workspace(
     ``only``: see ``load_workspace``. ``snapshot`` (files on disk): the data root's records, so
     unchanged files are neither read nor looked up one by one (``store.snapshot``).
     """
-    workspace = Workspace(root, snapshot=snapshot)
+    workspace = Workspace(root, snapshot=snapshot if for_update else None)  # a report lets the packed parses go
     keep = workspace.documents if check else keep
     directories: dict[P, _UnitsFile | None] = {}  # None: that units.yaml could not be read
 
@@ -674,10 +674,10 @@ def remember_update(workspace: Workspace, result: UpdateResult) -> None:
         return
     key = cache.cache_key("plan", shown, result.written, units_raw)
     snapshot = workspace.snapshot
-    recorded = snapshot.new.get(shown) if snapshot is not None else None
-    if snapshot is None or recorded is None:
+    units_digest = snapshot.units_digest(shown) if snapshot is not None else None
+    if snapshot is None or units_digest is None:
         cache.save("plans", key, patched)
         return
     # The next run finds the new bytes in the snapshot (just written, so racily clean: hashed once).
-    snapshot.keep(shown, snapshot.seen(Path(shown), result.written), patched, units_digest=FileRecord._make(recorded).units_digest, key=key)
+    snapshot.keep(shown, snapshot.seen(Path(shown), result.written), patched, units_digest=units_digest, key=key)
     snapshot.save()

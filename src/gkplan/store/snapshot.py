@@ -68,13 +68,17 @@ def digest_of(raw: bytes) -> str:
 
 
 class Snapshot:
-    """The records of one data root, read once at the start of a load, saved once at its end."""
+    """The records of one data root, read once at the start of a load, saved once at its end.
+
+    Memory stays as low as with one entry per file: a record that still holds is released
+    as soon as its plan is built (only its stat and digest are kept), and on the runs that
+    must write the snapshot again, ``save`` takes those parses back from the entry on disk."""
 
     def __init__(self, root: Path) -> None:
         self.key = cache.cache_key("snapshot", str(root.resolve()), os.getcwd())
-        loaded = cache.load("snapshots", self.key)
-        self.old: dict[str, tuple[Any, ...]] = loaded if isinstance(loaded, dict) else {}
-        self.new: dict[str, tuple[Any, ...]] = {}
+        self.old = _records(cache.load("snapshots", self.key))
+        self.read_names = set(self.old)
+        self.new: dict[str, tuple[Any, ...]] = {}  # FileRecord, or its first 8 fields when unchanged
         self.changed = False
         self.opened_ns = time.time_ns()  # before any file is looked at: the conservative side
 
@@ -83,11 +87,10 @@ class Snapshot:
 
         Raises ``DataError`` as ``read_bytes`` does (a missing or unreadable file)."""
         stat = _stat(path)
-        old = self.old.get(shown)
-        if old is not None and stat[0] >= 0 and stat[0] <= max_bytes():
-            record = FileRecord._make(old)
-            if not record.racy and (record.size, record.mtime_ns, record.ctime_ns, record.inode) == stat:
-                return Seen(stat, record.digest, None)
+        record = self.old.get(shown)
+        settled = record is not None and not record.racy and 0 <= stat[0] <= max_bytes()
+        if settled and record is not None and (record.size, record.mtime_ns, record.ctime_ns, record.inode) == stat:
+            return Seen(stat, record.digest, None)
         raw = read_bytes(path, shown)
         return Seen(stat, digest_of(raw), raw)
 
@@ -97,13 +100,15 @@ class Snapshot:
 
     def packed(self, shown: str, seen: Seen, units_digest: str = "") -> FileRecord | None:
         """The record whose parse holds for these bytes (and units), if any."""
-        old = self.old.get(shown)
-        if old is None:
-            return None
-        record = FileRecord._make(old)
-        if record.digest != seen.digest or record.units_digest != units_digest:
+        record = self.old.get(shown)
+        if record is None or record.digest != seen.digest or record.units_digest != units_digest:
             return None
         return record
+
+    def units_digest(self, shown: str) -> str | None:
+        """The digest of the units.yaml a plan recorded this run was built against."""
+        record = self.new.get(shown)
+        return None if record is None else str(record[FileRecord._fields.index("units_digest")])
 
     def keep(self, shown: str, seen: Seen, packed: Any, *, units_digest: str = "", key: str = "") -> None:
         """Record a file for the next run (only files read this run are kept: removed ones drop out)."""
@@ -111,15 +116,38 @@ class Snapshot:
             return
         size, mtime_ns, ctime_ns, inode = seen.stat
         racy = max(mtime_ns, ctime_ns) >= self.opened_ns - RACY_NS
-        record = (size, mtime_ns, ctime_ns, inode, racy, seen.digest, units_digest, key)
-        old = self.old.get(shown)
-        if old is not None and old[:8] == record and old[8] is packed:
-            self.new[shown] = old  # unchanged (compared without walking the packed parse)
+        fields = (size, mtime_ns, ctime_ns, inode, racy, seen.digest, units_digest, key)
+        old = self.old.pop(shown, None)
+        if old is not None and tuple(old[:8]) == fields and old.packed is packed:
+            self.new[shown] = fields  # unchanged: its parse stays on disk (``save`` takes it back if needed)
         else:
-            self.new[shown] = tuple(FileRecord(*record, packed))
+            self.new[shown] = tuple(FileRecord(*fields, packed))
             self.changed = True
 
     def save(self) -> None:
         """Write the records when anything differs from what was read."""
-        if self.changed or self.new.keys() != self.old.keys():
-            cache.save("snapshots", self.key, self.new)
+        if not self.changed and self.new.keys() == self.read_names:
+            return
+        records = self.new
+        if any(len(record) < len(FileRecord._fields) for record in records.values()):
+            on_disk = _records(cache.load("snapshots", self.key))
+            records = {}
+            for shown, record in self.new.items():
+                if len(record) == len(FileRecord._fields):
+                    records[shown] = record
+                elif (found := on_disk.get(shown)) is not None and tuple(found[:8]) == record:
+                    records[shown] = tuple(found)
+                # else another run replaced the entry meanwhile: that file is left out, and simply read next time
+        cache.save("snapshots", self.key, records)
+
+
+def _records(loaded: Any) -> dict[str, FileRecord]:
+    """The well-formed records of a loaded entry (a foreign or damaged one gives none)."""
+    if not isinstance(loaded, dict):
+        return {}
+    width = len(FileRecord._fields)
+    return {
+        shown: FileRecord._make(record)
+        for shown, record in loaded.items()
+        if isinstance(shown, str) and isinstance(record, tuple) and len(record) == width
+    }
