@@ -9,7 +9,6 @@ rows, never wrapped or shortened; a terminal gets rows fitted to its real width
 from __future__ import annotations
 
 import csv
-import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -110,15 +109,17 @@ def pad(text: str, width: int) -> str:
 
 def plain_lines(grid: Grid) -> list[str]:
     """The grid as aligned plain-text lines (no trailing spaces)."""
-    measured = [[display_width(cell) for cell in row] for row in (grid.headers, *grid.rows)]  # once per cell: 10,000 rows
-    widths = [max(column) for column in itertools.zip_longest(*measured, fillvalue=0)]
+    widths = [display_width(h) for h in grid.headers]
+    for row in grid.rows:
+        for index, cell in enumerate(row):
+            widths[index] = max(widths[index], display_width(cell))
     last = len(widths) - 1
 
-    def line(cells: Sequence[str], sizes: list[int]) -> str:
-        return "  ".join(cell if i == last else cell + " " * (widths[i] - sizes[i]) for i, cell in enumerate(cells)).rstrip()
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(cell if i == last else pad(cell, widths[i]) for i, cell in enumerate(cells)).rstrip()
 
-    lines = [line(grid.headers, measured[0]), "  ".join("-" * w for w in widths)]
-    lines.extend(line(row, sizes) for row, sizes in zip(grid.rows, measured[1:], strict=True))
+    lines = [line(grid.headers), "  ".join("-" * w for w in widths)]
+    lines.extend(line(row) for row in grid.rows)
     return lines
 
 
