@@ -392,6 +392,7 @@ def tally_units(
     order: dict[tuple[str, str], str] = {}  # (bureau, unit) -> kind, in order
     counts: dict[tuple[str, str], list[int]] = {}  # tasks, done, verified, late, due soon, stale, blocked
     parts: dict[tuple[str, str], list[Row]] = {}
+    pending: dict[tuple[tuple[str, str], tuple[int, ...]], int] = {}  # (unit, what one part adds) -> how many parts
     wanted = set(scope.units)
     for plan in plans:
         bureau = bureau_of(plan)
@@ -399,42 +400,48 @@ def tally_units(
             if scope.everyone or entry.name in wanted:
                 order.setdefault((bureau, entry.name), entry.kind)
         for task in plan.tasks:
-            # A task no unit has recorded anything on evaluates alike for each of its units:
-            # counted once (half the tasks of a plan, most of the year).
-            alike: tuple[int, ...] | None = None
+            absent: tuple[int, ...] | None = None  # see below
             for name in task.responsible:
                 if not (scope.everyone or name in wanted):
                     continue
                 key = (bureau, name)
                 order.setdefault(key, "")
-                tally = counts.get(key) or counts.setdefault(key, [0] * 7)
-                if alike is not None:
-                    for index, add in enumerate(alike):
-                        tally[index] += add
-                    continue
-                row = evaluate(task, today, Scope(name, (name,)), warn_days, stale_weeks=stale_weeks)
-                finished = row.status.finished
-                counted = (
-                    1,
-                    finished,
-                    finished and task.verified is not None,
-                    row.overdue,
-                    not finished and row.days_left is not None and 0 <= row.days_left <= warn_days,
-                    bool(row.stale_units) and not row.overdue,  # a late part is already red
-                    row.status is Status.BLOCKED,
-                )
-                for index, add in enumerate(counted):
-                    tally[index] += add
-                if keep_parts:
-                    parts.setdefault(key, []).append(row)
-                elif not task.progress:
-                    alike = counted
+                if keep_parts or name in task.progress:
+                    row = evaluate(task, today, Scope(name, (name,)), warn_days, stale_weeks=stale_weeks)
+                    counted = _counted(row, warn_days)
+                    if keep_parts:
+                        parts.setdefault(key, []).append(row)
+                else:
+                    # Every unit that recorded nothing on a task evaluates alike: once per task
+                    # (most parts of a plan, most of the year).
+                    if absent is None:
+                        absent = _counted(evaluate(task, today, Scope(name, (name,)), warn_days, stale_weeks=stale_weeks), warn_days)
+                    counted = absent
+                pending[key, counted] = pending.get((key, counted), 0) + 1
+    for (key, counted), times in pending.items():  # summed at the end: one dict update per part above
+        tally = counts.get(key) or counts.setdefault(key, [0] * 7)
+        for index, value in enumerate(counted):
+            tally[index] += value * times
     result = []
     for key, kind in order.items():
         tasks, done, verified, late, soon, stale, blocked = counts.get(key, [0] * 7)
         light = unit_light(late, soon, stale, done, tasks)
         result.append(UnitTally(key[1], kind, key[0], tuple(parts.get(key, ())), tasks, done, verified, late, soon, stale, blocked, light))
     return result
+
+
+def _counted(row: Row, warn_days: int) -> tuple[int, ...]:
+    """What one part adds to its unit's tally: tasks, done, verified, late, due soon, stale, blocked."""
+    finished = row.status.finished
+    return (
+        1,
+        finished,
+        finished and row.task.verified is not None,
+        row.overdue,
+        not finished and row.days_left is not None and 0 <= row.days_left <= warn_days,
+        bool(row.stale_units) and not row.overdue,  # a late part is already red
+        row.status is Status.BLOCKED,
+    )
 
 
 def bureau_of(plan: Plan) -> str:
