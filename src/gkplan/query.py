@@ -90,6 +90,7 @@ def evaluate(
     Red: a unit in scope is late. Yellow: due within ``warn_days``, or (with
     ``stale_weeks``) a continuing duty some unit has not touched for that long,
     since a 全年 task's year-end date says nothing about whether anyone works on it.
+    A unit's own part is read only through ``part_state`` (``tally_units`` relies on it).
     """
     units = task.responsible if scope.everyone else tuple(u for u in task.responsible if u in scope.units)
     status = task.status_of(units) if units else task.status
@@ -116,6 +117,17 @@ def evaluate(
     else:
         light = Light.GREEN
     return Row(task, units, status, due, days_left, bool(late), late, light, stale)
+
+
+PartState = tuple[Status, date | None] | None
+
+
+def part_state(task: Task, unit: str) -> PartState:
+    """All that ``evaluate`` (and the rules it calls) reads of one unit's own part: its
+    status and date, ``None`` when it recorded nothing. Units in the same state on a
+    task evaluate alike, which lets ``tally_units`` evaluate each state once."""
+    entry = task.progress.get(unit)
+    return None if entry is None else (entry.status, entry.date)
 
 
 def last_progress(task: Task, unit: str) -> date | None:
@@ -400,23 +412,21 @@ def tally_units(
             if scope.everyone or entry.name in wanted:
                 order.setdefault((bureau, entry.name), entry.kind)
         for task in plan.tasks:
-            absent: tuple[int, ...] | None = None  # see below
+            # Units whose parts stand alike (nothing recorded, or the same status on the same
+            # day) count alike: each such state is evaluated once per task.
+            alike: dict[PartState, tuple[int, ...]] = {}
             for name in task.responsible:
                 if not (scope.everyone or name in wanted):
                     continue
                 key = (bureau, name)
                 order.setdefault(key, "")
-                if keep_parts or name in task.progress:
+                state = part_state(task, name)
+                counted = None if keep_parts else alike.get(state)
+                if counted is None:
                     row = evaluate(task, today, Scope(name, (name,)), warn_days, stale_weeks=stale_weeks)
-                    counted = _counted(row, warn_days)
+                    counted = alike[state] = _counted(row, warn_days)
                     if keep_parts:
                         parts.setdefault(key, []).append(row)
-                else:
-                    # Every unit that recorded nothing on a task evaluates alike: once per task
-                    # (most parts of a plan, most of the year).
-                    if absent is None:
-                        absent = _counted(evaluate(task, today, Scope(name, (name,)), warn_days, stale_weeks=stale_weeks), warn_days)
-                    counted = absent
                 pending[key, counted] = pending.get((key, counted), 0) + 1
     for (key, counted), times in pending.items():  # summed at the end: one dict update per part above
         tally = counts.get(key) or counts.setdefault(key, [0] * 7)
