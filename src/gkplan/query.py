@@ -122,12 +122,17 @@ def evaluate(
 PartState = tuple[Status, date | None] | None
 
 
-def part_state(task: Task, unit: str) -> PartState:
+def part_state(task: Task, unit: str, stale_weeks: int = 0) -> PartState:
     """All that ``evaluate`` (and the rules it calls) reads of one unit's own part: its
-    status and date, ``None`` when it recorded nothing. Units in the same state on a
-    task evaluate alike, which lets ``tally_units`` evaluate each state once."""
+    status, and its date where a rule reads it (a recurring deadline's occurrences; a
+    continuing duty's staleness, with ``stale_weeks``); ``None`` when it recorded nothing.
+    Units in the same state on a task evaluate alike: ``tally_units`` evaluates each once."""
     entry = task.progress.get(unit)
-    return None if entry is None else (entry.status, entry.date)
+    if entry is None:
+        return None
+    kind = task.deadline.kind
+    dated = kind is DeadlineKind.RECURRING or (stale_weeks > 0 and kind is DeadlineKind.ONGOING)
+    return (entry.status, entry.date if dated else None)
 
 
 def last_progress(task: Task, unit: str) -> date | None:
@@ -420,7 +425,7 @@ def tally_units(
                     continue
                 key = (bureau, name)
                 order.setdefault(key, "")
-                state = part_state(task, name)
+                state = part_state(task, name, stale_weeks)
                 counted = None if keep_parts else alike.get(state)
                 if counted is None:
                     row = evaluate(task, today, Scope(name, (name,)), warn_days, stale_weeks=stale_weeks)
