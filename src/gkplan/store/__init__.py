@@ -371,7 +371,7 @@ def load_workspace(
         check=check,
         for_update=for_update,
         only=only,
-        snapshot=None if check or cache.cache_dir() is None else Snapshot(root),
+        snapshot=None if check or cache.cache_dir() is None else Snapshot(root, release=not for_update),
     )
     if plans:
         workspace.plans = select_plans(workspace.plans, plans)

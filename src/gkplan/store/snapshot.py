@@ -74,13 +74,14 @@ class Snapshot:
     as soon as its plan is built (only its stat and digest are kept), and on the runs that
     must write the snapshot again, ``save`` takes those parses back from the entry on disk."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, release: bool = True) -> None:
         self.key = cache.cache_key("snapshot", str(root.resolve()), os.getcwd())
         self.old = _records(cache.load("snapshots", self.key))
         self.read_names = set(self.old)
         self.new: dict[str, tuple[Any, ...]] = {}  # FileRecord, or its first 8 fields when unchanged
         self.changed = False
         self.opened_ns = time.time_ns()  # before any file is looked at: the conservative side
+        self.release = release  # False for an update: it writes the snapshot again, and reading it twice costs more
 
     def look(self, path: Path, shown: str) -> Seen:
         """The file's digest: from its record when the stat is unchanged and settled, else from its bytes.
@@ -119,7 +120,7 @@ class Snapshot:
         fields = (size, mtime_ns, ctime_ns, inode, racy, seen.digest, units_digest, key)
         old = self.old.pop(shown, None)
         if old is not None and tuple(old[:8]) == fields and old.packed is packed:
-            self.new[shown] = fields  # unchanged: its parse stays on disk (``save`` takes it back if needed)
+            self.new[shown] = fields if self.release else tuple(old)  # unchanged: released, its parse stays on disk
         else:
             self.new[shown] = tuple(FileRecord(*fields, packed))
             self.changed = True
