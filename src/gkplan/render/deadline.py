@@ -8,7 +8,7 @@ from typing import Any
 
 from gkplan.deadlines import due_as_of, occurrences
 from gkplan.model import Deadline, DeadlineKind
-from gkplan.render.grid import Output, json_text
+from gkplan.render.grid import Output
 from gkplan.render.wording import iso
 from gkplan.textsafe import json_text
 

@@ -24,13 +24,6 @@ SHORT_NAME = 8  # cells a shortened name keeps at least (header width counts too
 LONGEST_PIECE = 24  # a wrapped column need not be wider than this to keep its pieces whole
 
 
-def json_text(value: object) -> str:
-    """Indented JSON keeping Chinese as is; ``json`` is imported only by the runs that print it."""
-    import json
-
-    return json.dumps(value, ensure_ascii=False, indent=2)
-
-
 @dataclass(slots=True)
 class Output:
     """Where and how to print: the stream, whether it is a terminal, colour, width

@@ -9,7 +9,7 @@ from typing import Any
 
 from gkplan.model import DeadlineKind, Light, Plan, Scheme, Section
 from gkplan.query import Row, UnitTally, deadline_notes
-from gkplan.render.grid import Grid, Output, json_text, markdown_lines, print_grid, write_csv
+from gkplan.render.grid import Grid, Output, markdown_lines, print_grid, write_csv
 from gkplan.render.palette import swatch
 from gkplan.render.wording import days_text, deadline_text, iso, units_text
 from gkplan.textsafe import json_text, markdown
