@@ -44,6 +44,7 @@ TODAY = "2022-10-08"  # the README's example day: a few months of the 2022 plan 
 COLUMNS = "120"
 COMMANDS = ("list", "overdue", "summary", "check", "done", "done-seq")
 NA = "n/a (command not available)"
+DONE_IN_A_ROW = 10  # issue 16: ten updates in a row, each within the target
 GNU_TIME = "/usr/bin/time" if Path("/usr/bin/time").is_file() and sys.platform.startswith("linux") else ""
 
 
@@ -62,6 +63,9 @@ DATASETS = (
     DataSet("1k", "1,000 in 1 file", 1000, 1, "single"),
     DataSet("20k-1", "20,000 in 1 file", 20000, 1, "single", big=True),
     DataSet("20k-600", "20,000 in 600 files", 20000, 600, "bureaus", big=True),
+    # The growth pair: the same layout (about 33 tasks a file) at a quarter and at 2.5 times 20k-600.
+    DataSet("5k-150", "5,000 in 150 files", 5000, 150, "bureaus"),
+    DataSet("50k-1500", "50,000 in 1,500 files", 50000, 1500, "bureaus", big=True),
 )
 
 
@@ -176,7 +180,7 @@ def inspect_gkplan(exe: Path, runner: Runner) -> Gkplan:
     commands = set()
     in_commands = False
     for line in help_text.splitlines():
-        if "Commands" in line:
+        if "Commands" in line or ("命令" in line and "─" in line):  # Typer's panel title, English or Chinese
             in_commands = True
             continue
         match = re.match(r"^[\s│|]*([a-z][a-z0-9-]*)\s{2,}", line)
@@ -346,7 +350,8 @@ def bench_dataset(
             continue
         print(f"  {ds.label}: {command} ({cold_n} cold, {warm_n} warm)", file=sys.stderr)
         if name == "done":
-            bench_done(ds, root, gk, runner, caches, row, tasks, cold_n, warm_n, sequential=command == "done-seq")
+            in_a_row = max(warm_n, DONE_IN_A_ROW) if command == "done-seq" else warm_n
+            bench_done(ds, root, gk, runner, caches, row, tasks, cold_n, in_a_row, sequential=command == "done-seq")
             continue
         argv = command_argv(gk, command, root)
         for i in range(cold_n):
@@ -453,7 +458,10 @@ def taskwarrior_import(tasks: list[dict[str, object]], shift: timedelta) -> list
     return records
 
 
-def bench_taskwarrior(ds: DataSet, tasks: list[dict[str, object]], runner: Runner, work: Path, runs: int) -> list[Row]:
+def bench_taskwarrior(
+    ds: DataSet, tasks: list[dict[str, object]], runner: Runner, work: Path, runs: int, gk_argv: Sequence[str | Path], gk_cache: Path
+) -> list[Row]:
+    """``task overdue`` on the same tasks, timed in turns with gkplan's warm ``overdue`` (``gk_argv``, cache ``gk_cache``)."""
     task = shutil.which("task")
     if not task:
         return []
@@ -476,18 +484,20 @@ def bench_taskwarrior(ds: DataSet, tasks: list[dict[str, object]], runner: Runne
         subprocess.run([task, "rc.verbose=nothing", "rc.gc=on", "count"], env=env, capture_output=True, check=True)  # settle (gc) once
         (home / "ready").write_text("ok\n")
     quiet = [task, "rc.verbose=nothing", "rc.confirmation=off", "rc.gc=off", "overdue", "limit:none"]
-    rows = []
-    for label, argv in (("task overdue (verbose=nothing gc=off limit:none)", quiet), ("task overdue (defaults)", [task, "overdue"])):
-        row = Row(ds.label, label)
-        for _ in range(runs):
-            row.warm.append(runner.run(argv, env))
-        rows.append(row)
+    rows = [Row(ds.label, "task overdue (verbose=nothing gc=off limit:none)"), Row(ds.label, "task overdue (defaults)")]
+    ours = Row(ds.label, "overdue (in turns with task)")
+    gk_env = runner.env(XDG_CACHE_HOME=str(gk_cache))
+    runner.run(gk_argv, gk_env)  # make sure the cache is warm
+    for _ in range(runs):  # in turns, so that a burst of load from a neighbour hits both tools
+        rows[0].warm.append(runner.run(quiet, env))
+        ours.warm.append(runner.run(gk_argv, gk_env))
+        rows[1].warm.append(runner.run([task, "overdue"], env))
     count = subprocess.run(
         [task, "rc.verbose=nothing", "rc.gc=off", "+OVERDUE", "count"], env=env, capture_output=True, text=True, check=False
     )
-    ours = sum(1 for t in tasks if t.get("overdue"))
-    rows[0].note = f"overdue tasks: Taskwarrior {count.stdout.strip()}, gkplan {ours}"
-    return rows
+    late = sum(1 for t in tasks if t.get("overdue"))
+    rows[0].note = f"overdue tasks: Taskwarrior {count.stdout.strip()}, gkplan {late}"
+    return [*rows, ours]
 
 
 # ---------------------------------------------------------------------------
@@ -545,80 +555,171 @@ def find(rows: list[Row], dataset: str, command: str) -> Row | None:
     return next((r for r in rows if r.dataset == dataset and r.command == command), None)
 
 
-def targets_table(rows: list[Row], extras: dict[str, Row]) -> str:
+@dataclass(slots=True)
+class Target:
+    """One line of the targets table (and of ``--json``)."""
+
+    what: str
+    measured: str
+    goal: str
+    ok: bool | None
+    figures: dict[str, float | None] = field(default_factory=dict)  # the numbers behind ``measured``
+
+
+def paired(ours: Row, theirs: Row) -> tuple[float, float, float] | None:
+    """Median, min and max of run-by-run ratios ours/theirs (runs taken in turns)."""
+    ratios = [a.seconds / b.seconds for a, b in zip(ours.warm, theirs.warm, strict=False) if b.seconds > 0]
+    return (statistics.median(ratios), min(ratios), max(ratios)) if ratios else None
+
+
+def targets(rows: list[Row], extras: dict[str, Row]) -> list[Target]:
+    """The goals of issue 16, each from figures of this run (ratios from runs taken in turns where it says so)."""
     labels = {ds.key: ds.label for ds in DATASETS}
-    lines: list[list[str]] = []
+    tasks = {ds.key: ds.tasks for ds in DATASETS}
+    found: list[Target] = []
 
     def warm(key: str, command: str) -> float | None:
         row = find(rows, labels[key], command)
         return median(row.warm) if row and row.warm else None
 
-    def cold(key: str, command: str) -> float | None:
-        row = find(rows, labels[key], command)
-        return median(row.cold) if row and row.cold else None
+    def add(what: str, measured: str, goal: str, ok: bool | None, **figures: float | None) -> None:
+        found.append(Target(what, measured, goal, ok, figures))
 
-    def add(what: str, value: str, target: str, ok: bool | None) -> None:
-        lines.append([what, value, target, "–" if ok is None else ("met" if ok else "**missed**")])
-
-    base = median(extras["typer"].warm) if "typer" in extras else None
-    small = warm("shipped", "overdue")
-    add("bare Typer app (one line), median s", fmt(base), "", None)
+    if "typer" in extras:
+        add("bare Typer app (one line), median s", fmt(median(extras["typer"].warm)), "", None, seconds=median(extras["typer"].warm))
     if "python" in extras:
-        add("`python -c pass`, median s", fmt(median(extras["python"].warm)), "", None)
+        add("`python -c pass`, median s", fmt(median(extras["python"].warm)), "", None, seconds=median(extras["python"].warm))
     if "typer-paired" in extras and "overdue-paired" in extras:
-        # start-up ratio from runs taken in turns, so that a burst of load on a shared machine hits both
-        paired_base, paired_small = median(extras["typer-paired"].warm), median(extras["overdue-paired"].warm)
-        if paired_base and paired_small:
-            ratio = paired_small / paired_base
-            runs = len(extras["typer-paired"].warm)
-            value = f"{ratio:.2f}x ({paired_small:.3f} s vs {paired_base:.3f} s, {runs} runs each in turns)"
-            add("`overdue` shipped (warm) / bare Typer", value, "≤ 1.2x", ratio <= 1.2)
-    elif base and small:
-        ratio = small / base
-        add("`overdue` shipped (warm) / bare Typer", f"{ratio:.2f}x ({small:.3f} s)", "≤ 1.2x", ratio <= 1.2)
-    big = warm("20k-600", "overdue")
-    if big is not None and small:
-        add("`overdue` 20,000 in 600 files, warm", f"{big:.3f} s", "< 1 s", big < 1)
-        add("`overdue` 20,000 in 600 files (warm) / shipped (warm)", f"{big / small:.2f}x", "≤ 3x", big / small <= 3)
-    for key, loader in (("20k-600", "yaml-600"), ("20k-1", "yaml-1")):
-        ours = cold(key, "overdue")
-        if ours is not None and loader in extras:
-            theirs = median(extras[loader].warm)
+        ratio = paired(extras["overdue-paired"], extras["typer-paired"])
+        a, b = median(extras["overdue-paired"].warm), median(extras["typer-paired"].warm)
+        if ratio:
+            turns = len(extras["typer-paired"].warm)
+            value = f"{ratio[0]:.2f}x ({ratio[1]:.2f}–{ratio[2]:.2f}; {fmt(a)} s vs {fmt(b)} s, {turns} runs in turns)"
             add(
-                f"`overdue` {labels[key]}, cold (empty cache) vs `yaml.load` CSafeLoader",
-                f"{ours:.2f} s vs {fmt(theirs, 2)} s",
-                "≤ C loader",
-                theirs is not None and ours <= theirs,
+                "`overdue` shipped (warm) / bare Typer",
+                value,
+                "≤ 1.1x",
+                ratio[0] <= 1.1,
+                ratio=ratio[0],
+                ratio_min=ratio[1],
+                ratio_max=ratio[2],
+            )
+    for key, goal in (("20k-600", 0.67), ("20k-1", 0.6)):
+        ours, theirs = extras.get(f"gk-tw-{key}"), extras.get(f"tw-{key}")
+        ratio = paired(ours, theirs) if ours and theirs else None
+        if ours and theirs and ratio:
+            a, b = median(ours.warm), median(theirs.warm)
+            value = f"{ratio[0]:.2f}x ({ratio[1]:.2f}–{ratio[2]:.2f}; {fmt(a)} s vs {fmt(b)} s, {len(ours.warm)} runs in turns)"
+            add(
+                f"`overdue` {labels[key]} (warm) / `task overdue` limit:none",
+                value,
+                f"≤ {goal}x",
+                ratio[0] <= goal,
+                ratio=ratio[0],
+                ratio_min=ratio[1],
+                ratio_max=ratio[2],
+                gkplan_s=a,
+                taskwarrior_s=b,
             )
     for key in ("20k-600", "20k-1"):
-        tw = extras.get(f"tw-{key}")
-        ours = warm(key, "overdue")
-        if tw and ours is not None:
-            theirs = median(tw.warm)
-            add(
-                f"`overdue` {labels[key]} (warm) vs `task overdue` limit:none",
-                f"{ours:.3f} s vs {fmt(theirs)} s",
-                "faster",
-                theirs is not None and ours < theirs,
-            )
-    overdue_rss = [s.rss_mb for r in rows if r.dataset.startswith("20,000") and r.command == "overdue" for s in r.cold + r.warm]
-    if overdue_rss:
-        add("peak RSS, `overdue` on 20,000 tasks (cold or warm)", f"{max(overdue_rss):.0f} MB", "< 200 MB", max(overdue_rss) < 200)
-    other_rss = [
-        s.rss_mb
-        for r in rows
-        if r.dataset.startswith("20,000") and r.command != "overdue" and not r.command.startswith("task")
-        for s in r.cold + r.warm
-    ]
-    if other_rss:
-        add("peak RSS, any other gkplan command on 20,000 tasks", f"{max(other_rss):.0f} MB", "(no target)", None)
+        late = warm(key, "overdue")
+        for command in ("list", "summary"):
+            other = warm(key, command)
+            if late and other is not None:
+                add(
+                    f"`{command}` / `overdue`, {labels[key]} (warm)",
+                    f"{other / late:.2f}x ({other:.3f} s vs {late:.3f} s)",
+                    "≤ 1.2x",
+                    other / late <= 1.2,
+                    ratio=other / late,
+                )
+    start, small, large = warm("shipped", "overdue"), warm("5k-150", "overdue"), warm("50k-1500", "overdue")
+    if start is not None and small is not None and large is not None:
+        # Marginal cost per task: the shipped plan's warm run (start-up, 32 tasks) taken off both.
+        per_small = (small - start) / tasks["5k-150"] * 1e6
+        per_large = (large - start) / tasks["50k-1500"] * 1e6
+        ratio = per_large / per_small if per_small > 0 else None
+        add(
+            "growth: `overdue` per task at 50,000 / at 5,000 (warm, start-up taken off)",
+            f"{fmt(ratio, 2)}x ({per_large:.1f} µs vs {per_small:.1f} µs a task)",
+            "≤ 1.15x",
+            ratio is not None and ratio <= 1.15,
+            ratio=ratio,
+            us_per_task_50k=per_large,
+            us_per_task_5k=per_small,
+        )
+    check, late = warm("20k-600", "check"), warm("20k-600", "overdue")
+    if check is not None and late:
+        add(
+            "`check` / `overdue`, 20,000 in 600 files (warm, no file changed)",
+            f"{check / late:.2f}x ({check:.3f} s vs {late:.3f} s)",
+            "≤ 1.5x",
+            check / late <= 1.5,
+            ratio=check / late,
+        )
     for command in ("done", "done-seq"):
         row = find(rows, labels["20k-1"], command)
         if row and row.warm and not row.note:
-            value = median(row.warm) or 0
-            what = "one update" if command == "done" else "updates in a row"
-            add(f"`done` on a 20,000-task file, warm ({what})", f"{value:.3f} s", "< 1 s", value < 1)
-    return table(["comparison", "measured", "target", "status"], lines)
+            worst = max(s.seconds for s in row.warm)
+            what = "one update" if command == "done" else f"{len(row.warm)} updates in a row"
+            add(
+                f"`done` on a 20,000-task file, warm ({what})",
+                f"median {fmt(median(row.warm))} s, slowest {worst:.3f} s",
+                "each ≤ 0.5 s",
+                worst <= 0.5,
+                median_s=median(row.warm),
+                max_s=worst,
+            )
+    big = [(s.rss_mb, r) for r in rows if r.dataset in (labels["20k-1"], labels["20k-600"]) for s in r.cold + r.warm]
+    if big:
+        peak, where = max(big, key=lambda item: item[0])
+        add(
+            "peak RSS, any gkplan command on 20,000 tasks (cold or warm)",
+            f"{peak:.0f} MB (`{where.command}`, {where.dataset})",
+            "< 120 MB",
+            peak < 120,
+            mb=peak,
+        )
+    for key, loader in (("20k-600", "yaml-600"), ("20k-1", "yaml-1")):
+        row = find(rows, labels[key], "overdue")
+        if row and row.cold and loader in extras:
+            cold_s, loader_s = median(row.cold), median(extras[loader].warm)
+            add(
+                f"`overdue` {labels[key]}, cold (empty cache) vs `yaml.load` CSafeLoader",
+                f"{fmt(cold_s, 2)} s vs {fmt(loader_s, 2)} s",
+                "(no target)",
+                None,
+                gkplan_s=cold_s,
+                loader_s=loader_s,
+            )
+    return found
+
+
+def targets_table(found: list[Target]) -> str:
+    body = [[t.what, t.measured, t.goal, "–" if t.ok is None else ("met" if t.ok else "**missed**")] for t in found]
+    return table(["comparison", "measured", "target", "status"], body)
+
+
+def row_record(row: Row) -> dict[str, object]:
+    """Every figure of one row, for ``--json``."""
+
+    def stats(samples: list[Sample]) -> dict[str, object] | None:
+        if not samples:
+            return None
+        seconds = [s.seconds for s in samples]
+        return {
+            "runs": len(samples),
+            "median_s": statistics.median(seconds),
+            "min_s": min(seconds),
+            "max_s": max(seconds),
+            "seconds": seconds,
+            "peak_mb": max(s.rss_mb for s in samples),
+            "median_peak_mb": statistics.median(s.rss_mb for s in samples),
+            "stdout_bytes": samples[-1].out_bytes,
+            "exit_codes": sorted({s.code for s in samples}),
+        }
+
+    return {"dataset": row.dataset, "command": row.command, "cold": stats(row.cold), "warm": stats(row.warm), "note": row.note}
 
 
 def pivot(rows: list[Row], datasets: Sequence[DataSet], commands: Sequence[str]) -> str:
@@ -646,6 +747,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--gkplan", help="the gkplan entry point to time (default: this repo's .venv/bin/gkplan)")
     parser.add_argument("--out", type=Path, help="also write the Markdown report here")
+    parser.add_argument(
+        "--json", type=Path, metavar="FILE", help="also write every figure (runs, medians, min–max, peak MB, ratios) as JSON"
+    )
     parser.add_argument("--work", type=Path, help="where data sets are generated and kept between runs (default: a folder in the temp dir)")
     parser.add_argument("--datasets", help=f"comma list among {','.join(d.key for d in DATASETS)}")
     parser.add_argument("--commands", help=f"comma list among {','.join(COMMANDS)}")
@@ -693,10 +797,14 @@ def main(argv: list[str] | None = None) -> int:
             row = bench_simple(f"yaml.load CSafeLoader ({ds.label})", [gk.python, "-c", YAML_LOAD, root], runner, reps.cold_big)
             extras["yaml-1" if ds.files == 1 else "yaml-600"] = row
         if not args.no_taskwarrior and (ds.big or ds.layout == "shipped" or args.quick):
-            found_tw = bench_taskwarrior(ds, tasks, runner, work, reps.warm_big if ds.big else reps.warm)
+            tw_cache = work / "caches" / f"{ds.key}-tw"
+            found_tw = bench_taskwarrior(
+                ds, tasks, runner, work, reps.warm_big if ds.big else reps.warm, command_argv(gk, "overdue", root), tw_cache
+            )
+            shutil.rmtree(tw_cache, ignore_errors=True)
             tw_rows += found_tw
             if found_tw:
-                extras[f"tw-{ds.key}"] = found_tw[0]
+                extras[f"tw-{ds.key}"], extras[f"gk-tw-{ds.key}"] = found_tw[0], found_tw[-1]
 
     facts = {**machine_facts(), **gk.facts}
     if shutil.which("task") and not args.no_taskwarrior:
@@ -718,6 +826,7 @@ def main(argv: list[str] | None = None) -> int:
         f"cold: {reps.cold} run(s) ({reps.cold_big} on 20,000 tasks), each with an empty cache; "
         f"warm: {reps.warm} ({reps.warm_big} on 20,000 tasks)"
     )
+    goals = targets(rows + tw_rows, extras)
     report = [
         "## gkplan benchmark" + (" (--quick)" if args.quick else ""),
         "",
@@ -728,9 +837,9 @@ def main(argv: list[str] | None = None) -> int:
         "",
         pivot(rows, datasets, commands),
         "",
-        "### Targets (issue 8)",
+        "### Targets (issue 16)",
         "",
-        targets_table(rows + tw_rows, extras),
+        targets_table(goals),
         "",
         "### Every figure",
         "",
@@ -756,6 +865,17 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     if args.out:
         args.out.write_text(text, encoding="utf-8")
+    if args.json:
+        record = {
+            "facts": facts,
+            "runs": runs_text,
+            "today": TODAY,
+            "datasets": [{"key": d.key, "label": d.label, "tasks": d.tasks, "files": d.files} for d in datasets],
+            "results": [row_record(r) for r in rows],
+            "baselines": [row_record(r) for r in extras.values() if all(r is not t for t in tw_rows)] + [row_record(r) for r in tw_rows],
+            "targets": [{"what": t.what, "measured": t.measured, "target": t.goal, "met": t.ok, **t.figures} for t in goals],
+        }
+        args.json.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return 0
 
 

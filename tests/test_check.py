@@ -420,3 +420,49 @@ def test_readme_example_output_is_real(name: str, data_dir: Path, gkplan: Runner
         README.write_text(readme.replace(block, f"<!-- check-example: {name} -->\n```text\n{result.stdout}```"), encoding="utf-8")
         return
     assert result.stdout == shown
+
+
+# ---- unchanged files: their checks come from the cache -------------------------------------
+
+
+def test_unchanged_files_are_not_parsed_again_and_give_the_same_result(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    above = task(1, deadline="") + "    # gkplan: ignore[missing-deadline]\n    deadline: null\n"
+    units = "      - 局机关各科室\n      - 就业培训科\n"
+    root = write(tmp_path / "data", HEAD + above + task(2, units=units) + task(3, deadline="null"))
+    first = check_data(root)
+    assert [p.code for p in first.problems] == ["repeated-unit", "missing-deadline"]
+    assert [p.code for p in first.suppressed] == ["missing-deadline"]
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("tasks.yaml parsed again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("gkplan.store.build.build_plan", refuse)
+        again = check_data(root)
+    assert (again.problems, again.suppressed, again.files, again.tasks, again.units) == (
+        first.problems,
+        first.suppressed,
+        first.files,
+        first.tasks,
+        first.units,
+    )
+
+
+def test_a_changed_file_is_checked_in_full(tmp_path: Path) -> None:
+    root = write(tmp_path / "data", HEAD + task(1) + task(2))
+    assert found(root) == []
+    path = root / "tasks.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("内容2。", "内容1。"), encoding="utf-8")
+    assert found(root) == [("tasks.yaml", 21, 5, "warning", "duplicate-content")]
+
+
+def test_units_change_invalidates_the_cached_checks(tmp_path: Path) -> None:
+    alias = UNITS.replace("就业培训科: {kind: 局机关科室}", "就业培训科: {kind: 局机关科室, aliases: [培训科]}")
+    separate = UNITS.replace("就业培训科: {kind: 局机关科室}", "就业培训科: {kind: 局机关科室}\n  培训科: {kind: 局机关科室}")
+    assert alias != UNITS != separate
+    root = write(tmp_path / "data", HEAD + task(1) + task(2, units="      - 就业培训科\n      - 培训科\n"), units=alias)
+    assert found(root) == [("tasks.yaml", 24, 9, "warning", "repeated-unit")]  # one unit written twice: cached
+    (root / "units.yaml").write_text(separate, encoding="utf-8")
+    assert found(root) == []  # two units now: the cached warning no longer holds
+    (root / "units.yaml").write_text(alias, encoding="utf-8")
+    assert found(root) == [("tasks.yaml", 24, 9, "warning", "repeated-unit")]

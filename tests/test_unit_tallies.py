@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -97,3 +98,31 @@ def test_stale_weeks_turns_the_same_units_yellow_everywhere(tmp_path: Path) -> N
     html = _run("report", "--data", str(data), "--today", "2022-03-01", "--since", "HEAD", "-f", "html")
     html_lights = {unit: light for light, unit in re.findall(r'<td><span class="badge"[^>]*>(\w+)</span></td><td>([^<]+)</td>', html)}
     assert {unit: {light} for unit, light in html_lights.items()} == {unit: f["light"] for unit, f in figures.items()}
+
+
+@pytest.mark.parametrize("day", [date(2022, 3, 1), date(2022, 10, 8), date(2023, 1, 15)])
+@pytest.mark.parametrize("stale_weeks", [0, 4])
+def test_counting_alike_parts_once_counts_what_evaluating_each_counts(
+    day: date, stale_weeks: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """tally_units evaluates each part state once per task; keep_parts evaluates every part: same counts."""
+    import importlib.util
+
+    from gkplan.query import tally_units
+    from gkplan.store import load_workspace
+
+    spec = importlib.util.spec_from_file_location("make_plans", SHIPPED_DATA.parent / "bench" / "make_plans.py")
+    assert spec is not None
+    assert spec.loader is not None
+    make_plans = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "make_plans", make_plans)  # its dataclasses look their module up
+    spec.loader.exec_module(make_plans)
+    make_plans.generate(tmp_path / "gen", tasks=400, files=12, seed=7)
+    for root in (EXAMPLES / "2022-progress" / "data", tmp_path / "gen"):
+        plans = load_workspace(root).plans
+        fast = tally_units(plans, day, stale_weeks=stale_weeks)
+        each = tally_units(plans, day, stale_weeks=stale_weeks, keep_parts=True)
+        assert [(t.unit, t.tasks, t.done, t.verified, t.late, t.due_soon, t.stale, t.blocked, t.light) for t in fast] == [
+            (t.unit, t.tasks, t.done, t.verified, t.late, t.due_soon, t.stale, t.blocked, t.light) for t in each
+        ]
+        assert sum(t.tasks for t in fast) > 0

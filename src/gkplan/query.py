@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from gkplan.deadlines import Occurrence, due_as_of, last_passed
 from gkplan.errors import NotFoundError
-from gkplan.model import DEFAULT_WARN_DAYS, DeadlineKind, Group, Light, Plan, Status, Task, Unit, normalize_section_code
+from gkplan.model import DEFAULT_WARN_DAYS, Deadline, DeadlineKind, Group, Light, Plan, Status, Task, Unit, normalize_section_code
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +90,7 @@ def evaluate(
     Red: a unit in scope is late. Yellow: due within ``warn_days``, or (with
     ``stale_weeks``) a continuing duty some unit has not touched for that long,
     since a 全年 task's year-end date says nothing about whether anyone works on it.
+    A unit's own part is read only through ``part_state`` (``tally_units`` relies on it).
     """
     units = task.responsible if scope.everyone else tuple(u for u in task.responsible if u in scope.units)
     status = task.status_of(units) if units else task.status
@@ -116,6 +117,22 @@ def evaluate(
     else:
         light = Light.GREEN
     return Row(task, units, status, due, days_left, bool(late), late, light, stale)
+
+
+PartState = tuple[Status, date | None] | None
+
+
+def part_state(task: Task, unit: str, stale_weeks: int = 0) -> PartState:
+    """All that ``evaluate`` (and the rules it calls) reads of one unit's own part: its
+    status, and its date where a rule reads it (a recurring deadline's occurrences; a
+    continuing duty's staleness, with ``stale_weeks``); ``None`` when it recorded nothing.
+    Units in the same state on a task evaluate alike: ``tally_units`` evaluates each once."""
+    entry = task.progress.get(unit)
+    if entry is None:
+        return None
+    kind = task.deadline.kind
+    dated = kind is DeadlineKind.RECURRING or (stale_weeks > 0 and kind is DeadlineKind.ONGOING)
+    return (entry.status, entry.date if dated else None)
 
 
 def last_progress(task: Task, unit: str) -> date | None:
@@ -269,12 +286,30 @@ def due_before(tasks: Iterable[Task], today: date) -> list[Task]:
 
     A cheap pre-filter so ``overdue`` evaluates a few rows, not every task.
     """
-    return [
-        task
-        for task in tasks
-        if ((due := due_as_of(task.deadline, today)) is not None and due < today)
-        or (task.deadline.kind is DeadlineKind.RECURRING and last_passed(task.deadline, today) is not None)
-    ]
+    return [task for task in tasks if may_be_late(task.deadline, today)]
+
+
+def late_filter(today: date) -> Callable[[int, Deadline], bool]:
+    """``may_be_late`` for the loader (by task id and deadline), worked out once per deadline
+    object: the loader shares them (20,000 tasks have a few hundred distinct ones)."""
+    known: dict[int, tuple[Deadline, bool]] = {}  # by id; the deadline is kept, so its id is never reused
+
+    def keep(_task_id: int, deadline: Deadline) -> bool:
+        entry = known.get(id(deadline))
+        if entry is None or entry[0] is not deadline:
+            entry = known[id(deadline)] = (deadline, may_be_late(deadline, today))
+        return entry[1]
+
+    return keep
+
+
+def may_be_late(deadline: Deadline, today: date) -> bool:
+    """Whether a task with this deadline can be overdue on ``today`` (its due date, or a
+    recurring occurrence's, has passed); the loader also uses it to build only those tasks."""
+    due = due_as_of(deadline, today)
+    if due is not None and due < today:
+        return True
+    return deadline.kind is DeadlineKind.RECURRING and last_passed(deadline, today) is not None
 
 
 def due_within(rows: Iterable[Row], today: date, days: int) -> list[Row]:
@@ -287,14 +322,30 @@ def sort_rows(rows: Iterable[Row]) -> list[Row]:
     return sorted(rows, key=lambda r: (r.due is None, r.due or date.max, r.task.plan, r.task.id))
 
 
+def split_task_key(key: str) -> tuple[str, int] | None:
+    """``2`` -> ``("", 2)``, ``2022:2`` (or ``2022：2``) -> ``("2022", 2)``; ``None``: not a task key."""
+    plan_id, _, number = key.strip().replace("：", ":").rpartition(":")
+    try:
+        return plan_id, int(number)
+    except ValueError:
+        return None
+
+
+def task_id_filter(key: str) -> Callable[[int, Deadline], bool] | None:
+    """For the loader: build only the tasks with the id ``key`` names (``None``: not a key; ``find_task`` says so)."""
+    parsed = split_task_key(key)
+    if parsed is None:
+        return None
+    wanted = parsed[1]
+    return lambda task_id, _deadline: task_id == wanted
+
+
 def find_task(plans: Sequence[Plan], key: str) -> Task:
     """``2`` or ``2022:2``; an unqualified id must be unique among the loaded plans."""
-    text = key.strip().replace("：", ":")
-    plan_id, _, number = text.rpartition(":")
-    try:
-        task_id = int(number)
-    except ValueError:
-        raise NotFoundError(f"「{key}」不是任务序号", hint="请写数字，如 2；多个计划时写 2022:2") from None
+    parsed = split_task_key(key)
+    if parsed is None:
+        raise NotFoundError(f"「{key}」不是任务序号", hint="请写数字，如 2；多个计划时写 2022:2")
+    plan_id, task_id = parsed
     matches = [t for p in plans if not plan_id or p.id == plan_id for t in p.tasks if t.id == task_id]
     if not matches:
         if plan_id and not any(p.id == plan_id for p in plans):
@@ -358,6 +409,7 @@ def tally_units(
     order: dict[tuple[str, str], str] = {}  # (bureau, unit) -> kind, in order
     counts: dict[tuple[str, str], list[int]] = {}  # tasks, done, verified, late, due soon, stale, blocked
     parts: dict[tuple[str, str], list[Row]] = {}
+    pending: dict[tuple[tuple[str, str], tuple[int, ...]], int] = {}  # (unit, what one part adds) -> how many parts
     wanted = set(scope.units)
     for plan in plans:
         bureau = bureau_of(plan)
@@ -365,29 +417,46 @@ def tally_units(
             if scope.everyone or entry.name in wanted:
                 order.setdefault((bureau, entry.name), entry.kind)
         for task in plan.tasks:
+            # Units whose parts stand alike (nothing recorded, or the same status on the same
+            # day) count alike: each such state is evaluated once per task.
+            alike: dict[PartState, tuple[int, ...]] = {}
             for name in task.responsible:
                 if not (scope.everyone or name in wanted):
                     continue
                 key = (bureau, name)
                 order.setdefault(key, "")
-                row = evaluate(task, today, Scope(name, (name,)), warn_days, stale_weeks=stale_weeks)
-                tally = counts.get(key) or counts.setdefault(key, [0] * 7)
-                finished = row.status.finished
-                tally[0] += 1
-                tally[1] += finished
-                tally[2] += finished and task.verified is not None
-                tally[3] += row.overdue
-                tally[4] += not finished and row.days_left is not None and 0 <= row.days_left <= warn_days
-                tally[5] += bool(row.stale_units) and not row.overdue  # a late part is already red
-                tally[6] += row.status is Status.BLOCKED
-                if keep_parts:
-                    parts.setdefault(key, []).append(row)
+                state = part_state(task, name, stale_weeks)
+                counted = None if keep_parts else alike.get(state)
+                if counted is None:
+                    row = evaluate(task, today, Scope(name, (name,)), warn_days, stale_weeks=stale_weeks)
+                    counted = alike[state] = _counted(row, warn_days)
+                    if keep_parts:
+                        parts.setdefault(key, []).append(row)
+                pending[key, counted] = pending.get((key, counted), 0) + 1
+    for (key, counted), times in pending.items():  # summed at the end: one dict update per part above
+        tally = counts.get(key) or counts.setdefault(key, [0] * 7)
+        for index, value in enumerate(counted):
+            tally[index] += value * times
     result = []
     for key, kind in order.items():
         tasks, done, verified, late, soon, stale, blocked = counts.get(key, [0] * 7)
         light = unit_light(late, soon, stale, done, tasks)
         result.append(UnitTally(key[1], kind, key[0], tuple(parts.get(key, ())), tasks, done, verified, late, soon, stale, blocked, light))
     return result
+
+
+def _counted(row: Row, warn_days: int) -> tuple[int, ...]:
+    """What one part adds to its unit's tally: tasks, done, verified, late, due soon, stale, blocked."""
+    finished = row.status.finished
+    return (
+        1,
+        finished,
+        finished and row.task.verified is not None,
+        row.overdue,
+        not finished and row.days_left is not None and 0 <= row.days_left <= warn_days,
+        bool(row.stale_units) and not row.overdue,  # a late part is already red
+        row.status is Status.BLOCKED,
+    )
 
 
 def bureau_of(plan: Plan) -> str:

@@ -7,7 +7,6 @@ Only ``cli.main`` uses this module.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -133,6 +132,8 @@ def _value(args: Sequence[str], option: str, aliases: Sequence[str]) -> str | No
 def command_suggestions(typed: str, commands: Sequence[str]) -> list[str]:
     """Closest commands to a mistyped one; a Chinese alias is shown with its command (逾期=overdue)."""
     names = [*commands, *ALIASES]
+    import difflib  # only for a mistyped command: not worth its import on every run
+
     close = difflib.get_close_matches(typed, names, n=3, cutoff=0.5)
     if not close:
         close = [alias for alias in ALIASES if alias in typed or (typed and typed in alias)][:3]

@@ -25,7 +25,7 @@ from typing import Any
 from gkplan.charsets import CJK, INVISIBLE, INVISIBLE_NAMES, LINE_SEPARATORS, PRIVATE_USE, SPACES
 from gkplan.errors import DataError, Problem, Severity
 from gkplan.model import Group, Plan, Task, Unit, UnitDirectory
-from gkplan.store import Workspace, load_workspace
+from gkplan.store import Workspace, load_workspace, save_checks
 from gkplan.store.reader import Position, display_path, fields, position
 from gkplan.textsafe import visible
 
@@ -81,18 +81,26 @@ def check_data(root: Path) -> Validation:
         result.files = [display_path(root)]
         return result
     found = list(workspace.problems)
-    found += _lint(workspace)
+    lint = _lint(workspace)
+    found += lint
+    for cached_lint, _ in workspace.checked.values():  # unchanged files: their warnings as found last time
+        found += cached_lint
+    silenced = {path: set(suppressed) for path, (_, suppressed) in workspace.checked.items()}
     lines: dict[str, list[str]] = {}  # split once per file: a 20,000-task file has hundreds of warnings
     for problem in found:
         document = workspace.documents.get(problem.path)
         if document is not None and problem.path not in lines:
             lines[problem.path] = document.text.split("\n")
-        if problem.severity is Severity.WARNING and _ignored(problem, lines.get(problem.path)):
+        if problem.severity is Severity.WARNING and (
+            problem in silenced[problem.path] if problem.path in silenced else _ignored(problem, lines.get(problem.path))
+        ):
             result.suppressed.append(problem)
         else:
             result.problems.append(problem)
+    for path in workspace.check_keys:  # parsed this time and clean: cache what was found in them
+        save_checks(workspace, path, [p for p in lint if p.path == path], [p for p in result.suppressed if p.path == path])
     result.problems.sort(key=lambda p: (p.path, p.line, p.col))
-    result.files = sorted(set(workspace.documents) | {p.path for p in found})
+    result.files = sorted(set(workspace.documents) | set(workspace.checked) | {p.path for p in found})
     result.plans = len(workspace.plans)
     result.tasks = len(workspace.tasks)
     result.units = sum(len(d.units) for d in workspace.directories)
@@ -131,6 +139,8 @@ class _Linter:
             self.line_breaks(shown, parsed.data)
         for plan in self.workspace.plans:
             path = plan.source.path if plan.source else ""
+            if path in self.workspace.checked:
+                continue  # unchanged since its checks were cached
             document = self.workspace.documents.get(path)
             data = document.data if document and isinstance(document.data, dict) else {}
             self.plan(plan, path, data, document.text if document else "")

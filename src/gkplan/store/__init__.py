@@ -11,14 +11,24 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath, PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from gkplan.errors import DataError, Problem, Severity
-from gkplan.model import Plan, Settings, Source, Task, UnitDirectory
+from gkplan.model import Deadline, Plan, Settings, Source, Task, UnitDirectory
 from gkplan.store import cache
-from gkplan.store.reader import MAX_BYTES_DEFAULT, Document, decode, display_path, parse_text, read_bytes, set_max_bytes
+from gkplan.store.reader import (
+    MAX_BYTES_DEFAULT,
+    Document,
+    decode,
+    display_path,
+    display_paths,
+    parse_text,
+    read_bytes,
+    set_max_bytes,
+)
+from gkplan.store.snapshot import Seen, Snapshot, digest_of
 
 if TYPE_CHECKING:
     from gkplan.store.writer import UpdateResult
@@ -27,6 +37,7 @@ UNITS_FILE = "units.yaml"
 TASKS_FILE = "tasks.yaml"
 NOT_PLANS = {UNITS_FILE, "settings.yaml"}
 P = TypeVar("P", bound=PurePath)  # a file on disk, or a path inside a git commit
+TaskFilter = Callable[[int, Deadline], bool]  # which tasks to build, by id and resolved deadline
 _HERE = PurePosixPath()
 
 
@@ -43,6 +54,10 @@ class Workspace:
     settings_problems: list[Problem] = field(default_factory=list)  # also in ``problems`` with check=True
     # the cache entries read (for_update=True), by key: ``remember_update`` patches them after a write
     cache_entries: dict[str, Any] = field(default_factory=dict, repr=False)
+    snapshot: Snapshot | None = field(default=None, repr=False)  # the data root's records, read at load
+    # check=True: plan files served with their cached checks, by shown path: (lint warnings, suppressed)
+    checked: dict[str, tuple[list[Problem], list[Problem]]] = field(default_factory=dict, repr=False)
+    check_keys: dict[str, str] = field(default_factory=dict, repr=False)  # check=True: parsed clean plans' cache keys
 
     @property
     def qualified(self) -> bool:
@@ -287,11 +302,13 @@ def plan_from_bytes(
     units_ok: bool = True,
     keep: dict[str, Document] | None = None,
     entries: dict[str, Any] | None = None,
+    only: TaskFilter | None = None,
 ) -> tuple[Plan, list[Problem]]:
     """The content of one plan file (also an old version from git) -> the plan; ``name`` is its file name.
 
-    ``entries`` collects the cache entries read, by key, for an update to patch
-    (``remember_update``) without reading them again.
+    ``entries`` collects the cache entries read or written, by key, for an update to patch
+    (``remember_update``) without reading them again. ``only``: build just the tasks it
+    keeps (the cache entry still holds every task).
     """
     from gkplan.store.cache_codec import pack_plan, unpack_plan
 
@@ -299,7 +316,7 @@ def plan_from_bytes(
     if keep is None and units_ok and (entry := cache.load("plans", key)) is not None:
         if entries is not None:
             entries[key] = entry
-        return unpack_plan(entry, directory)
+        return unpack_plan(entry, directory, only)
     from gkplan.store.build import build_plan
 
     document = _parse(raw, shown)
@@ -313,10 +330,14 @@ def plan_from_bytes(
         cache.save("plans", key, entry)
         if entries is not None:
             entries[key] = entry
+    if only is not None:
+        plan = replace(plan, tasks=tuple(task for task in plan.tasks if only(task.id, task.deadline)))
     return plan, problems
 
 
-def load_workspace(root: Path, plans: tuple[str, ...] = (), *, check: bool = False, for_update: bool = False) -> Workspace:
+def load_workspace(
+    root: Path, plans: tuple[str, ...] = (), *, check: bool = False, for_update: bool = False, only: TaskFilter | None = None
+) -> Workspace:
     """Load every plan under ``root`` (or only those whose id is in ``plans``).
 
     Raises ``DataError`` only when a file cannot be used at all. ``check=True`` is for
@@ -325,6 +346,8 @@ def load_workspace(root: Path, plans: tuple[str, ...] = (), *, check: bool = Fal
     that need the text. ``for_update=True`` (progress commands) keeps the cache entries read,
     for ``remember_update``. Reports keep the default: one unreadable file stops them, since a
     report that silently skips a plan would tell the weekly meeting that nothing is late.
+    ``only``: build just the tasks it keeps (by id and deadline): ``overdue`` needs those whose
+    due date passed, ``done`` one id; the plans' other tasks are left out of ``Plan.tasks``.
     """
     files = plan_files(root)
     if not files:
@@ -337,15 +360,18 @@ def load_workspace(root: Path, plans: tuple[str, ...] = (), *, check: bool = Fal
     from gkplan.store.settings import SETTINGS_FILE
 
     settings = root / SETTINGS_FILE
+    shown = display_paths()
     workspace = assemble_workspace(
         root,
         files,
-        lambda path: read_bytes(path, display_path(path)),
-        display_path,
+        lambda path: read_bytes(path, shown(path)),
+        shown,
         settings if settings.is_file() else None,
         tolerant=check,
         check=check,
         for_update=for_update,
+        only=only,
+        snapshot=None if check or cache.cache_dir() is None else Snapshot(root, release=not for_update),
     )
     if plans:
         workspace.plans = select_plans(workspace.plans, plans)
@@ -363,6 +389,8 @@ def assemble_workspace(
     check: bool = False,
     keep: dict[str, Document] | None = None,
     for_update: bool = False,
+    only: TaskFilter | None = None,
+    snapshot: Snapshot | None = None,
 ) -> Workspace:
     """The workspace from plan files (with their ``units.yaml``) whose bytes ``read`` gives.
 
@@ -372,10 +400,12 @@ def assemble_workspace(
     ``DataError``) becomes an ERROR problem instead of stopping everything.
     ``check``: parse every file (no cache) and keep its document for ``gkplan check``.
     ``for_update``: keep the cache entries read in ``Workspace.cache_entries`` (``remember_update``).
+    ``only``: see ``load_workspace``. ``snapshot`` (files on disk): the data root's records, so
+    unchanged files are neither read nor looked up one by one (``store.snapshot``).
     """
-    workspace = Workspace(root)
+    workspace = Workspace(root, snapshot=snapshot if for_update else None)  # a report lets the packed parses go
     keep = workspace.documents if check else keep
-    directories: dict[P, tuple[UnitDirectory, bytes] | None] = {}  # None: that units.yaml could not be read
+    directories: dict[P, _UnitsFile | None] = {}  # None: that units.yaml could not be read
 
     def unusable(exc: DataError, where: str) -> None:
         if not tolerant:
@@ -383,7 +413,7 @@ def assemble_workspace(
         workspace.problems.append(exc.as_problem(where))
 
     for plan_path, units_path in files:
-        loaded: tuple[UnitDirectory, bytes] | None = None
+        loaded: _UnitsFile | None = None
         if units_path is None:
             unusable(
                 DataError(
@@ -399,27 +429,32 @@ def assemble_workspace(
         else:
             directories[units_path] = None
             try:
-                units_raw = read(units_path)
-                directory, problems = units_from_bytes(units_raw, shown(units_path), keep=keep)
+                units = _read_units(units_path, shown(units_path), read, keep, snapshot)
             except DataError as exc:
                 unusable(exc, shown(units_path))
             else:
-                loaded = directories[units_path] = (directory, units_raw)
-                workspace.directories.append(directory)
-                workspace.problems.extend(problems)
-        directory, units_raw = loaded or (UnitDirectory(), b"")
+                loaded = directories[units_path] = units
+                workspace.directories.append(units.directory)
+                workspace.problems.extend(units.problems)
+        units = loaded or _UnitsFile(UnitDirectory(), [], b"", "")
+        units_ok = loaded is not None and bool(units.directory.units)
         try:
-            raw = read(plan_path)
-            plan, problems = plan_from_bytes(
-                raw,
-                shown(plan_path),
-                PurePath(str(plan_path)).name,
-                directory,
-                units_raw,
-                units_ok=loaded is not None and bool(directory.units),
-                keep=keep,
-                entries=workspace.cache_entries if for_update else None,
-            )
+            if snapshot is not None and units_ok:
+                plan, problems = _plan_via_snapshot(snapshot, plan_path, shown(plan_path), read, units, workspace, for_update, only)
+            elif check and units_ok:
+                plan, problems = _plan_for_check(plan_path, shown(plan_path), read(plan_path), units, workspace)
+            else:
+                plan, problems = plan_from_bytes(
+                    read(plan_path),
+                    shown(plan_path),
+                    PurePath(str(plan_path)).name,
+                    units.directory,
+                    units.raw or b"",  # read at once without a snapshot
+                    units_ok=units_ok,
+                    keep=keep,
+                    entries=workspace.cache_entries if for_update else None,
+                    only=only,
+                )
         except DataError as exc:
             unusable(exc, shown(plan_path))
             continue
@@ -427,7 +462,118 @@ def assemble_workspace(
         workspace.plans.append(plan)
     _check_plan_ids(workspace)
     _load_settings(workspace, settings_file, read, shown, keep, check)
+    if snapshot is not None:
+        snapshot.save()
     return workspace
+
+
+def _plan_for_check(path: P, shown: str, raw: bytes, units: _UnitsFile, workspace: Workspace) -> tuple[Plan, list[Problem]]:
+    """``gkplan check``: a plan file whose checks were cached with these bytes (and units) comes
+    from the cache with them (``Workspace.checked``); any other is parsed, its document kept."""
+    from gkplan.store.cache_codec import unpack_checks
+
+    units_raw = units.raw or b""  # check=True reads every units.yaml
+    key = cache.cache_key("plan", shown, raw, units_raw)
+    checks = cache.load("checks", key)
+    if checks is not None:
+        plan, problems = plan_from_bytes(raw, shown, PurePath(str(path)).name, units.directory, units_raw)
+        workspace.checked[shown] = unpack_checks(checks)
+        return plan, problems
+    found: dict[str, Any] = {}
+    plan, problems = plan_from_bytes(
+        raw, shown, PurePath(str(path)).name, units.directory, units_raw, keep=workspace.documents, entries=found
+    )
+    if key in found:  # clean enough to cache: its checks may be cached too (``save_checks``)
+        workspace.check_keys[shown] = key
+    return plan, problems
+
+
+def save_checks(workspace: Workspace, shown: str, lint: list[Problem], suppressed: list[Problem]) -> None:
+    """Remember a parsed plan file's own warnings (``lint``) and the ones a comment silences
+    (``suppressed``, of the loader's and the linter's), for a later check of the same bytes."""
+    from gkplan.store.cache_codec import pack_checks
+
+    key = workspace.check_keys.get(shown)
+    if key is not None:
+        cache.save("checks", key, pack_checks(lint, suppressed))
+
+
+@dataclass(slots=True)
+class _UnitsFile:
+    """A ``units.yaml`` as loaded; through a snapshot its bytes are read only when a plan needs them."""
+
+    directory: UnitDirectory
+    problems: list[Problem]
+    raw: bytes | None
+    digest: str  # "" without a snapshot
+    read: Callable[[], bytes] | None = None
+
+    def bytes(self) -> bytes:
+        if self.raw is None:
+            assert self.read is not None  # raw is None only when read through a snapshot, which sets read
+            raw = self.read()
+            if digest_of(raw) != self.digest:  # edited since its stat was taken, moments ago
+                raise DataError("文件在读取过程中被修改", hint="请重新运行命令", code="changed-while-reading")
+            self.raw = raw
+        return self.raw
+
+
+def _read_units(path: P, shown: str, read: Callable[[P], bytes], keep: dict[str, Document] | None, snapshot: Snapshot | None) -> _UnitsFile:
+    if snapshot is None or keep is not None:
+        raw = read(path)
+        return _UnitsFile(*units_from_bytes(raw, shown, keep=keep), raw, "")
+    from gkplan.store.cache_codec import pack_units, unpack_units
+
+    seen = snapshot.look(Path(str(path)), shown)
+    record = snapshot.packed(shown, seen)
+    if record is not None:
+        directory, problems = unpack_units(record.packed)
+        snapshot.keep(shown, seen, record.packed)
+        return _UnitsFile(directory, problems, seen.raw, seen.digest, lambda: read(path))
+    raw = seen.raw if seen.raw is not None else read(path)
+    directory, problems = units_from_bytes(raw, shown)
+    seen = Seen(seen.stat, digest_of(raw), raw)
+    if not _has_errors(problems):
+        snapshot.keep(shown, seen, pack_units(directory, problems))
+    return _UnitsFile(directory, problems, raw, seen.digest)
+
+
+def _plan_via_snapshot(
+    snapshot: Snapshot,
+    path: P,
+    shown: str,
+    read: Callable[[P], bytes],
+    units: _UnitsFile,
+    workspace: Workspace,
+    for_update: bool,
+    only: TaskFilter | None,
+) -> tuple[Plan, list[Problem]]:
+    """A plan file through the data root's snapshot, else through the per-file cache or the parser."""
+    from gkplan.store.cache_codec import unpack_plan
+
+    seen = snapshot.look(Path(str(path)), shown)
+    record = snapshot.packed(shown, seen, units.digest)
+    if record is not None:
+        if for_update:
+            workspace.cache_entries[record.key] = record.packed
+        snapshot.keep(shown, seen, record.packed, units_digest=units.digest, key=record.key)
+        return unpack_plan(record.packed, units.directory, only)
+    raw = seen.raw if seen.raw is not None else read(path)
+    found: dict[str, Any] = {}
+    plan, problems = plan_from_bytes(
+        raw,
+        shown,
+        PurePath(str(path)).name,
+        units.directory,
+        units.bytes(),
+        entries=found,
+        only=only,
+    )
+    if for_update:
+        workspace.cache_entries.update(found)
+    for key, entry in found.items():
+        snapshot.keep(shown, Seen(seen.stat, digest_of(raw), raw), entry, units_digest=units.digest, key=key)
+    return plan, problems
 
 
 def _load_settings(
@@ -494,8 +640,6 @@ def remember_update(workspace: Workspace, result: UpdateResult) -> None:
     block and the lines after it shifted, is the entry of the new bytes. When
     the old bytes have no clean entry, the next run simply parses the file.
     """
-    from dataclasses import replace
-
     from gkplan.store.cache_codec import patch_plan
 
     plan = workspace.plan_of(result.after)
@@ -526,5 +670,14 @@ def remember_update(workspace: Workspace, result: UpdateResult) -> None:
         verified=replace(task.verified, source=moved(task.verified.source)) if task.verified else None,
     )
     patched = patch_plan(old, after, result.line, result.line + result.old_lines, result.new_lines - result.old_lines)
-    if patched is not None:
-        cache.save("plans", cache.cache_key("plan", shown, result.written, units_raw), patched)
+    if patched is None:
+        return
+    key = cache.cache_key("plan", shown, result.written, units_raw)
+    snapshot = workspace.snapshot
+    units_digest = snapshot.units_digest(shown) if snapshot is not None else None
+    if snapshot is None or units_digest is None:
+        cache.save("plans", key, patched)
+        return
+    # The next run finds the new bytes in the snapshot (just written, so racily clean: hashed once).
+    snapshot.keep(shown, snapshot.seen(Path(shown), result.written), patched, units_digest=units_digest, key=key)
+    snapshot.save()

@@ -7,12 +7,13 @@ from the phrase and the current ``units.yaml``, by the same code the builder use
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any, NamedTuple
 
 from gkplan.deadlines import deadline_for_task
 from gkplan.errors import Problem, Severity
-from gkplan.model import Group, Plan, Progress, Section, Source, Status, Task, Unit, UnitDirectory, Verification
+from gkplan.model import Deadline, Group, Plan, Progress, Section, Source, Status, Task, Unit, UnitDirectory, Verification
 
 _STATUS = {status.value: status for status in Status}
 
@@ -98,6 +99,16 @@ def unpack_problems(packed: tuple[Any, ...]) -> list[Problem]:
     return [Problem(path, line, col, Severity(sev), code, message, hint) for path, line, col, sev, code, message, hint in packed]
 
 
+def pack_checks(lint: list[Problem], suppressed: list[Problem]) -> tuple[Any, ...]:
+    """A plan file's cached checks: its linter warnings, and the problems a comment silences."""
+    return (pack_problems(lint), pack_problems(suppressed))
+
+
+def unpack_checks(packed: tuple[Any, ...]) -> tuple[list[Problem], list[Problem]]:
+    lint, suppressed = packed
+    return unpack_problems(lint), unpack_problems(suppressed)
+
+
 def pack_units(directory: UnitDirectory, problems: list[Problem]) -> tuple[Any, ...]:
     units = tuple((u.name, u.kind, u.aliases, *_where(u.source), u.email) for u in directory.units.values())
     groups = tuple((g.name, g.members, g.aliases, *_where(g.source)) for g in directory.groups.values())
@@ -134,6 +145,16 @@ def pack_plan(plan: Plan, problems: list[Problem]) -> tuple[Any, ...]:
     return tuple(PackedPlan(path, meta, sections, tasks, pack_problems(problems)))
 
 
+_TASK_ID, _TASK_PROGRESS, _TASK_VERIFIED, _TASK_LINE = (PackedTask._fields.index(f) for f in ("id", "progress", "verified", "line"))
+_PROGRESS_LINE = PackedProgress._fields.index("line")
+_VERIFIED_LINE = PackedVerified._fields.index("line")
+
+
+def _moved(record: tuple[Any, ...], index: int, at: Callable[[int], int]) -> tuple[Any, ...]:
+    """``record`` with its line number (field ``index``) moved by ``at``."""
+    return (*record[:index], at(record[index]), *record[index + 1 :])
+
+
 def patch_plan(packed: tuple[Any, ...], task: Task, first: int, old_end: int, delta: int) -> tuple[Any, ...] | None:
     """A packed plan after one task block (lines ``first`` to ``old_end - 1``) was replaced.
 
@@ -155,18 +176,19 @@ def patch_plan(packed: tuple[Any, ...], task: Task, first: int, old_end: int, de
     new_sections = tuple(tuple(s._replace(line=at(s.line))) for s in map(PackedSection._make, plan.sections))
     new_tasks = []
     replaced = False
-    for raw in plan.tasks:
-        t = PackedTask._make(raw)
-        if t.id == task.id:
+    for raw in plan.tasks:  # hot (20,000 tasks): fields by their positions in the named layouts, no _make/_replace
+        if raw[_TASK_ID] == task.id:
             new_tasks.append(pack_task(task))
             replaced = True
-        elif delta == 0 or t.line < first:  # unmoved: the whole block lies before the edit
+        elif delta == 0 or raw[_TASK_LINE] < first:  # unmoved: the whole block lies before the edit
             new_tasks.append(raw)
         else:
-            progress = tuple(tuple(p._replace(line=at(p.line))) for p in map(PackedProgress._make, t.progress))
-            v = PackedVerified._make(t.verified) if t.verified else None
-            verified = tuple(v._replace(line=at(v.line))) if v else None
-            new_tasks.append(tuple(t._replace(progress=progress, verified=verified, line=at(t.line))))
+            moved = list(raw)
+            moved[_TASK_PROGRESS] = tuple(_moved(p, _PROGRESS_LINE, at) for p in raw[_TASK_PROGRESS])
+            if raw[_TASK_VERIFIED]:
+                moved[_TASK_VERIFIED] = _moved(raw[_TASK_VERIFIED], _VERIFIED_LINE, at)
+            moved[_TASK_LINE] = at(raw[_TASK_LINE])
+            new_tasks.append(tuple(moved))
     if not replaced:
         return None
     return tuple(plan._replace(sections=new_sections, tasks=tuple(new_tasks), problems=new_problems))
@@ -188,7 +210,10 @@ def _verification(path: str, packed: tuple[Any, ...]) -> Verification:
     return Verification(_day(day), by, note, Source(path, line, col))
 
 
-def unpack_plan(packed: tuple[Any, ...], directory: UnitDirectory) -> tuple[Plan, list[Problem]]:
+def unpack_plan(
+    packed: tuple[Any, ...], directory: UnitDirectory, only: Callable[[int, Deadline], bool] | None = None
+) -> tuple[Plan, list[Problem]]:
+    """The plan (with only the tasks ``only`` keeps, by id and deadline) and its problems."""
     path, meta, sections, tasks, problems = packed  # PackedPlan
     plan_id, title, year, doc_number, issuer, issued = meta
     expanded = _expansions(directory)
@@ -205,6 +230,9 @@ def unpack_plan(packed: tuple[Any, ...], directory: UnitDirectory) -> tuple[Plan
     result = []
     for task_id, name, content, section, units, phrase, anchor, progress, verified, line, col in tasks:  # PackedTask (hot: no _make)
         anchor_day = _day(anchor)
+        deadline = deadline_for_task(phrase, year, anchor_day)
+        if only is not None and not only(task_id, deadline):
+            continue  # not shown by this command: no objects built for it
         result.append(
             Task(
                 plan=plan_id,
@@ -214,7 +242,7 @@ def unpack_plan(packed: tuple[Any, ...], directory: UnitDirectory) -> tuple[Plan
                 section=section,
                 units=units,
                 responsible=responsible(units),
-                deadline=deadline_for_task(phrase, year, anchor_day),
+                deadline=deadline,
                 anchor=anchor_day,
                 progress=(
                     {

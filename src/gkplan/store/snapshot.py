@@ -1,0 +1,154 @@
+"""What a warm run knows about a data root without reading its files (git's index, for gkplan).
+
+One cache entry per data root (and working directory: messages show paths relative to
+it) holds, for every ``units.yaml`` and plan file read, its stat (size, mtime_ns,
+ctime_ns, inode), the digest of its bytes and its packed parse (a plan's with the
+digest of the ``units.yaml`` it was built against). Reading one entry replaces reading
+600 small ones, and an unchanged file is not even read.
+
+Never stale, by git's rules:
+
+- a file whose stat differs from its record is read and hashed: the same digest means
+  the packed parse still holds, another one sends it through the per-file cache
+  (``cache.cache_key`` of its bytes) or the parser;
+- a record made when the file had changed within ``RACY_NS`` is "racily clean": another
+  edit in the same timestamp tick (coarse clocks, 2 s on FAT) could keep size and times,
+  so such a file is always hashed until a later run records it as settled;
+- a file's stat is taken before its bytes are read, so an edit in between leaves a
+  record older than the content, which the next run sees as a change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from gkplan.store import cache
+from gkplan.store.reader import max_bytes, read_bytes
+
+RACY_NS = 2_000_000_000  # coarsest common timestamp tick (FAT: 2 s), plus the clock's own
+
+
+class FileRecord(NamedTuple):
+    """One file of the root as the last run saw it (stored as a plain tuple: marshal)."""
+
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    inode: int
+    racy: bool  # changed within RACY_NS of the record: its stat proves nothing
+    digest: str  # of the bytes
+    units_digest: str  # plans: of the units.yaml the parse used ("" for a units.yaml)
+    key: str  # plans: the per-file cache key of those bytes ("" for a units.yaml)
+    packed: Any  # cache_codec's packed plan or units
+
+
+class Seen(NamedTuple):
+    """A file now: its stat, digest and, when they had to be read, its bytes."""
+
+    stat: tuple[int, int, int, int]
+    digest: str
+    raw: bytes | None
+
+
+def _stat(path: Path) -> tuple[int, int, int, int]:
+    """(size, mtime_ns, ctime_ns, inode); all -1 when it cannot be taken (the read will say why)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return (-1, -1, -1, -1)
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+def digest_of(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=20).hexdigest()
+
+
+class Snapshot:
+    """The records of one data root, read once at the start of a load, saved once at its end.
+
+    Memory stays as low as with one entry per file: a record that still holds is released
+    as soon as its plan is built (only its stat and digest are kept), and on the runs that
+    must write the snapshot again, ``save`` takes those parses back from the entry on disk."""
+
+    def __init__(self, root: Path, *, release: bool = True) -> None:
+        self.key = cache.cache_key("snapshot", str(root.resolve()), os.getcwd())
+        self.old = _records(cache.load("snapshots", self.key))
+        self.read_names = set(self.old)
+        self.new: dict[str, tuple[Any, ...]] = {}  # FileRecord, or its first 8 fields when unchanged
+        self.changed = False
+        self.opened_ns = time.time_ns()  # before any file is looked at: the conservative side
+        self.release = release  # False for an update: it writes the snapshot again, and reading it twice costs more
+
+    def look(self, path: Path, shown: str) -> Seen:
+        """The file's digest: from its record when the stat is unchanged and settled, else from its bytes.
+
+        Raises ``DataError`` as ``read_bytes`` does (a missing or unreadable file)."""
+        stat = _stat(path)
+        record = self.old.get(shown)
+        settled = record is not None and not record.racy and 0 <= stat[0] <= max_bytes()
+        if settled and record is not None and (record.size, record.mtime_ns, record.ctime_ns, record.inode) == stat:
+            return Seen(stat, record.digest, None)
+        raw = read_bytes(path, shown)
+        return Seen(stat, digest_of(raw), raw)
+
+    def seen(self, path: Path, raw: bytes) -> Seen:
+        """A file this process just wrote with ``raw`` (its stat taken after the write)."""
+        return Seen(_stat(path), digest_of(raw), raw)
+
+    def packed(self, shown: str, seen: Seen, units_digest: str = "") -> FileRecord | None:
+        """The record whose parse holds for these bytes (and units), if any."""
+        record = self.old.get(shown)
+        if record is None or record.digest != seen.digest or record.units_digest != units_digest:
+            return None
+        return record
+
+    def units_digest(self, shown: str) -> str | None:
+        """The digest of the units.yaml a plan recorded this run was built against."""
+        record = self.new.get(shown)
+        return None if record is None else str(record[FileRecord._fields.index("units_digest")])
+
+    def keep(self, shown: str, seen: Seen, packed: Any, *, units_digest: str = "", key: str = "") -> None:
+        """Record a file for the next run (only files read this run are kept: removed ones drop out)."""
+        if seen.stat[0] < 0:
+            return
+        size, mtime_ns, ctime_ns, inode = seen.stat
+        racy = max(mtime_ns, ctime_ns) >= self.opened_ns - RACY_NS
+        fields = (size, mtime_ns, ctime_ns, inode, racy, seen.digest, units_digest, key)
+        old = self.old.pop(shown, None)
+        if old is not None and tuple(old[:8]) == fields and old.packed is packed:
+            self.new[shown] = fields if self.release else tuple(old)  # unchanged: released, its parse stays on disk
+        else:
+            self.new[shown] = tuple(FileRecord(*fields, packed))
+            self.changed = True
+
+    def save(self) -> None:
+        """Write the records when anything differs from what was read."""
+        if not self.changed and self.new.keys() == self.read_names:
+            return
+        records = self.new
+        if any(len(record) < len(FileRecord._fields) for record in records.values()):
+            on_disk = _records(cache.load("snapshots", self.key))
+            records = {}
+            for shown, record in self.new.items():
+                if len(record) == len(FileRecord._fields):
+                    records[shown] = record
+                elif (found := on_disk.get(shown)) is not None and tuple(found[:8]) == record:
+                    records[shown] = tuple(found)
+                # else another run replaced the entry meanwhile: that file is left out, and simply read next time
+        cache.save("snapshots", self.key, records)
+
+
+def _records(loaded: Any) -> dict[str, FileRecord]:
+    """The well-formed records of a loaded entry (a foreign or damaged one gives none)."""
+    if not isinstance(loaded, dict):
+        return {}
+    width = len(FileRecord._fields)
+    return {
+        shown: FileRecord._make(record)
+        for shown, record in loaded.items()
+        if isinstance(shown, str) and isinstance(record, tuple) and len(record) == width
+    }

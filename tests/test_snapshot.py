@@ -1,0 +1,180 @@
+"""The data root's snapshot (store/snapshot.py) and filtered building: faster, never stale, same plans."""
+
+from __future__ import annotations
+
+import marshal
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from gkplan import query
+from gkplan.store import cache, load_workspace, snapshot
+
+
+def names(data_dir: Path) -> dict[int, str]:
+    return {t.id: t.name for t in load_workspace(data_dir).tasks}
+
+
+@pytest.fixture
+def settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Records count as settled at once (else files written by a test stay "racily clean" for 2 s)."""
+    monkeypatch.setattr(snapshot, "RACY_NS", 0)
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files whose bytes the snapshot read."""
+    seen: list[str] = []
+    real = snapshot.read_bytes
+
+    def counting(path: Path, shown: str) -> bytes:
+        seen.append(Path(shown).name)
+        return real(path, shown)
+
+    monkeypatch.setattr(snapshot, "read_bytes", counting)
+    return seen
+
+
+def edit_keeping_stat(path: Path, old: str, new: str) -> None:
+    """Change the content, keep size and mtime (an edit within one timestamp tick)."""
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    assert len(old.encode()) == len(new.encode())
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+
+
+def test_unchanged_settled_files_are_not_read(data_dir: Path, settled: None, reads: list[str]) -> None:
+    cold = load_workspace(data_dir)
+    assert sorted(reads) == ["tasks.yaml", "units.yaml"]  # first run: hashed, and recorded
+    reads.clear()
+    warm = load_workspace(data_dir)
+    assert reads == []
+    assert warm.plans == cold.plans
+    assert warm.problems == cold.problems
+
+
+def test_fresh_records_are_racy_and_always_hashed(data_dir: Path, reads: list[str]) -> None:
+    load_workspace(data_dir)  # the files were just written: within RACY_NS of the record
+    reads.clear()
+    load_workspace(data_dir)
+    assert sorted(reads) == ["tasks.yaml", "units.yaml"]
+
+
+@pytest.mark.parametrize("racy", [True, False], ids=["racy", "settled"])
+def test_edit_within_the_same_tick_is_seen(data_dir: Path, monkeypatch: pytest.MonkeyPatch, racy: bool) -> None:
+    if not racy:
+        monkeypatch.setattr(snapshot, "RACY_NS", 0)
+    assert names(data_dir)[1] == "做好主动公开公文规范归集"
+    edit_keeping_stat(data_dir / "tasks.yaml", "name: 做好主动公开公文规范归集", "name: 做好主动公开公文规范整理")
+    assert names(data_dir)[1] == "做好主动公开公文规范整理"
+    assert names(data_dir)[1] == "做好主动公开公文规范整理"  # and the record made from the new bytes holds
+
+
+def test_units_change_rebuilds_the_plans_under_it(data_dir: Path, settled: None) -> None:
+    def responsible() -> set[str]:
+        return {u for t in load_workspace(data_dir).tasks for u in t.responsible}
+
+    assert "局办公室" in responsible()
+    units = data_dir / "units.yaml"
+    units.write_text(units.read_text(encoding="utf-8").replace("局办公室", "局综合科"), encoding="utf-8")
+    tasks = data_dir / "tasks.yaml"
+    tasks.write_text(tasks.read_text(encoding="utf-8").replace("局办公室", "局综合科"), encoding="utf-8")
+    after = responsible()
+    assert "局综合科" in after
+    assert "局办公室" not in after
+
+
+def test_removed_plan_file_drops_out(data_dir: Path, settled: None) -> None:
+    extra = data_dir / "2023.yaml"
+    extra.write_text((data_dir / "tasks.yaml").read_text(encoding="utf-8").replace('id: "2022"', 'id: "2023"'), encoding="utf-8")
+    assert {p.id for p in load_workspace(data_dir).plans} == {"2022", "2023"}
+    extra.unlink()
+    assert {p.id for p in load_workspace(data_dir).plans} == {"2022"}
+
+
+def test_corrupt_snapshot_is_ignored(data_dir: Path) -> None:
+    cold = load_workspace(data_dir)
+    folder = cache.cache_dir()
+    assert folder is not None
+    [entry] = (folder / "snapshots").glob("*.marshal")
+    entry.write_bytes(b"\x00garbage")
+    assert load_workspace(data_dir).plans == cold.plans
+
+
+@pytest.mark.parametrize("pass_", ["cold", "warm", "snapshot"])
+def test_only_builds_the_same_tasks_as_filtering_afterwards(data_dir: Path, settled: None, pass_: str) -> None:
+    day = date(2022, 10, 8)
+    if pass_ != "cold":
+        load_workspace(data_dir)  # fills the per-file cache and the snapshot
+    if pass_ == "warm":  # the per-file cache alone
+        folder = cache.cache_dir()
+        assert folder is not None
+        for entry in (folder / "snapshots").glob("*.marshal"):
+            entry.unlink()
+    filtered = load_workspace(data_dir, only=query.late_filter(day))  # what overdue passes
+    cache.use(None)
+    full = load_workspace(data_dir)
+    expected = [t for t in full.tasks if query.may_be_late(t.deadline, day)]
+    assert filtered.tasks == expected
+    assert 0 < len(expected) < len(full.tasks)
+    assert filtered.problems == full.problems
+    assert [p.id for p in filtered.plans] == [p.id for p in full.plans]
+
+
+def test_task_id_filter_matches_find_task(data_dir: Path) -> None:
+    for key in ("2", "2022:2", "2022：2", " 2 "):
+        only = query.task_id_filter(key)
+        assert only is not None
+        workspace = load_workspace(data_dir, only=only)
+        assert [t.id for t in workspace.tasks] == [2]
+        assert query.find_task(workspace.plans, key).id == 2
+    assert query.task_id_filter("第二项") is None
+
+
+def test_display_paths_shows_what_display_path_shows(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gkplan.store.reader import display_path, display_paths
+
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "target.yaml").write_text("x: 1\n", encoding="utf-8")
+    (data_dir / "linked.yaml").symlink_to(outside / "target.yaml")
+    (data_dir / "sub").mkdir()
+    (data_dir / "sub" / "p.yaml").write_text("x: 1\n", encoding="utf-8")
+    paths = [data_dir / "tasks.yaml", data_dir / "linked.yaml", data_dir / "sub" / "p.yaml", outside / "target.yaml"]
+    for cwd in (data_dir, data_dir.parent, outside):
+        monkeypatch.chdir(cwd)
+        shown = display_paths()
+        relative = [Path(os.path.relpath(p, cwd)) for p in paths]
+        assert [shown(p) for p in paths + relative] == [display_path(p) for p in paths + relative]
+
+
+def test_a_change_keeps_the_other_files_records(data_dir: Path, settled: None, reads: list[str]) -> None:
+    """Unchanged records are released while loading and taken back from disk when the snapshot is written again."""
+    other = data_dir / "2023.yaml"
+    other.write_text((data_dir / "tasks.yaml").read_text(encoding="utf-8").replace('id: "2022"', 'id: "2023"'), encoding="utf-8")
+    load_workspace(data_dir)
+    edit_keeping_stat(other, "name: 做好主动公开公文规范归集", "name: 做好主动公开公文规范整理")
+    reads.clear()
+    changed = load_workspace(data_dir)
+    assert reads == ["2023.yaml"]  # ctime moved: hashed; the others trusted
+    reads.clear()
+    again = load_workspace(data_dir)
+    assert reads == []
+    assert again.plans == changed.plans
+    assert [t.name for t in again.tasks if t.plan == "2023" and t.id == 1] == ["做好主动公开公文规范整理"]
+
+
+def test_damaged_records_are_ignored(data_dir: Path) -> None:
+    cold = load_workspace(data_dir)
+    folder = cache.cache_dir()
+    assert folder is not None
+    [entry] = (folder / "snapshots").glob("*.marshal")
+    key, records = marshal.loads(entry.read_bytes())
+    entry.write_bytes(marshal.dumps((key, {name: record[:3] for name, record in records.items()} | {1: "x"})))
+    assert load_workspace(data_dir).plans == cold.plans
