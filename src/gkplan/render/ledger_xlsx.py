@@ -20,7 +20,7 @@ from gkplan.ledger import HEADERS, SHEET_TITLE, STATUS_CHOICES, Ledger, stamp_te
 from gkplan.model import META_SHEET, Light, Scheme
 from gkplan.render.grid import display_width
 from gkplan.render.palette import swatch
-from gkplan.render.report_xlsx import DATE_FORMAT, put_value
+from gkplan.render.report_xlsx import DATE_FORMAT, print_landscape, put_value
 from gkplan.render.wording import deadline_text
 
 WIDTHS = {
@@ -157,12 +157,7 @@ def _ledger_sheet(sheet: Any, ledger: Ledger, scheme: Scheme) -> None:
         sheet.add_data_validation(choices)
         sheet.add_data_validation(days)
     sheet.freeze_panes = "B2"
-    sheet.print_title_rows = "1:1"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    print_landscape(sheet)
     sheet.print_area = f"A1:I{last}"
     sheet.oddHeader.center.text = f"{ledger.plan.title} · 进展台账 · {ledger.unit}".replace("&", "&&")
     sheet.oddFooter.center.text = f"导出日期 {ledger.exported.isoformat()}　第 &P 页，共 &N 页"

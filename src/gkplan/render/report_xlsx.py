@@ -144,6 +144,11 @@ def _write_table(sheet: Any, headers: Sequence[str], rows: Sequence[Sequence[Any
                 cell.number_format = DATE_FORMAT
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+    print_landscape(sheet)
+
+
+def print_landscape(sheet: Any) -> None:
+    """How every gkplan sheet prints: A4 landscape, as wide as one page, the header row on every page."""
     sheet.print_title_rows = "1:1"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
