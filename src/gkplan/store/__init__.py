@@ -274,24 +274,6 @@ def units_from_bytes(raw: bytes, shown: str, *, keep: dict[str, Document] | None
     return directory, problems
 
 
-def load_plan(
-    path: Path,
-    directory: UnitDirectory,
-    units_raw: bytes,
-    *,
-    units_ok: bool = True,
-    keep: dict[str, Document] | None = None,
-    entries: dict[str, Any] | None = None,
-) -> tuple[Plan, list[Problem]]:
-    """One plan file, from the cache when this content (and its units.yaml) was seen before.
-
-    ``units_ok=False``: the units could not be read, so unit names are not checked
-    (one problem about units.yaml, not one per task).
-    """
-    shown = display_path(path)
-    return plan_from_bytes(read_bytes(path, shown), shown, path.name, directory, units_raw, units_ok=units_ok, keep=keep, entries=entries)
-
-
 def plan_from_bytes(
     raw: bytes,
     shown: str,
