@@ -96,6 +96,9 @@ def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
             except BrokenPipeError:  # `gkplan list | head` is fine
                 sys.stderr.close()
                 raise typer.Exit(code=0) from None
+            except OSError as exc:  # only the output can fail here (data files fail as DataError): a full disk
+                print(f"gkplan: 错误：无法写出结果：{exc.strerror or exc}（磁盘已满或设备不可写？）", file=sys.stderr)
+                raise typer.Exit(code=int(ExitCode.DATA)) from None
 
         app.command(*args, **kwargs)(wrapper)
         return func
@@ -1330,7 +1333,23 @@ def main() -> None:
     # collector only re-walks the objects of a 20,000-task plan again and again (its cost
     # grows faster than the plan), and the process's exit frees everything anyway.
     gc.disable()
-    sys.exit(run(sys.argv[1:]))
+    exit_now(run(sys.argv[1:]))
+
+
+def exit_now(code: int) -> None:
+    """End the process once its output is out, without tearing the heap down.
+
+    A report on 20,000 tasks leaves ~700,000 objects; freeing them one by one at exit cost
+    ~30 ms (5 % of a warm ``overdue``) for nothing. Every file gkplan writes is closed (and
+    renamed into place) before the command returns, so only the two streams need flushing."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):  # `gkplan list | head`: the reader left (stderr is closed then)
+            pass
+        except OSError:  # a full disk behind a redirect: fail as Python's own exit does
+            code = code or 120
+    os._exit(code)
 
 
 def run(argv: list[str]) -> int:
