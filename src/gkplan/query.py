@@ -8,7 +8,7 @@ from datetime import date
 
 from gkplan.deadlines import Occurrence, due_as_of, last_passed
 from gkplan.errors import NotFoundError
-from gkplan.model import DEFAULT_WARN_DAYS, Deadline, DeadlineKind, Group, Light, Plan, Status, Task, Unit, normalize_section_code
+from gkplan.model import DEFAULT_WARN_DAYS, FINISHED, Deadline, DeadlineKind, Group, Light, Plan, Status, Task, Unit, normalize_section_code
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,9 +26,10 @@ class Scope:
 EVERYONE = Scope()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Row:
-    """One task as a report sees it, for a scope, on a given day."""
+    """One task as a report sees it, for a scope, on a given day (never changed once made:
+    not frozen only because a frozen __init__ costs twice as much, 20,000 times a report)."""
 
     task: Task
     units: tuple[str, ...]  # the responsible units inside the scope
@@ -92,21 +93,24 @@ def evaluate(
     since a 全年 task's year-end date says nothing about whether anyone works on it.
     A unit's own part is read only through ``part_state`` (``tally_units`` relies on it).
     """
-    units = task.responsible if scope.everyone else tuple(u for u in task.responsible if u in scope.units)
+    units = task.responsible if scope.name is None else tuple(u for u in task.responsible if u in scope.units)
+    progress = task.progress
     status = task.status_of(units) if units else task.status
-    due = due_as_of(task.deadline, today)
+    deadline = task.deadline
+    due = due_as_of(deadline, today)
     late: tuple[str, ...] = ()
-    if task.deadline.kind is DeadlineKind.RECURRING:
-        missed = last_passed(task.deadline, today)
+    if deadline.kind is DeadlineKind.RECURRING:
+        missed = last_passed(deadline, today)
         if missed is not None and task.verified is None:
             late = tuple(u for u in units if missed_occurrence(task, u, missed))
         if late and missed is not None:
             due = missed.due  # the row shows the occurrence the unit missed, and how long ago
     elif due is not None and due < today and task.verified is None:
-        late = tuple(u for u in units if not task.unit_status(u).finished)
+        # hot: most late tasks have nothing recorded, and then every unit in scope is late
+        late = tuple(u for u in units if (entry := progress.get(u)) is None or entry.status not in FINISHED) if progress else units
     days_left = (due - today).days if due else None
     stale = stale_units(task, units, today, stale_weeks) if stale_weeks else ()
-    if status.finished:
+    if status in FINISHED:
         light = Light.DONE
     elif days_left is None:
         light = Light.NONE
@@ -411,28 +415,51 @@ def tally_units(
     parts: dict[tuple[str, str], list[Row]] = {}
     pending: dict[tuple[tuple[str, str], tuple[int, ...]], int] = {}  # (unit, what one part adds) -> how many parts
     wanted = set(scope.units)
+    everyone = scope.everyone
+    alone: dict[str, Scope] = {}  # one unit's scope, made once per unit
+    together: dict[tuple[str, tuple[str, ...], tuple[int, ...]], int] = {}  # (bureau, units, what a part adds) -> tasks
     for plan in plans:
         bureau = bureau_of(plan)
         for entry in plan.units.units.values():
-            if scope.everyone or entry.name in wanted:
+            if everyone or entry.name in wanted:
                 order.setdefault((bureau, entry.name), entry.kind)
+        met: set[tuple[str, ...]] = set()  # unit lists already entered in ``order``
         for task in plan.tasks:
-            # Units whose parts stand alike (nothing recorded, or the same status on the same
-            # day) count alike: each such state is evaluated once per task.
+            if not task.progress and not keep_parts:
+                # Nothing recorded: every unit's part stands alike (``part_state`` is None for
+                # each), so the task is evaluated once and counted once for its whole unit list.
+                names = task.responsible if everyone else tuple(n for n in task.responsible if n in wanted)
+                if not names:
+                    continue
+                if names not in met:
+                    met.add(names)
+                    for name in names:
+                        order.setdefault((bureau, name), "")
+                unit_scope = alone.get(names[0]) or alone.setdefault(names[0], Scope(names[0], (names[0],)))
+                adds = _counted(evaluate(task, today, unit_scope, warn_days, stale_weeks=stale_weeks), warn_days)
+                together[bureau, names, adds] = together.get((bureau, names, adds), 0) + 1
+                continue
+            # Units whose parts stand alike (the same status on the same day) count alike:
+            # each such state is evaluated once per task.
             alike: dict[PartState, tuple[int, ...]] = {}
             for name in task.responsible:
-                if not (scope.everyone or name in wanted):
+                if not (everyone or name in wanted):
                     continue
                 key = (bureau, name)
-                order.setdefault(key, "")
+                if key not in order:
+                    order[key] = ""
                 state = part_state(task, name, stale_weeks)
                 counted = None if keep_parts else alike.get(state)
                 if counted is None:
-                    row = evaluate(task, today, Scope(name, (name,)), warn_days, stale_weeks=stale_weeks)
+                    unit_scope = alone.get(name) or alone.setdefault(name, Scope(name, (name,)))
+                    row = evaluate(task, today, unit_scope, warn_days, stale_weeks=stale_weeks)
                     counted = alike[state] = _counted(row, warn_days)
                     if keep_parts:
                         parts.setdefault(key, []).append(row)
                 pending[key, counted] = pending.get((key, counted), 0) + 1
+    for (bureau, names, counted), times in together.items():
+        for name in names:
+            pending[(bureau, name), counted] = pending.get(((bureau, name), counted), 0) + times
     for (key, counted), times in pending.items():  # summed at the end: one dict update per part above
         tally = counts.get(key) or counts.setdefault(key, [0] * 7)
         for index, value in enumerate(counted):
