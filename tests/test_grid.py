@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -74,3 +76,20 @@ def test_headers_wrap_whole_rather_than_being_cut() -> None:
     assert lines[0].split() == ["单位", "任务", "按时", "逾期", "已完成", "逾期未完成", "未到期", "按时率"]
     assert lines[1].split() == ["完成", "完成", "（未登记日期）"]
     assert all(display_width(line) <= 80 for line in lines)
+
+
+def _cells_one_by_one(text: str) -> int:
+    """The rule, spelled out: CJK and full-width take two cells, combining marks none."""
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+
+
+@given(st.text())
+def test_display_width_counts_cells_as_the_rule_says(text: str) -> None:
+    assert display_width(text) == _cells_one_by_one(text)
+
+
+def test_display_width_examples() -> None:
+    assert display_width("就业培训科") == 10
+    assert display_width("ＡＢ1") == 5  # full-width letters
+    assert display_width("e\u0301") == 1  # a combining accent takes no cell
+    assert display_width("…") == 1

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gkplan.textsafe import csv_cell, json_text, markdown, printable, visible
+from gkplan.textsafe import csv_cell, json_text, markdown, printable, visible, visible_cells
 
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
@@ -109,3 +109,15 @@ def test_markdown_has_no_raw_html_or_markup(text: str) -> None:
 def test_json_text_round_trips(text: str) -> None:
     assert json.loads(json_text({"t": text})) == {"t": text}
     assert "##[" not in json_text({"t": text})
+
+
+@given(st.lists(st.text(), max_size=9))
+def test_a_row_is_made_safe_exactly_as_its_cells_one_by_one(cells: list[str]) -> None:
+    """``visible_cells`` looks at a whole row at once first: it must never let through what
+    ``visible`` would change in any cell (``a:`` + ``:b`` joined is a CI marker too)."""
+    assert visible_cells(cells) == [visible(cell) for cell in cells]
+
+
+@pytest.mark.parametrize("cells", [["a:", ":b"], ["x", "\x1b[2J"], ["##", "[x"], ["第一", "第二\u2028"]])
+def test_rows_with_a_marker_or_control_across_cells(cells: list[str]) -> None:
+    assert visible_cells(cells) == [visible(cell) for cell in cells]

@@ -72,6 +72,16 @@ def visible(text: str) -> str:
     return _ci_safe(text)
 
 
+def visible_cells(cells: list[str]) -> list[str]:
+    """``visible`` for each cell of a table row; hot (72,000 cells for 8,000 rows), so one look
+    at the whole row first: cells that are printable and hold no CI marker are left as they are,
+    and the joined row has a control character or a marker whenever one of its cells does."""
+    joined = "".join(cells)
+    if joined.isprintable() and "::" not in joined and "##[" not in joined:
+        return cells
+    return [visible(cell) for cell in cells]
+
+
 def printable(text: str) -> str:
     """Like ``visible`` but keeps LF (CRLF becomes LF): for text that is allowed several lines."""
     if not text.isprintable() and _CONTROL_BUT_LF.search(text) is not None:
