@@ -49,7 +49,8 @@ class Row:
     def behind_units(self) -> tuple[str, ...]:
         """The units behind on a late task; when every responsible unit is, the units as the plan
         wrote them (局属各单位 rather than its seven members)."""
-        if set(self.late_units) == set(self.task.responsible):
+        late, responsible = self.late_units, self.task.responsible
+        if late is responsible or set(late) == set(responsible):  # hot: usually the very tuple (nothing recorded)
             return self.task.units
         return self.late_units
 
