@@ -175,6 +175,69 @@ def test_damaged_records_are_ignored(data_dir: Path) -> None:
     folder = cache.cache_dir()
     assert folder is not None
     [entry] = (folder / "snapshots").glob("*.marshal")
-    key, records = marshal.loads(entry.read_bytes())
-    entry.write_bytes(marshal.dumps((key, {name: record[:3] for name, record in records.items()} | {1: "x"})))
+    key, (records, listing) = marshal.loads(entry.read_bytes())
+    entry.write_bytes(marshal.dumps((key, ({name: record[:3] for name, record in records.items()} | {1: "x"}, listing))))
     assert load_workspace(data_dir).plans == cold.plans
+    entry.write_bytes(marshal.dumps((key, (records, ("not", "a", "listing")))))
+    assert load_workspace(data_dir).plans == cold.plans
+    entry.write_bytes(marshal.dumps((key, records)))  # the layout of an older gkplan
+    assert load_workspace(data_dir).plans == cold.plans
+
+
+@pytest.fixture
+def walks(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The roots walked for their plan files (a listing from the snapshot walks none)."""
+    from gkplan import store
+
+    seen: list[Path] = []
+    real = store.walk_plan_files
+
+    def counting(root: Path) -> object:
+        seen.append(root)
+        return real(root)
+
+    monkeypatch.setattr(store, "walk_plan_files", counting)
+    return seen
+
+
+def test_an_unchanged_root_is_not_walked_again(data_dir: Path, settled: None, walks: list[Path]) -> None:
+    cold = load_workspace(data_dir)
+    assert len(walks) == 1
+    warm = load_workspace(data_dir)
+    assert len(walks) == 1  # the listing came from the snapshot
+    assert warm.plans == cold.plans
+    assert [p.source for p in warm.plans] == [p.source for p in cold.plans]  # paths shown alike
+
+
+def test_a_plan_added_in_a_new_folder_is_seen(data_dir: Path, settled: None, walks: list[Path]) -> None:
+    assert {p.id for p in load_workspace(data_dir).plans} == {"2022"}
+    bureau = data_dir / "jyj"
+    bureau.mkdir()
+    (bureau / "2023.yaml").write_text(
+        (data_dir / "tasks.yaml").read_text(encoding="utf-8").replace('id: "2022"', 'id: "2023"'), encoding="utf-8"
+    )
+    assert {p.id for p in load_workspace(data_dir).plans} == {"2022", "2023"}
+    assert len(walks) == 2
+    (bureau / "2024.yaml").write_text(
+        (data_dir / "tasks.yaml").read_text(encoding="utf-8").replace('id: "2022"', 'id: "2024"'), encoding="utf-8"
+    )  # a file added to a sub-folder changes that folder, not the root
+    assert {p.id for p in load_workspace(data_dir).plans} == {"2022", "2023", "2024"}
+    (bureau / "2023.yaml").rename(bureau / "_2023.yaml")  # set aside: not a plan any more
+    assert {p.id for p in load_workspace(data_dir).plans} == {"2022", "2024"}
+
+
+def test_folders_changed_moments_ago_are_walked_again(data_dir: Path, walks: list[Path]) -> None:
+    load_workspace(data_dir)
+    load_workspace(data_dir)  # the folder was just written: its stat proves nothing yet
+    assert len(walks) == 2
+
+
+def test_a_root_with_a_symbolic_link_is_always_walked(data_dir: Path, settled: None, walks: list[Path], tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    target = elsewhere / "2023.yaml"
+    target.write_text((data_dir / "tasks.yaml").read_text(encoding="utf-8").replace('id: "2022"', 'id: "2023"'), encoding="utf-8")
+    (data_dir / "2023.yaml").symlink_to(target)
+    assert {p.id for p in load_workspace(data_dir).plans} == {"2022", "2023"}
+    assert {p.id for p in load_workspace(data_dir).plans} == {"2022", "2023"}
+    assert len(walks) == 2

@@ -28,7 +28,7 @@ from gkplan.store.reader import (
     read_bytes,
     set_max_bytes,
 )
-from gkplan.store.snapshot import Seen, Snapshot, digest_of
+from gkplan.store.snapshot import Seen, Snapshot, Stat, digest_of, folder_stat
 
 if TYPE_CHECKING:
     from gkplan.store.writer import UpdateResult
@@ -138,9 +138,19 @@ def plan_files(root: Path) -> list[tuple[Path, Path | None]]:
     is not a regular file (a dangling symlink, a FIFO, a device) is kept, so that reading
     it gives a clear refusal, not "no plan file".
     """
+    return walk_plan_files(root)[0]
+
+
+def walk_plan_files(root: Path) -> tuple[list[tuple[Path, Path | None]], list[tuple[str, Stat]] | None]:
+    """``plan_files``, and every folder walked with its stat taken before it was listed
+    (``None`` when the root holds a symbolic link: see ``Snapshot.listing``)."""
     names: dict[PurePosixPath, tuple[bool, tuple[int, int] | None]] = {}  # relative path -> (is a link, file id)
+    folders: list[tuple[str, Stat]] = []
+    links = False
 
     def visit(folder: Path, relative: PurePosixPath) -> None:
+        nonlocal links
+        folders.append((relative.as_posix() if relative.parts else "", folder_stat(folder)))
         try:
             with os.scandir(folder) as listing:
                 entries = list(listing)
@@ -160,8 +170,10 @@ def plan_files(root: Path) -> list[tuple[Path, Path | None]]:
                 is_folder = False
             if is_folder:
                 visit(Path(entry.path), relative / entry.name)
-            else:
-                names[relative / entry.name] = (entry.is_symlink(), _file_id(entry))
+                continue
+            link = entry.is_symlink()
+            links = links or link
+            names[relative / entry.name] = (link, _file_id(entry))
 
     visit(root, PurePosixPath())
     found = plan_files_in(names)
@@ -174,7 +186,7 @@ def plan_files(root: Path) -> list[tuple[Path, Path | None]]:
             continue  # the same file again, through a link
         linked.add(key if link else None)
         kept.append((root / path, root / units if units else None))
-    return kept
+    return kept, None if links else folders
 
 
 def _file_id(entry: os.DirEntry[str]) -> tuple[int, int] | None:
@@ -331,7 +343,8 @@ def load_workspace(
     ``only``: build just the tasks it keeps (by id and deadline): ``overdue`` needs those whose
     due date passed, ``done`` one id; the plans' other tasks are left out of ``Plan.tasks``.
     """
-    files = plan_files(root)
+    snapshot = None if check or cache.cache_dir() is None else Snapshot(root, release=not for_update)
+    files, shown = _plan_files_seen(root, snapshot)
     if not files:
         raise DataError(
             f"数据目录里没有计划文件（{TASKS_FILE}）",
@@ -342,7 +355,6 @@ def load_workspace(
     from gkplan.store.settings import SETTINGS_FILE
 
     settings = root / SETTINGS_FILE
-    shown = display_paths()
     workspace = assemble_workspace(
         root,
         files,
@@ -353,11 +365,41 @@ def load_workspace(
         check=check,
         for_update=for_update,
         only=only,
-        snapshot=None if check or cache.cache_dir() is None else Snapshot(root, release=not for_update),
+        snapshot=snapshot,
     )
     if plans:
         workspace.plans = select_plans(workspace.plans, plans)
     return workspace
+
+
+def _plan_files_seen(root: Path, snapshot: Snapshot | None) -> tuple[list[tuple[Path, Path | None]], Callable[[Path], str]]:
+    """The plan files and how their paths are shown: from the snapshot when no folder of the
+    root changed (600 files: ~40 ms of walking and resolving saved), else by walking it."""
+    shown = display_paths()
+    listing = snapshot.listing(root) if snapshot is not None else None
+    if listing is not None:
+        files: list[tuple[Path, Path | None]] = []
+        known: dict[Path, str] = {}
+        for plan, plan_shown, units, units_shown in listing:
+            plan_path, units_path = root / plan, (root / units if units else None)
+            files.append((plan_path, units_path))
+            known[plan_path] = plan_shown
+            if units_path is not None:
+                known[units_path] = units_shown
+        return files, lambda path: known.get(path) or shown(path)
+    files, folders = walk_plan_files(root)
+    if snapshot is not None and folders is not None:
+        records = [
+            (
+                plan.relative_to(root).as_posix(),
+                shown(plan),
+                units.relative_to(root).as_posix() if units else "",
+                shown(units) if units else "",
+            )
+            for plan, units in files
+        ]
+        snapshot.keep_listing(folders, records)
+    return files, shown
 
 
 def assemble_workspace(

@@ -16,6 +16,12 @@ Never stale, by git's rules:
   so such a file is always hashed until a later run records it as settled;
 - a file's stat is taken before its bytes are read, so an edit in between leaves a
   record older than the content, which the next run sees as a change.
+
+The list of plan files (and the paths shown for them) is kept the same way, by the
+folders' stats: adding, removing or renaming a file changes its folder's times, so a
+root whose folders all kept their stat (and were settled) holds the same files, and
+it is not walked again (git's untracked cache). A root with symbolic links is always
+walked: a link's target can change without any folder of the root changing.
 """
 
 from __future__ import annotations
@@ -46,6 +52,17 @@ class FileRecord(NamedTuple):
     packed: Any  # cache_codec's packed plan or units
 
 
+class Listing(NamedTuple):
+    """The plan files of a root as the last walk found them (stored as plain tuples: marshal)."""
+
+    folders: tuple[tuple[str, int, int, int, int], ...]  # each folder walked (relative to the root) and its stat
+    racy: bool  # a folder changed within RACY_NS of the record: its stat proves nothing
+    files: tuple[tuple[str, str, str, str], ...]  # plan and units path (relative; "" for none), and as shown
+
+
+Stat = tuple[int, int, int, int]
+
+
 class Seen(NamedTuple):
     """A file now: its stat, digest and, when they had to be read, its bytes."""
 
@@ -54,7 +71,13 @@ class Seen(NamedTuple):
     raw: bytes | None
 
 
-def _stat(path: Path) -> tuple[int, int, int, int]:
+def folder_stat(path: Path | str) -> Stat:
+    """A folder's stat for ``Snapshot.keep_listing``, taken before it is listed (a change while
+    it is read leaves the record older than the listing: the next run walks again)."""
+    return _stat(path)
+
+
+def _stat(path: Path | str) -> Stat:
     """(size, mtime_ns, ctime_ns, inode); all -1 when it cannot be taken (the read will say why)."""
     try:
         info = os.stat(path)
@@ -76,8 +99,11 @@ class Snapshot:
 
     def __init__(self, root: Path, *, release: bool = True) -> None:
         self.key = cache.cache_key("snapshot", str(root.resolve()), os.getcwd())
-        self.old = _records(cache.load("snapshots", self.key))
+        records, listing = _entry(cache.load("snapshots", self.key))
+        self.old = _records(records)
         self.read_names = set(self.old)
+        self.old_listing = _listing(listing)
+        self.new_listing = self.old_listing
         self.new: dict[str, tuple[Any, ...]] = {}  # FileRecord, or its first 8 fields when unchanged
         self.changed = False
         self.opened_ns = time.time_ns()  # before any file is looked at: the conservative side
@@ -125,13 +151,33 @@ class Snapshot:
             self.new[shown] = tuple(FileRecord(*fields, packed))
             self.changed = True
 
+    def listing(self, root: Path) -> list[tuple[str, str, str, str]] | None:
+        """The root's plan files as last walked, when no folder of it changed since (else ``None``)."""
+        found = self.old_listing
+        if found is None or found.racy:
+            return None
+        for folder, *stat in found.folders:
+            if tuple(stat) != _stat(root / folder if folder else root):
+                return None
+        return list(found.files)
+
+    def keep_listing(self, folders: list[tuple[str, Stat]], files: list[tuple[str, str, str, str]]) -> None:
+        """Record a walk of the root: its folders (relative path, ``folder_stat``) and its files."""
+        if any(stat[0] < 0 for _, stat in folders):
+            self.new_listing = None
+        else:
+            racy = any(max(stat[1], stat[2]) >= self.opened_ns - RACY_NS for _, stat in folders)
+            self.new_listing = Listing(tuple((name, *stat) for name, stat in folders), racy, tuple(files))
+        if self.new_listing != self.old_listing:
+            self.changed = True
+
     def save(self) -> None:
         """Write the records when anything differs from what was read."""
         if not self.changed and self.new.keys() == self.read_names:
             return
         records = self.new
         if any(len(record) < len(FileRecord._fields) for record in records.values()):
-            on_disk = _records(cache.load("snapshots", self.key))
+            on_disk = _records(_entry(cache.load("snapshots", self.key))[0])
             records = {}
             for shown, record in self.new.items():
                 if len(record) == len(FileRecord._fields):
@@ -139,7 +185,29 @@ class Snapshot:
                 elif (found := on_disk.get(shown)) is not None and tuple(found[:8]) == record:
                     records[shown] = tuple(found)
                 # else another run replaced the entry meanwhile: that file is left out, and simply read next time
-        cache.save("snapshots", self.key, records)
+        listing = None if self.new_listing is None else tuple(self.new_listing)
+        cache.save("snapshots", self.key, (records, listing))
+
+
+def _entry(loaded: Any) -> tuple[Any, Any]:
+    """(records, listing) of a loaded entry; nothing of a foreign or damaged one."""
+    if isinstance(loaded, tuple) and len(loaded) == 2:
+        return loaded[0], loaded[1]
+    return None, None
+
+
+def _listing(loaded: Any) -> Listing | None:
+    """The well-formed listing of a loaded entry, if any."""
+    try:
+        folders, racy, files = loaded
+        found = Listing(
+            tuple((str(f), int(a), int(b), int(c), int(d)) for f, a, b, c, d in folders),
+            bool(racy),
+            tuple((str(a), str(b), str(c), str(d)) for a, b, c, d in files),
+        )
+    except (TypeError, ValueError):
+        return None
+    return found
 
 
 def _records(loaded: Any) -> dict[str, FileRecord]:
