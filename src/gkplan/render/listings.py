@@ -67,25 +67,22 @@ def task_object(row: Row, qualified: bool = False) -> dict[str, Any]:
 
 def task_grid(rows: Sequence[Row], qualified: bool, *, late_view: bool = False, scheme: Scheme = Scheme.RED_YELLOW_GREEN) -> Grid:
     headers = ["灯", "序号", "任务名称", "未完成单位" if late_view else "责任单位", "时间节点", "类型", "截止日期", "状态", "剩余"]
-    grid = Grid(headers, wrap=(3, 8), shorten=(2,), drop=(5, 4))  # on a narrow terminal: 类型 goes, then 时间节点
-    for row in rows:
-        task = row.task
-        look = swatch(row.light, scheme)
-        grid.add(
-            [
-                look.label,
-                task.key(qualified),
-                task.name,
-                units_text(row.behind_units) if late_view else units_text(task.units),
-                deadline_text(task),
-                task.deadline.kind.label,
-                iso(row.due) or "—",
-                row.status.label,
-                days_text(row),
-            ],
-            look.style,
-        )
-    return grid
+    looks = {light: swatch(light, scheme) for light in Light}
+    lights = [looks[row.light] for row in rows]
+    tasks = [row.task for row in rows]
+    columns = [  # column by column: a list of 20,000 rows is built in one comprehension per column
+        [look.label for look in lights],
+        [task.key(qualified) for task in tasks],
+        [task.name for task in tasks],
+        [units_text(row.behind_units) for row in rows] if late_view else [units_text(task.units) for task in tasks],
+        [deadline_text(task) for task in tasks],
+        [task.deadline.kind.label for task in tasks],
+        [iso(row.due) or "—" for row in rows],
+        [row.status.label for row in rows],
+        [days_text(row) for row in rows],
+    ]
+    # on a narrow terminal: 类型 goes, then 时间节点
+    return Grid.of_columns(headers, columns, [look.style for look in lights], wrap=(3, 8), shorten=(2,), drop=(5, 4))
 
 
 def print_tasks(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from gkplan.model import DeadlineKind, Task
+from gkplan.model import FINISHED, DeadlineKind, Task
 from gkplan.query import Row
 
 
@@ -20,21 +20,22 @@ def iso(day: date | None) -> str | None:
 
 def days_text(row: Row) -> str:
     """剩余 column: never only a colour."""
-    if row.status.finished:
-        return row.status.label
+    status, days_left = row.status, row.days_left
+    if status in FINISHED:
+        return status.label
     if row.task.deadline.waiting:
         return "待触发"
-    if row.days_left is None:
+    if days_left is None:
         return "无法定日"
     if row.overdue:
-        return f"逾期 {-row.days_left} 天"
-    if row.days_left < 0:
+        return f"逾期 {-days_left} 天"
+    if days_left < 0:
         return "已过期"  # past due, but every unit in scope has finished its part
-    if row.days_left == 0:
+    if days_left == 0:
         return "今天到期"
     if row.stale_units:  # yellow because nobody has recorded progress on a continuing duty
-        return f"剩 {row.days_left} 天，久无进展"
-    return f"剩 {row.days_left} 天"
+        return f"剩 {days_left} 天，久无进展"
+    return f"剩 {days_left} 天"
 
 
 def units_text(names: Sequence[str]) -> str:
