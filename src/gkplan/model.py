@@ -295,9 +295,11 @@ class Task:
 
     def status_of(self, units: tuple[str, ...]) -> Status:
         """The status of the part some units share: done when all are done, etc."""
-        if not self.progress:  # most tasks, most of the year: nothing recorded yet
+        progress = self.progress
+        if not progress:  # most tasks, most of the year: nothing recorded yet
             return Status.TODO if units else derive_status([], verified=self.verified is not None)
-        return derive_status([self.unit_status(u) for u in units], verified=self.verified is not None)
+        todo = Status.TODO  # ``unit_status`` inlined: a report derives ~30,000 of these
+        return derive_status([entry.status if (entry := progress.get(u)) else todo for u in units], verified=self.verified is not None)
 
     def key(self, qualified: bool) -> str:
         """The id users type: ``2`` or, with several plans loaded, ``2022:2``."""

@@ -380,8 +380,10 @@ def _plan_files_seen(root: Path, snapshot: Snapshot | None) -> tuple[list[tuple[
     if listing is not None:
         files: list[tuple[Path, Path | None]] = []
         known: dict[Path, str] = {}
+        units_paths: dict[str, Path] = {}  # one object for the units.yaml its 30 plans share
         for plan, plan_shown, units, units_shown in listing:
-            plan_path, units_path = root / plan, (root / units if units else None)
+            plan_path = root / plan
+            units_path = (units_paths.get(units) or units_paths.setdefault(units, root / units)) if units else None
             files.append((plan_path, units_path))
             known[plan_path] = plan_shown
             if units_path is not None:
@@ -548,7 +550,7 @@ def _read_units(path: P, shown: str, read: Callable[[P], bytes], keep: dict[str,
         return _UnitsFile(*units_from_bytes(raw, shown, keep=keep), raw, "")
     from gkplan.store.cache_codec import pack_units, unpack_units
 
-    seen = snapshot.look(Path(str(path)), shown)
+    seen = snapshot.look(os.fspath(path), shown)
     record = snapshot.packed(shown, seen)
     if record is not None:
         directory, problems = unpack_units(record.packed)
@@ -575,7 +577,7 @@ def _plan_via_snapshot(
     """A plan file through the data root's snapshot, else through the per-file cache or the parser."""
     from gkplan.store.cache_codec import unpack_plan
 
-    seen = snapshot.look(Path(str(path)), shown)
+    seen = snapshot.look(os.fspath(path), shown)
     record = snapshot.packed(shown, seen, units.digest)
     if record is not None:
         if for_update:

@@ -109,7 +109,7 @@ class Snapshot:
         self.opened_ns = time.time_ns()  # before any file is looked at: the conservative side
         self.release = release  # False for an update: it writes the snapshot again, and reading it twice costs more
 
-    def look(self, path: Path, shown: str) -> Seen:
+    def look(self, path: Path | str, shown: str) -> Seen:
         """The file's digest: from its record when the stat is unchanged and settled, else from its bytes.
 
         Raises ``DataError`` as ``read_bytes`` does (a missing or unreadable file)."""
@@ -118,7 +118,7 @@ class Snapshot:
         settled = record is not None and not record.racy and 0 <= stat[0] <= max_bytes()
         if settled and record is not None and (record.size, record.mtime_ns, record.ctime_ns, record.inode) == stat:
             return Seen(stat, record.digest, None)
-        raw = read_bytes(path, shown)
+        raw = read_bytes(Path(path), shown)
         return Seen(stat, digest_of(raw), raw)
 
     def seen(self, path: Path, raw: bytes) -> Seen:
