@@ -230,3 +230,20 @@ def test_writing_a_new_entry_prunes_old_and_surplus_ones(tmp_path: Path, monkeyp
     # the 90-day ones went for age; of the rest, the least recently used beyond four went for count
     assert left == sorted(["new.marshal", *(f"{n:040x}.marshal" for n in (3, 4, 5))])
     assert cache.load("plans", "new") == ("value",)
+
+
+def test_packing_shares_equal_short_texts_and_forgets_them_in_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Equal names and units are packed as one object (marshal writes them once); the memory of
+    them is bounded, so a long-lived process that packs many plans does not grow without end."""
+    from gkplan.store import cache_codec
+
+    monkeypatch.setattr(cache_codec, "_SHARED", {})
+    monkeypatch.setattr(cache_codec, "SHARED_AT_MOST", 10)
+    first = cache_codec._shared("".join(["就业", "培训科"]))
+    assert cache_codec._shared("".join(["就业培", "训科"])) is first
+    long_text = "很长的任务内容" * 20
+    assert cache_codec._shared(long_text) is long_text
+    assert len(cache_codec._SHARED) == 1  # long contents are not remembered
+    for number in range(50):
+        cache_codec._shared(f"单位{number}")
+    assert len(cache_codec._SHARED) <= 10

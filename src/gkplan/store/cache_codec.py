@@ -131,6 +131,7 @@ def unpack_units(packed: tuple[Any, ...]) -> tuple[UnitDirectory, list[Problem]]
 
 _SHARED: dict[Any, Any] = {}
 SHARED_UP_TO = 64  # characters: names, units, phrases, people repeat across 20,000 tasks; contents seldom do
+SHARED_AT_MOST = 200_000  # values remembered; then forgotten at once (a long-lived process packing many plans)
 
 
 def _shared(value: Any) -> Any:
@@ -138,6 +139,8 @@ def _shared(value: Any) -> Any:
     refers back to it, so an entry is smaller and loads faster (20,000 tasks: 45 -> 30 ms)."""
     if isinstance(value, str) and len(value) > SHARED_UP_TO:
         return value
+    if len(_SHARED) >= SHARED_AT_MOST:
+        _SHARED.clear()
     return _SHARED.setdefault(value, value)
 
 
