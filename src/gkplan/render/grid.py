@@ -151,20 +151,24 @@ def print_grid(out: Output, grid: Grid) -> None:
     if grid.title:
         out.line(grid.title)
     if not out.terminal:
-        out.stream.write("\n".join(plain_lines(grid)) + "\n")
+        write_lines(out.stream, plain_lines(grid))
         return
     lines = fitted_lines(grid, out.width)
     if not out.color:
-        out.stream.write("\n".join(line for line, _ in lines) + "\n")
+        write_lines(out.stream, [line for line, _ in lines])
         return
     from rich.color import ColorSystem
     from rich.style import Style
 
     # The styles are the 16 basic colours: ANSI codes per line, no rich layout (fast for 10,000 rows).
     styles = {style: Style.parse(style) for style in {style for _, style in lines} if style}
-    out.stream.write(
-        "\n".join(styles[style].render(line, color_system=ColorSystem.STANDARD) if style else line for line, style in lines) + "\n"
-    )
+    write_lines(out.stream, [styles[style].render(line, color_system=ColorSystem.STANDARD) if style else line for line, style in lines])
+
+
+def write_lines(stream: TextIO, lines: list[str], chunk: int = 2000) -> None:
+    """Lines in pieces of ``chunk``: a 20,000-row listing is never one more 10 MB string in memory."""
+    for start in range(0, len(lines), chunk):
+        stream.write("\n".join(lines[start : start + chunk]) + "\n")
 
 
 _BREAK_AFTER = re.compile(r"(?<=[、，])")
