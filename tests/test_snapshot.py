@@ -180,6 +180,10 @@ def test_damaged_records_are_ignored(data_dir: Path) -> None:
     assert load_workspace(data_dir).plans == cold.plans
     entry.write_bytes(marshal.dumps((key, (records, ("not", "a", "listing")))))
     assert load_workspace(data_dir).plans == cold.plans
+    folders, _racy, files = listing
+    outside = (folders, False, tuple(("../elsewhere/tasks.yaml", *rest) for _plan, *rest in files))
+    entry.write_bytes(marshal.dumps((key, (records, outside))))
+    assert load_workspace(data_dir).plans == cold.plans  # a listing naming a path outside the root is not used
     entry.write_bytes(marshal.dumps((key, records)))  # the layout of an older gkplan
     assert load_workspace(data_dir).plans == cold.plans
 

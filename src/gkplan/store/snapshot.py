@@ -207,6 +207,9 @@ def _listing(loaded: Any) -> Listing | None:
         )
     except (TypeError, ValueError):
         return None
+    paths = [f[0] for f in found.folders] + [p for f in found.files for p in (f[0], f[2])]
+    if any(p.startswith("/") or ".." in p.split("/") for p in paths):
+        return None  # a listing only ever names paths inside its root
     return found
 
 
