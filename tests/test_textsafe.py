@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gkplan.textsafe import csv_cell, json_text, markdown, printable, visible, visible_cells
+from gkplan.textsafe import csv_cell, json_list_pieces, json_text, markdown, printable, visible, visible_cells
 
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
@@ -121,3 +121,14 @@ def test_a_row_is_made_safe_exactly_as_its_cells_one_by_one(cells: list[str]) ->
 @pytest.mark.parametrize("cells", [["a:", ":b"], ["x", "\x1b[2J"], ["##", "[x"], ["第一", "第二\u2028"]])
 def test_rows_with_a_marker_or_control_across_cells(cells: list[str]) -> None:
     assert visible_cells(cells) == [visible(cell) for cell in cells]
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 3, 7, 9])
+@pytest.mark.parametrize("chunk", [1, 2, 3])
+def test_a_json_list_in_pieces_is_the_same_text(count: int, chunk: int) -> None:
+    items = [{"id": n, "name": f"任务{n}##[", "units": ["局办公室"] * (n % 3), "note": "a\u2028b"} for n in range(count)]
+    assert "".join(json_list_pieces(items, chunk=chunk)) == json_text(items)
+
+
+def test_json_text_keeps_numbers_orjson_cannot_write() -> None:
+    assert json.loads(json_text([{"id": 10**30}])) == [{"id": 10**30}]

@@ -27,6 +27,7 @@ Pure stdlib, cheap to import.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from gkplan.charsets import BIDI_CONTROLS, CONTROLS, LINE_SEPARATORS
@@ -117,14 +118,42 @@ def csv_cell(value: Any, *, raw: bool = False) -> Any:
 
 def json_text(value: Any, *, indent: int | None = 2) -> str:
     """``json.dumps`` with Chinese kept readable and no raw control character in any string."""
-    import json
+    text = None
+    if indent == 2:
+        # The standard library's C encoder cannot indent and its Python one took 3.6 s and 270 MB
+        # for a list of 20,000 tasks; orjson writes the same text (2 spaces, ": ", no escapes of
+        # Chinese) in ~0.03 s. An integer beyond 64 bits is the one thing it refuses.
+        import orjson
 
-    text = json.dumps(value, ensure_ascii=False, indent=indent)
+        try:
+            text = orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
+        except TypeError:  # orjson.JSONEncodeError
+            text = None
+    if text is None:
+        import json
+
+        text = json.dumps(value, ensure_ascii=False, indent=indent)
     if _JSON_RAW.search(text) is not None:
         text = _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     # "##[" (an old-style CI log command anywhere in a line) as "\u0023#[": the same string to a
     # JSON reader, no command to a runner. A line of indented JSON never starts with "::".
     return text.replace("##[", "\\u0023#[")
+
+
+def json_list_pieces(items: Iterable[Any], chunk: int = 1000) -> Iterator[str]:
+    """``json_text(list(items))`` in pieces that join to exactly that text, ``chunk`` items at a
+    time: a list of 20,000 tasks is never one 20 MB string (nor 20,000 dicts) in memory."""
+    pending: list[Any] = []
+    written = 0
+    for item in items:
+        pending.append(item)
+        if len(pending) == chunk:
+            yield ("," if written else "[") + json_text(pending)[1:-2]  # "[\n  A,\n  B\n]" -> "\n  A,\n  B"
+            written, pending = written + len(pending), []
+    if pending:
+        yield ("," if written else "[") + json_text(pending)[1:-2]
+        written += len(pending)
+    yield "\n]" if written else "[]"
 
 
 def has_control(text: str) -> str | None:

@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import repeat
-from typing import TextIO
+from typing import Any, TextIO
 
-from gkplan.textsafe import csv_cell, markdown, printable, visible, visible_cells
+from gkplan.textsafe import csv_cell, json_list_pieces, markdown, printable, visible, visible_cells
 from gkplan.textsafe import markdown as markdown_text  # ``write_banner`` has a flag of that name
 
 FALLBACK_WIDTH = 100  # a terminal that will not say its size
@@ -43,6 +43,12 @@ class Output:
     def write(self, text: str = "") -> None:
         """Text gkplan laid out (several lines allowed); a control character in it is shown, never sent."""
         self.stream.write(printable(text) + "\n")
+
+    def write_json_list(self, items: Iterable[Any]) -> None:
+        """A JSON array (``textsafe.json_text``'s text) written piece by piece, however long."""
+        for piece in json_list_pieces(items):
+            self.stream.write(piece)
+        self.stream.write("\n")
 
     def line(self, text: str = "") -> None:
         """One line that holds data: a line break in a value is shown (⏎), never a new line."""

@@ -98,7 +98,7 @@ def print_tasks(
 ) -> None:
     """``list``, ``overdue`` and ``due``: one line per task."""
     if fmt is Format.JSON:
-        out.write(json_text([task_object(r, qualified) for r in rows]))
+        out.write_json_list(task_object(r, qualified) for r in rows)
         return
     if fmt is Format.CSV:
         objects = [task_object(r, qualified) for r in rows]
