@@ -28,7 +28,7 @@ from gkplan.plandiff import (
 )
 from gkplan.render.check import escape_annotation_data, escape_annotation_property, problem_record
 from gkplan.render.grid import Output
-from gkplan.textsafe import visible  # the one display rule for data text
+from gkplan.textsafe import json_text, visible  # the one display rule for data text
 
 MARKER = "<!-- gkplan-diff -->"  # CI finds its own pull-request comment by this line
 FOLD_ITEMS = 10  # a Markdown list longer than this is folded in <details>
@@ -377,9 +377,7 @@ def diff_record(diff: PlanDiff) -> dict[str, object]:
 
 
 def render_json(diff: PlanDiff) -> str:
-    import json
-
-    return json.dumps(diff_record(diff), ensure_ascii=False, indent=2) + "\n"
+    return json_text(diff_record(diff)) + "\n"  # the one JSON rule: no raw line separator or CI marker
 
 
 def render_github(diff: PlanDiff) -> str:
