@@ -9,7 +9,7 @@ import functools
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -938,23 +938,24 @@ def output_target(option: str | None, offered: dict[str, str], fmt: str | None, 
     return choose_output(option, offered, fmt, default=default, protected=data_files(workspace.root) if workspace else ())
 
 
-def send_output(content: str | bytes, output: Path | None) -> None:
-    """To ``-o FILE`` atomically, else to stdout."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
+def send_output(content: str | bytes | Iterable[bytes], output: Path | None) -> None:
+    """To ``-o FILE`` atomically, else to stdout; bytes may come in pieces (a 25 MB calendar)."""
+    pieces = [content.encode("utf-8")] if isinstance(content, str) else [content] if isinstance(content, bytes) else content
     if output is None:
         sys.stdout.flush()
-        if hasattr(sys.stdout, "buffer"):  # bytes as they are: an .ics keeps its CRLF line ends
-            sys.stdout.buffer.write(data)
-        else:
-            sys.stdout.write(data.decode("utf-8"))
+        for piece in pieces:
+            if hasattr(sys.stdout, "buffer"):  # bytes as they are: an .ics keeps its CRLF line ends
+                sys.stdout.buffer.write(piece)
+            else:
+                sys.stdout.write(piece.decode("utf-8"))
         sys.stdout.flush()
         return
     from gkplan.store.atomic import atomic_write
 
-    atomic_write(output, data)
+    written = atomic_write(output, pieces)
     from gkplan.textsafe import visible
 
-    print(visible(f"gkplan: 已写入 {output}（{len(data):,} 字节）"), file=sys.stderr)
+    print(visible(f"gkplan: 已写入 {output}（{written:,} 字节）"), file=sys.stderr)
 
 
 @command("report")
@@ -1045,7 +1046,7 @@ def ics(
     run = reporting(day, data, plan, unit, remind_days=remind_days)
     target, _ = output_target(output, {".ics": "ics"}, None, "ics", run.workspace)
     from gkplan.agenda import build_agenda
-    from gkplan.render.ics import render_ics
+    from gkplan.render.ics import ics_pieces
 
     agenda = build_agenda(run.workspace.plans, day, run.rules.remind_days, run.scope, qualified=run.workspace.qualified)
     if agenda.skipped:
@@ -1054,7 +1055,7 @@ def ics(
 
         print(visible(f"gkplan: 跳过 {len(agenda.skipped)} 项没有确定日期的任务（无法定日或等待触发）：{keys}"), file=sys.stderr)
     announce(run.out, run.warning, "ics")  # on stderr; the calendar's description says it too
-    send_output(render_ics(agenda, day, banner=run.warning), target)
+    send_output(ics_pieces(agenda, day, banner=run.warning), target)
     finish(run.warning, allow_errors)
 
 

@@ -11,13 +11,15 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from gkplan.errors import DataError, UsageError
 
 
-def atomic_write(path: Path, data: bytes, *, exclusive: bool = False, replace_only: bool = False) -> None:
-    """Write ``data`` to ``path`` in one step.
+def atomic_write(path: Path, data: bytes | Iterable[bytes], *, exclusive: bool = False, replace_only: bool = False) -> int:
+    """Write ``data`` (bytes, or pieces of bytes: a large file need not be one string) to
+    ``path`` in one step; the number of bytes written.
 
     A new file gets the mode a user expects from their umask (0644 under umask 022).
     Replacing a file keeps its mode, and its owner where the process may set it (root
@@ -52,7 +54,9 @@ def atomic_write(path: Path, data: bytes, *, exclusive: bool = False, replace_on
         raise DataError(f"无法在目录中建立临时文件：{exc.strerror}", where=shown, hint="请检查该目录是否可写") from None
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            written = 0
+            for piece in [data] if isinstance(data, bytes) else data:
+                written += stream.write(piece)
             stream.flush()
             os.fsync(stream.fileno())
         if before is None or exclusive:
@@ -76,6 +80,7 @@ def atomic_write(path: Path, data: bytes, *, exclusive: bool = False, replace_on
         with contextlib.suppress(OSError):
             os.unlink(temp)  # gone after a rename; left after a failure or Ctrl-C
     _sync_folder(folder)
+    return written
 
 
 def gone_error(shown: str) -> DataError:
