@@ -108,3 +108,23 @@ def test_init_import_and_report_files_follow_the_umask(tmp_path: Path) -> None:
     assert mode(tmp_path / "old.md") == 0o600  # a private report stays private
     run("report", "--data", str(SHIPPED_DATA), "--today", "2022-10-08", "-o", "fresh.md")
     assert mode(tmp_path / "fresh.md") == 0o644
+
+
+def test_pieces_are_written_as_one_file(tmp_path: Path) -> None:
+    target = tmp_path / "日历.ics"
+    assert atomic_write(target, (part.encode() for part in ["BEGIN", "中间", "END"])) == len("BEGIN中间END".encode())
+    assert target.read_bytes() == "BEGIN中间END".encode()
+
+
+def test_a_failure_while_pieces_are_made_leaves_the_old_file(tmp_path: Path) -> None:
+    target = tmp_path / "report.md"
+    target.write_bytes(b"old")
+
+    def pieces() -> Iterator[bytes]:
+        yield b"new, half"
+        raise RuntimeError("the renderer failed")
+
+    with pytest.raises(RuntimeError):
+        atomic_write(target, pieces())
+    assert target.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.md"]  # no temp file left
