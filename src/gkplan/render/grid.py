@@ -44,9 +44,9 @@ class Output:
         """Text gkplan laid out (several lines allowed); a control character in it is shown, never sent."""
         self.stream.write(printable(text) + "\n")
 
-    def write_json_list(self, items: Iterable[Any]) -> None:
-        """A JSON array (``textsafe.json_text``'s text) written piece by piece, however long."""
-        for piece in json_list_pieces(items):
+    def write_json_list(self, items: Iterable[Any], chunk: int = 1000) -> None:
+        """A JSON array (``textsafe.json_text``'s text) written ``chunk`` items at a time, however long."""
+        for piece in json_list_pieces(items, chunk):
             self.stream.write(piece)
         self.stream.write("\n")
 

@@ -9,7 +9,7 @@ from typing import Any
 from gkplan.render.grid import Grid, Output, markdown_lines, print_grid
 from gkplan.render.wording import iso
 from gkplan.review import Outcome, ReviewItem, UnitReview
-from gkplan.textsafe import json_text, markdown
+from gkplan.textsafe import markdown
 
 OUTCOMES = (Outcome.ON_TIME, Outcome.LATE, Outcome.DONE_UNDATED, Outcome.UNFINISHED, Outcome.OPEN)
 
@@ -74,7 +74,7 @@ def review_object(review: UnitReview, qualified: bool) -> dict[str, Any]:
 def print_review(out: Output, reviews: Sequence[UnitReview], fmt: str, today: date, qualified: bool) -> None:
     several = len({r.bureau for r in reviews}) > 1
     if fmt == "json":
-        out.write(json_text([review_object(r, qualified) for r in reviews]))
+        out.write_json_list((review_object(r, qualified) for r in reviews), chunk=1)  # a unit may have 20,000 parts
         return
     title = f"回头看：截至 {today.isoformat()} 各单位任务完成情况"
     note = "按时率 = 按时完成 ÷（按时完成 + 逾期完成 + 逾期未完成）；未到期的和未登记完成日期的不计入。"
