@@ -21,10 +21,9 @@ from gkplan.store import cache
 from gkplan.store.reader import (
     MAX_BYTES_DEFAULT,
     Document,
-    decode,
     display_path,
     display_paths,
-    parse_text,
+    parse_bytes,
     read_bytes,
     set_max_bytes,
 )
@@ -250,11 +249,6 @@ def _has_errors(problems: list[Problem]) -> bool:
     return any(p.severity is Severity.ERROR for p in problems)
 
 
-def _parse(raw: bytes, shown: str) -> Document:
-    text, has_bom = decode(raw, shown)
-    return parse_text(text, shown, has_bom=has_bom, newline="\r\n" if "\r\n" in text else "\n")
-
-
 def load_units(path: Path, *, keep: dict[str, Document] | None = None) -> tuple[UnitDirectory, list[Problem], bytes]:
     """A ``units.yaml`` (from the cache when its content was seen before) and its raw bytes.
 
@@ -276,7 +270,7 @@ def units_from_bytes(raw: bytes, shown: str, *, keep: dict[str, Document] | None
         return unpack_units(packed)
     from gkplan.store.build import build_units
 
-    document = _parse(raw, shown)
+    document = parse_bytes(raw, shown)
     if keep is not None:
         keep[document.path] = document
     directory, problems = build_units(document.data, document.path)
@@ -311,13 +305,21 @@ def plan_from_bytes(
         if entries is not None:
             entries[key] = entry
         return unpack_plan(entry, directory, only)
-    from gkplan.store.build import build_plan
+    from gkplan.store.build import TaskStream, build_plan
 
-    document = _parse(raw, shown)
-    if keep is not None:
-        keep[document.path] = document
     default_id = "" if name == TASKS_FILE else Path(name).stem
-    plan, problems = build_plan(document.data, document.path, directory, default_id=default_id, units_ok=units_ok)
+    stream: TaskStream | None = None
+    if keep is None:  # built task by task as the file is read (``gkplan check`` keeps the whole document)
+        stream = TaskStream(shown, directory, default_id=default_id, units_ok=units_ok)
+        document = parse_bytes(raw, shown, keep_text=False, stream=("tasks", stream.item))
+        if not stream.holds(document.data):
+            if stream.builder is not None:  # e.g. a ``plan:`` after the tasks: read it again as a whole
+                document = parse_bytes(raw, shown, keep_text=False)
+            stream = None
+    else:
+        document = parse_bytes(raw, shown)
+        keep[document.path] = document
+    plan, problems = build_plan(document.data, document.path, directory, default_id=default_id, units_ok=units_ok, streamed=stream)
     problems = document.problems + problems
     if units_ok and not _has_errors(problems):
         entry = pack_plan(plan, problems)
