@@ -26,7 +26,7 @@ from gkplan.charsets import CJK, INVISIBLE, INVISIBLE_NAMES, LINE_SEPARATORS, PR
 from gkplan.errors import DataError, Problem, Severity
 from gkplan.model import Group, Plan, Task, Unit, UnitDirectory
 from gkplan.store import Workspace, load_workspace, save_checks
-from gkplan.store.reader import Position, display_path, fields, position
+from gkplan.store.reader import Document, Position, display_path, fields, position
 from gkplan.textsafe import visible
 
 IGNORE = re.compile(r"#.*?gkplan:\s*ignore\[([\w\-, ]+)\]")
@@ -74,14 +74,15 @@ def validate(root: Path) -> list[Problem]:
 def check_data(root: Path) -> Validation:
     """``validate`` with the counts and silenced warnings that ``gkplan check`` summarises."""
     result = Validation(root)
+    linter = _Linter()
     try:
-        workspace = load_workspace(root, check=True)
+        workspace = load_workspace(root, check=True, inspect=linter.parsed)
     except DataError as exc:  # no plan file at all: nothing else to look at
         result.problems = [exc.as_problem(display_path(root))]
         result.files = [display_path(root)]
         return result
     found = list(workspace.problems)
-    lint = _lint(workspace)
+    lint = linter.run(workspace)
     found += lint
     for cached_lint, _ in workspace.checked.values():  # unchanged files: their warnings as found last time
         found += cached_lint
@@ -125,26 +126,49 @@ def _ignored(problem: Problem, lines: list[str] | None) -> bool:
 
 
 class _Linter:
-    """Warnings for one workspace; raw documents give the exact line of each field."""
+    """Warnings for one workspace; raw documents give the exact line of each field.
 
-    def __init__(self, workspace: Workspace) -> None:
-        self.workspace = workspace
+    A plan file is checked as soon as it is parsed (``parsed``, called by the loader), and
+    its document's data let go: 600 files' data at once took more memory than their plans.
+    """
+
+    def __init__(self) -> None:
         self.problems: list[Problem] = []
+        # by shown path: a parsed plan file's line-break warnings and the rest of its own warnings
+        self.found: dict[str, tuple[list[Problem], list[Problem]]] = {}
 
     def warn(self, path: str, where: Position, code: str, message: str, hint: str) -> None:
         self.problems.append(Problem(path, where[0], where[1], Severity.WARNING, code, message, hint))
 
-    def run(self) -> list[Problem]:
-        for shown, parsed in self.workspace.documents.items():
-            self.line_breaks(shown, parsed.data)
-        for plan in self.workspace.plans:
+    def parsed(self, plan: Plan, document: Document) -> None:
+        """``store.Inspector``: check one plan file now; only its text stays (for ``gkplan: ignore`` comments)."""
+        path = document.path
+        self.line_breaks(path, document.data)
+        breaks, self.problems = self.problems, []
+        data = document.data if isinstance(document.data, dict) else {}
+        self.plan(plan, path, data, document.text)
+        self.found[path], self.problems = (breaks, self.problems), []
+        document.data = None
+
+    def run(self, workspace: Workspace) -> list[Problem]:
+        """Every warning, in the order they were always found: line breaks file by file, then
+        each plan's own, then units without tasks."""
+        for shown, parsed in workspace.documents.items():
+            if shown in self.found:
+                self.problems += self.found[shown][0]
+            else:
+                self.line_breaks(shown, parsed.data)
+        for plan in workspace.plans:
             path = plan.source.path if plan.source else ""
-            if path in self.workspace.checked:
+            if path in workspace.checked:
                 continue  # unchanged since its checks were cached
-            document = self.workspace.documents.get(path)
+            if path in self.found:
+                self.problems += self.found[path][1]
+                continue
+            document = workspace.documents.get(path)
             data = document.data if document and isinstance(document.data, dict) else {}
             self.plan(plan, path, data, document.text if document else "")
-        self.unused_units()
+        self.unused_units(workspace)
         return self.problems
 
     def line_breaks(self, path: str, data: Any) -> None:
@@ -268,11 +292,11 @@ class _Linter:
                 self.warn(path, position(entry, f"units[{index}]"), "repeated-unit", message, "请删去重复的一项")
                 break
 
-    def unused_units(self) -> None:
-        if self.workspace.errors:
+    def unused_units(self, workspace: Workspace) -> None:
+        if workspace.errors:
             return  # a file or task that could not be read hides whose tasks it held: say it once they are fixed
-        for directory in self.workspace.directories:
-            used = {unit for plan in self.workspace.plans if plan.units is directory for task in plan.tasks for unit in task.responsible}
+        for directory in workspace.directories:
+            used = {unit for plan in workspace.plans if plan.units is directory for task in plan.tasks for unit in task.responsible}
             for unit in directory.units.values():
                 if unit.name in used or unit.source is None:
                     continue
@@ -342,7 +366,3 @@ def _locate(lines: list[str], key: Position, snippet: str, occurrence: int) -> t
             if head.endswith(before) and following.lstrip().startswith(after):
                 return (number, len(head)), snippet[1:-1] == " "
     return key, False
-
-
-def _lint(workspace: Workspace) -> list[Problem]:
-    return _Linter(workspace).run()

@@ -37,6 +37,7 @@ TASKS_FILE = "tasks.yaml"
 NOT_PLANS = {UNITS_FILE, "settings.yaml"}
 P = TypeVar("P", bound=PurePath)  # a file on disk, or a path inside a git commit
 TaskFilter = Callable[[int, Deadline], bool]  # which tasks to build, by id and resolved deadline
+Inspector = Callable[[Plan, Document], None]  # a plan parsed for ``gkplan check``, with its document
 _HERE = PurePosixPath()
 
 
@@ -332,7 +333,13 @@ def plan_from_bytes(
 
 
 def load_workspace(
-    root: Path, plans: tuple[str, ...] = (), *, check: bool = False, for_update: bool = False, only: TaskFilter | None = None
+    root: Path,
+    plans: tuple[str, ...] = (),
+    *,
+    check: bool = False,
+    for_update: bool = False,
+    only: TaskFilter | None = None,
+    inspect: Inspector | None = None,
 ) -> Workspace:
     """Load every plan under ``root`` (or only those whose id is in ``plans``).
 
@@ -344,6 +351,8 @@ def load_workspace(
     report that silently skips a plan would tell the weekly meeting that nothing is late.
     ``only``: build just the tasks it keeps (by id and deadline): ``overdue`` needs those whose
     due date passed, ``done`` one id; the plans' other tasks are left out of ``Plan.tasks``.
+    ``inspect`` (with ``check=True``): called with each plan parsed and its document as soon as
+    both are made (``validate`` checks them there and lets the document's data go).
     """
     snapshot = None if check or cache.cache_dir() is None else Snapshot(root, release=not for_update)
     files, shown = _plan_files_seen(root, snapshot)
@@ -368,6 +377,7 @@ def load_workspace(
         for_update=for_update,
         only=only,
         snapshot=snapshot,
+        inspect=inspect,
     )
     if plans:
         workspace.plans = select_plans(workspace.plans, plans)
@@ -419,6 +429,7 @@ def assemble_workspace(
     for_update: bool = False,
     only: TaskFilter | None = None,
     snapshot: Snapshot | None = None,
+    inspect: Inspector | None = None,
 ) -> Workspace:
     """The workspace from plan files (with their ``units.yaml``) whose bytes ``read`` gives.
 
@@ -430,6 +441,7 @@ def assemble_workspace(
     ``for_update``: keep the cache entries read in ``Workspace.cache_entries`` (``remember_update``).
     ``only``: see ``load_workspace``. ``snapshot`` (files on disk): the data root's records, so
     unchanged files are neither read nor looked up one by one (``store.snapshot``).
+    ``inspect``: see ``load_workspace``.
     """
     workspace = Workspace(root, snapshot=snapshot if for_update else None)  # a report lets the packed parses go
     keep = workspace.documents if check else keep
@@ -488,6 +500,8 @@ def assemble_workspace(
             continue
         workspace.problems.extend(problems)
         workspace.plans.append(plan)
+        if inspect is not None and keep is not None and (document := keep.get(shown(plan_path))) is not None:
+            inspect(plan, document)
     _check_plan_ids(workspace)
     _load_settings(workspace, settings_file, read, shown, keep, check)
     if snapshot is not None:
