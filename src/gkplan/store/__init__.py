@@ -292,12 +292,14 @@ def plan_from_bytes(
     keep: dict[str, Document] | None = None,
     entries: dict[str, Any] | None = None,
     only: TaskFilter | None = None,
+    save: bool = True,
 ) -> tuple[Plan, list[Problem]]:
     """The content of one plan file (also an old version from git) -> the plan; ``name`` is its file name.
 
     ``entries`` collects the cache entries read or written, by key, for an update to patch
     (``remember_update``) without reading them again. ``only``: build just the tasks it
-    keeps (the cache entry still holds every task).
+    keeps (the cache entry still holds every task). ``save=False``: the caller saves the
+    entries it collects (``cache.save``), once it has let the bytes go.
     """
     from gkplan.store.cache_codec import pack_plan, unpack_plan
 
@@ -324,7 +326,8 @@ def plan_from_bytes(
     problems = document.problems + problems
     if units_ok and not _has_errors(problems):
         entry = pack_plan(plan, problems)
-        cache.save("plans", key, entry)
+        if save or entries is None:
+            cache.save("plans", key, entry)
         if entries is not None:
             entries[key] = entry
     if only is not None:
@@ -601,6 +604,7 @@ def _plan_via_snapshot(
         snapshot.keep(shown, seen, record.packed, units_digest=units.digest, key=record.key)
         return unpack_plan(record.packed, units.directory, only)
     raw = seen.raw if seen.raw is not None else read(path)
+    seen = Seen(seen.stat, seen.digest if seen.raw is not None else digest_of(raw), None)
     found: dict[str, Any] = {}
     plan, problems = plan_from_bytes(
         raw,
@@ -610,11 +614,14 @@ def _plan_via_snapshot(
         units.bytes(),
         entries=found,
         only=only,
+        save=False,
     )
+    del raw  # before the entry is written: a 17 MB file's bytes and its marshalled parse need not be held together
     if for_update:
         workspace.cache_entries.update(found)
     for key, entry in found.items():
-        snapshot.keep(shown, Seen(seen.stat, digest_of(raw), raw), entry, units_digest=units.digest, key=key)
+        cache.save("plans", key, entry)
+        snapshot.keep(shown, seen, entry, units_digest=units.digest, key=key)
     return plan, problems
 
 
