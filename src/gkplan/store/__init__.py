@@ -301,7 +301,7 @@ def plan_from_bytes(
     keeps (the cache entry still holds every task). ``save=False``: the caller saves the
     entries it collects (``cache.save``), once it has let the bytes go.
     """
-    from gkplan.store.cache_codec import pack_plan, unpack_plan
+    from gkplan.store.cache_codec import pack_plan, pack_task, unpack_plan
 
     key = cache.cache_key("plan", shown, raw, units_raw)
     if keep is None and units_ok and (entry := cache.load("plans", key)) is not None:
@@ -311,9 +311,15 @@ def plan_from_bytes(
     from gkplan.store.build import TaskStream, build_plan
 
     default_id = "" if name == TASKS_FILE else Path(name).stem
+    packed: list[tuple[Any, ...]] = []  # with ``only``: every task packed as it is built, only the few kept stay objects
+
+    def wanted(task: Task) -> bool:
+        packed.append(pack_task(task))
+        return only is None or only(task.id, task.deadline)
+
     stream: TaskStream | None = None
     if keep is None:  # built task by task as the file is read (``gkplan check`` keeps the whole document)
-        stream = TaskStream(shown, directory, default_id=default_id, units_ok=units_ok)
+        stream = TaskStream(shown, directory, default_id=default_id, units_ok=units_ok, keep=wanted if only is not None else None)
         document = parse_bytes(raw, shown, keep_text=False, stream=("tasks", stream.item))
         if not stream.holds(document.data):
             if stream.builder is not None:  # e.g. a ``plan:`` after the tasks: read it again as a whole
@@ -324,13 +330,14 @@ def plan_from_bytes(
         keep[document.path] = document
     plan, problems = build_plan(document.data, document.path, directory, default_id=default_id, units_ok=units_ok, streamed=stream)
     problems = document.problems + problems
+    filtered = stream is not None and only is not None  # ``plan.tasks`` holds only what ``only`` keeps; ``packed`` holds all
     if units_ok and not _has_errors(problems):
-        entry = pack_plan(plan, problems)
+        entry = pack_plan(plan, problems, tuple(packed) if filtered else None)
         if save or entries is None:
             cache.save("plans", key, entry)
         if entries is not None:
             entries[key] = entry
-    if only is not None:
+    if only is not None and not filtered:
         plan = replace(plan, tasks=tuple(task for task in plan.tasks if only(task.id, task.deadline)))
     return plan, problems
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -384,8 +385,17 @@ class TaskStream:
     built again from its plain data (``build_plan`` without ``streamed``): same result, rare.
     """
 
-    def __init__(self, path: str, directory: UnitDirectory, *, default_id: str = "", units_ok: bool = True) -> None:
+    def __init__(
+        self,
+        path: str,
+        directory: UnitDirectory,
+        *,
+        default_id: str = "",
+        units_ok: bool = True,
+        keep: Callable[[Task], bool] | None = None,
+    ) -> None:
         self.path = path
+        self.keep = keep  # sees every task built; those it refuses are left out of the plan
         self.directory = directory if units_ok else None
         self.default_id = default_id
         self.builder: _TaskBuilder | None = None
@@ -400,7 +410,7 @@ class TaskStream:
             _, year, plan_id = _plan_meta(root, scratch, self.default_id)
             codes = {s.code for s in _sections(root.get("sections"), root, scratch)}
             self.context = (root.get("plan"), root.get("sections"))
-            self.builder = _TaskBuilder(Collector(self.path), plan_id, year, self.directory, codes)
+            self.builder = _TaskBuilder(Collector(self.path), plan_id, year, self.directory, codes, self.keep)
         if index != self.count:
             self.restarted = True  # a second ``tasks:`` list (YAML keeps the last one)
         self.count += 1
@@ -475,8 +485,17 @@ def _tasks(
 class _TaskBuilder:
     """The items of ``tasks:`` -> tasks, one at a time, in file order."""
 
-    def __init__(self, out: Collector, plan_id: str, year: int, directory: UnitDirectory | None, section_codes: set[str]) -> None:
+    def __init__(
+        self,
+        out: Collector,
+        plan_id: str,
+        year: int,
+        directory: UnitDirectory | None,
+        section_codes: set[str],
+        keep: Callable[[Task], bool] | None = None,
+    ) -> None:
         self.out = out
+        self.keep = keep
         self.plan_id = plan_id
         self.year = year
         self.directory = directory
@@ -497,7 +516,8 @@ class _TaskBuilder:
             out.add(entry, "id", "duplicate-id", f"任务序号 {task.id} 重复（第 {self.seen_ids[task.id]} 行已有）", "请改为未用过的序号")
             return
         self.seen_ids[task.id] = position(entry, "id")[0]
-        self.tasks.append(task)
+        if self.keep is None or self.keep(task):
+            self.tasks.append(task)
 
 
 def _task(
