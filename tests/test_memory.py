@@ -186,3 +186,20 @@ def test_check_of_many_files_holds_one_file_data_at_a_time(make_plans: ModuleTyp
     root = tmp_path / "data"
     make_plans.generate(root, tasks=2000, files=60)
     assert peak_per_byte(root, "check", tmp_path / "cache") < 8
+
+
+def test_a_filtered_build_keeps_few_tasks_and_caches_them_all() -> None:
+    """``overdue`` and ``done`` build objects only for the tasks they show; the cache entry still holds every task."""
+    raw = (SHIPPED_DATA / "tasks.yaml").read_bytes()
+    units = (SHIPPED_DATA / "units.yaml").read_bytes()
+    directory, _ = units_from_bytes(units, "units.yaml")
+    every: dict[str, Any] = {}
+    some: dict[str, Any] = {}
+    plan, problems = plan_from_bytes(raw, "tasks.yaml", "tasks.yaml", directory, units, entries=every, save=False)
+    kept, kept_problems = plan_from_bytes(
+        raw, "tasks.yaml", "tasks.yaml", directory, units, entries=some, save=False, only=lambda task_id, _: task_id % 3 == 0
+    )
+    assert [t.id for t in kept.tasks] == [t.id for t in plan.tasks if t.id % 3 == 0]
+    assert [t for t in plan.tasks if t.id % 3 == 0] == list(kept.tasks)
+    assert kept_problems == problems
+    assert some == every  # one entry, every task in it
