@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import marshal
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from gkplan.store import load_workspace, plan_from_bytes, units_from_bytes
+from gkplan.store import cache, load_workspace, plan_from_bytes, units_from_bytes
 from gkplan.store.build import STREAMED, TaskStream, build_plan
 from gkplan.store.reader import parse_bytes, parse_text
 from tests.conftest import SHIPPED_DATA, SMALL_UNITS
@@ -181,11 +182,87 @@ def test_a_cold_load_takes_a_few_times_the_file_size(make_plans: ModuleType, tmp
     assert len(load_workspace(root).tasks) == 2000  # and the cache it wrote serves the same plan
 
 
-def test_check_of_many_files_holds_one_file_data_at_a_time(make_plans: ModuleType, tmp_path: Path) -> None:
-    """2,000 tasks in 60 files: keeping every file's data took 12x their size; now about 5x."""
+@pytest.mark.parametrize("files", [1, 60])
+def test_check_holds_one_task_mapping_and_one_file_text_at_a_time(make_plans: ModuleType, tmp_path: Path, files: int) -> None:
+    """2,000 tasks: keeping every file's data and text took 12x their size (in one file or 60); now 4-6x."""
     root = tmp_path / "data"
-    make_plans.generate(root, tasks=2000, files=60)
+    make_plans.generate(root, tasks=2000, files=files, layout="single" if files == 1 else "bureaus")
     assert peak_per_byte(root, "check", tmp_path / "cache") < 8
+
+
+# Warnings of every kind the linter finds in a task, some silenced by comments.
+WARNED = """plan:
+  id: "2022"
+  title: 测试 计划
+  year: 2022
+sections:
+  - code: 一
+    title: 基础　工作
+tasks:
+  # 原表此栏空白。gkplan: ignore[missing-deadline]
+  - id: 1
+    section: 一
+    name: "公文\\n备案"
+    content: 做好公文备案。。
+    units: [就业培训科, 就业培训科]
+  - id: 2
+    name: 没有章节
+    content: 做好公文备案。。  # gkplan: ignore[duplicate-content]
+    units: [局办公室]
+    deadline: 6月底前
+  - id: 3
+    section: 一
+    name: 第三
+    content: 其他 工作
+    units: [局属各单位, 就业促进中心]
+    deadline: null
+  - id: 3
+    name: 重复序号
+    content: "有换行\\n的内容"
+    units: [局办公室]
+    progress:
+      局办公室: {status: done, date: 2022-05-01, by: "张\\n三"}
+"""
+CLEAN = WARNED.replace("id: 3\n    name: 重复序号", "id: 4\n    name: 第四")  # no error: its checks are cached
+CHECKED = (
+    *LAYOUTS[:-1],
+    (WARNED, "warnings, some silenced"),
+    (CLEAN, "warnings only"),
+    (WARNED.replace("tasks:", "tasks: []\ntasks:", 1), "warnings, two lists"),
+)
+
+
+def cached(folder: Path) -> dict[str, Any]:
+    return {str(path.relative_to(folder)): marshal.loads(path.read_bytes()) for path in sorted(folder.rglob("*.marshal"))}
+
+
+@pytest.mark.parametrize(("text", "shows"), CHECKED, ids=[shows for _, shows in CHECKED])
+def test_check_as_read_finds_what_a_check_of_the_whole_file_finds(
+    text: str, shows: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gkplan import validate
+
+    root = tmp_path / "data"
+    root.mkdir()
+    (root / "units.yaml").write_text(SMALL_UNITS, encoding="utf-8")
+    (root / "tasks.yaml").write_text(text, encoding="utf-8")
+    (root / "more.yaml").write_text(text.replace('id: "2022"', 'id: "more"'), encoding="utf-8")
+    cache.use(tmp_path / "as-read")
+    as_read = validate.check_data(root)
+    monkeypatch.setattr(validate._Linter, "watch", lambda self, path, text: None)  # keep each document whole, as before
+    cache.use(tmp_path / "whole")  # a fresh cache: parsed again
+    whole_file = validate.check_data(root)
+    assert cached(tmp_path / "as-read") == cached(tmp_path / "whole")  # the same entries, warnings in the same order
+    assert (as_read.problems, as_read.suppressed) == (whole_file.problems, whole_file.suppressed), shows
+    assert (as_read.files, as_read.plans, as_read.tasks, as_read.units) == (
+        whole_file.files,
+        whole_file.plans,
+        whole_file.tasks,
+        whole_file.units,
+    )
+    if text is CLEAN:
+        assert {p.code for p in as_read.warnings} >= {"pdf-artefact", "line-break", "repeated-unit", "missing-deadline", "missing-section"}
+        assert {p.code for p in as_read.suppressed} == {"missing-deadline", "duplicate-content"}
 
 
 def test_a_filtered_build_keeps_few_tasks_and_caches_them_all() -> None:

@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath, PurePosixPath
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from gkplan.errors import DataError, Problem, Severity
 from gkplan.model import Deadline, Plan, Settings, Source, Task, UnitDirectory
@@ -21,15 +21,19 @@ from gkplan.store import cache
 from gkplan.store.reader import (
     MAX_BYTES_DEFAULT,
     Document,
+    ItemHook,
+    decode,
     display_path,
     display_paths,
     parse_bytes,
+    parse_text,
     read_bytes,
     set_max_bytes,
 )
 from gkplan.store.snapshot import Seen, Snapshot, Stat, digest_of, folder_stat
 
 if TYPE_CHECKING:
+    from gkplan.store.build import TaskWatch
     from gkplan.store.writer import UpdateResult
 
 UNITS_FILE = "units.yaml"
@@ -37,8 +41,18 @@ TASKS_FILE = "tasks.yaml"
 NOT_PLANS = {UNITS_FILE, "settings.yaml"}
 P = TypeVar("P", bound=PurePath)  # a file on disk, or a path inside a git commit
 TaskFilter = Callable[[int, Deadline], bool]  # which tasks to build, by id and resolved deadline
-Inspector = Callable[[Plan, Document], None]  # a plan parsed for ``gkplan check``, with its document
 _HERE = PurePosixPath()
+
+
+class Inspector(Protocol):
+    """What ``gkplan check`` looks at while plan files are parsed (``validate``), so no file's
+    plain data need be kept whole: each task mapping as it is read, then each plan and its document."""
+
+    def watch(self, path: str, text: str) -> TaskWatch | None:
+        """Before the file at ``path`` is parsed: what sees its task mappings (``None``: keep them in the document)."""
+
+    def parsed(self, plan: Plan, document: Document, problems: list[Problem]) -> None:
+        """The file's plan, its document and the problems found in it, once all are made."""
 
 
 @dataclass(slots=True)
@@ -293,13 +307,15 @@ def plan_from_bytes(
     entries: dict[str, Any] | None = None,
     only: TaskFilter | None = None,
     save: bool = True,
+    inspect: Inspector | None = None,
 ) -> tuple[Plan, list[Problem]]:
     """The content of one plan file (also an old version from git) -> the plan; ``name`` is its file name.
 
     ``entries`` collects the cache entries read or written, by key, for an update to patch
     (``remember_update``) without reading them again. ``only``: build just the tasks it
     keeps (the cache entry still holds every task). ``save=False``: the caller saves the
-    entries it collects (``cache.save``), once it has let the bytes go.
+    entries it collects (``cache.save``), once it has let the bytes go. ``inspect`` (with
+    ``keep``): sees the task mappings as they are read, so the document need not keep them.
     """
     from gkplan.store.cache_codec import pack_plan, pack_task, unpack_plan
 
@@ -317,16 +333,27 @@ def plan_from_bytes(
         packed.append(pack_task(task))
         return only is None or only(task.id, task.deadline)
 
+    text, has_bom = decode(raw, shown) if keep is not None else ("", False)  # kept: the checks read the text
+
+    def parse(stream: tuple[str, ItemHook] | None) -> Document:
+        if keep is None:
+            return parse_bytes(raw, shown, keep_text=False, stream=stream)
+        return parse_text(text, shown, has_bom=has_bom, newline="\r\n" if "\r\n" in text else "\n", stream=stream, utf8=raw)
+
+    watch = inspect.watch(shown, text) if inspect is not None and keep is not None else None
     stream: TaskStream | None = None
-    if keep is None:  # built task by task as the file is read (``gkplan check`` keeps the whole document)
-        stream = TaskStream(shown, directory, default_id=default_id, units_ok=units_ok, keep=wanted if only is not None else None)
-        document = parse_bytes(raw, shown, keep_text=False, stream=("tasks", stream.item))
+    if keep is None or watch is not None:  # built task by task as the file is read
+        stream = TaskStream(
+            shown, directory, default_id=default_id, units_ok=units_ok, keep=wanted if only is not None else None, watch=watch
+        )
+        document = parse(("tasks", stream.item))
         if not stream.holds(document.data):
             if stream.builder is not None:  # e.g. a ``plan:`` after the tasks: read it again as a whole
-                document = parse_bytes(raw, shown, keep_text=False)
+                document = parse(None)
             stream = None
-    else:
-        document = parse_bytes(raw, shown)
+    else:  # a document kept whole (its tasks' mappings too)
+        document = parse(None)
+    if keep is not None:
         keep[document.path] = document
     plan, problems = build_plan(document.data, document.path, directory, default_id=default_id, units_ok=units_ok, streamed=stream)
     problems = document.problems + problems
@@ -492,7 +519,7 @@ def assemble_workspace(
             if snapshot is not None and units_ok:
                 plan, problems = _plan_via_snapshot(snapshot, plan_path, shown(plan_path), read, units, workspace, for_update, only)
             elif check and units_ok:
-                plan, problems = _plan_for_check(plan_path, shown(plan_path), read(plan_path), units, workspace)
+                plan, problems = _plan_for_check(plan_path, shown(plan_path), read(plan_path), units, workspace, inspect)
             else:
                 plan, problems = plan_from_bytes(
                     read(plan_path),
@@ -502,16 +529,16 @@ def assemble_workspace(
                     units.raw or b"",  # read at once without a snapshot
                     units_ok=units_ok,
                     keep=keep,
+                    inspect=inspect,
                     entries=workspace.cache_entries if for_update else None,
                     only=only,
                 )
+                _inspected(inspect, keep, shown(plan_path), plan, problems)
         except DataError as exc:
             unusable(exc, shown(plan_path))
             continue
         workspace.problems.extend(problems)
         workspace.plans.append(plan)
-        if inspect is not None and keep is not None and (document := keep.get(shown(plan_path))) is not None:
-            inspect(plan, document)
     _check_plan_ids(workspace)
     _load_settings(workspace, settings_file, read, shown, keep, check)
     if snapshot is not None:
@@ -519,9 +546,12 @@ def assemble_workspace(
     return workspace
 
 
-def _plan_for_check(path: P, shown: str, raw: bytes, units: _UnitsFile, workspace: Workspace) -> tuple[Plan, list[Problem]]:
+def _plan_for_check(
+    path: P, shown: str, raw: bytes, units: _UnitsFile, workspace: Workspace, inspect: Inspector | None
+) -> tuple[Plan, list[Problem]]:
     """``gkplan check``: a plan file whose checks were cached with these bytes (and units) comes
-    from the cache with them (``Workspace.checked``); any other is parsed, its document kept."""
+    from the cache with them (``Workspace.checked``); any other is parsed, its document kept
+    (and its tasks shown to ``inspect`` as they are read)."""
     from gkplan.store.cache_codec import unpack_checks
 
     units_raw = units.raw or b""  # check=True reads every units.yaml
@@ -533,11 +563,29 @@ def _plan_for_check(path: P, shown: str, raw: bytes, units: _UnitsFile, workspac
         return plan, problems
     found: dict[str, Any] = {}
     plan, problems = plan_from_bytes(
-        raw, shown, PurePath(str(path)).name, units.directory, units_raw, keep=workspace.documents, entries=found
+        raw,
+        shown,
+        PurePath(str(path)).name,
+        units.directory,
+        units_raw,
+        keep=workspace.documents,
+        entries=found,
+        save=False,
+        inspect=inspect,
     )
+    _inspected(inspect, workspace.documents, shown, plan, problems)  # first: its text and data can go before the entry is marshalled
+    del raw  # the caller passed it on: it goes too
+    for entry_key, entry in found.items():
+        cache.save("plans", entry_key, entry)
     if key in found:  # clean enough to cache: its checks may be cached too (``save_checks``)
         workspace.check_keys[shown] = key
     return plan, problems
+
+
+def _inspected(inspect: Inspector | None, keep: dict[str, Document] | None, shown: str, plan: Plan, problems: list[Problem]) -> None:
+    """Show ``inspect`` a plan just parsed, with the document kept for it."""
+    if inspect is not None and keep is not None and (document := keep.get(shown)) is not None:
+        inspect.parsed(plan, document, problems)
 
 
 def save_checks(workspace: Workspace, shown: str, lint: list[Problem], suppressed: list[Problem]) -> None:

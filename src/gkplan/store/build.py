@@ -371,7 +371,11 @@ def _plan_meta(data: dict[Any, Any], out: Collector, default_id: str) -> tuple[d
 
 
 _NOWHERE = (0, 0)
-STREAMED: Any = object()  # stands in a streamed plan's list of tasks for a task mapping already built
+STREAMED: Any = object()
+# (the stream, a task mapping of it, the task built from it if it is one of the plan's)
+TaskWatch = Callable[
+    ["TaskStream", dict[Any, Any], Task | None], None
+]  # stands in a streamed plan's list of tasks for a task mapping already built
 
 
 class TaskStream:
@@ -393,13 +397,18 @@ class TaskStream:
         default_id: str = "",
         units_ok: bool = True,
         keep: Callable[[Task], bool] | None = None,
+        watch: TaskWatch | None = None,
     ) -> None:
         self.path = path
         self.keep = keep  # sees every task built; those it refuses are left out of the plan
+        self.watch = watch  # sees each task mapping before it goes (``gkplan check``)
+        self.units = directory
         self.directory = directory if units_ok else None
         self.default_id = default_id
         self.builder: _TaskBuilder | None = None
         self.context: tuple[Any, Any] = (None, None)  # the ``plan:`` and ``sections:`` values the tasks were built with
+        self.year = 0  # the plan's, and its sections, as the tasks were built with them
+        self.sections: tuple[Section, ...] = ()
         self.count = 0
         self.restarted = False
 
@@ -407,15 +416,21 @@ class TaskStream:
         """``reader.ItemHook``: build the task of one item of ``tasks:``."""
         if self.builder is None:
             scratch = Collector(self.path)  # their problems are build_plan's to report, from the whole file
-            _, year, plan_id = _plan_meta(root, scratch, self.default_id)
-            codes = {s.code for s in _sections(root.get("sections"), root, scratch)}
+            _, self.year, plan_id = _plan_meta(root, scratch, self.default_id)
+            self.sections = _sections(root.get("sections"), root, scratch)
             self.context = (root.get("plan"), root.get("sections"))
-            self.builder = _TaskBuilder(Collector(self.path), plan_id, year, self.directory, codes, self.keep)
+            self.builder = _TaskBuilder(
+                Collector(self.path), plan_id, self.year, self.directory, {s.code for s in self.sections}, self.keep
+            )
         if index != self.count:
             self.restarted = True  # a second ``tasks:`` list (YAML keeps the last one)
         self.count += 1
-        self.builder.add(index, item, where)
-        return STREAMED if isinstance(item, dict) else item
+        task = self.builder.add(index, item, where)
+        if not isinstance(item, dict):
+            return item
+        if self.watch is not None:
+            self.watch(self, item, task)
+        return STREAMED
 
     def holds(self, data: Any) -> bool:
         """Whether the tasks built are those of ``data`` (the file's plain data, read with this stream)."""
@@ -503,21 +518,23 @@ class _TaskBuilder:
         self.tasks: list[Task] = []
         self.seen_ids: dict[int, int] = {}  # id -> line of the task that has it
 
-    def add(self, index: int, entry: Any, where: tuple[int, int]) -> None:
-        """Item ``index`` of ``tasks:``, written at ``where`` (used only when it is not a mapping)."""
+    def add(self, index: int, entry: Any, where: tuple[int, int]) -> Task | None:
+        """Item ``index`` of ``tasks:``, written at ``where`` (used only when it is not a mapping):
+        its task when it is one of the plan's (even if ``keep`` leaves it out)."""
         out = self.out
         if not isinstance(entry, dict):
             out.add_at(where, "wrong-type", "tasks 的每一项应是一个任务（- id: … name: …）", "请检查这一项的缩进和冒号")
-            return
+            return None
         task = _task(entry, out, self.plan_id, self.year, self.directory, self.section_codes)
         if task is None:
-            return
+            return None
         if task.id in self.seen_ids:
             out.add(entry, "id", "duplicate-id", f"任务序号 {task.id} 重复（第 {self.seen_ids[task.id]} 行已有）", "请改为未用过的序号")
-            return
+            return None
         self.seen_ids[task.id] = position(entry, "id")[0]
         if self.keep is None or self.keep(task):
             self.tasks.append(task)
+        return task
 
 
 def _task(

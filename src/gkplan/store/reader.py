@@ -272,14 +272,21 @@ def _scan_text(raw: bytes) -> bool | None:
 
 
 def parse_text(
-    text: str, shown: str, *, has_bom: bool = False, newline: str = "\n", stream: tuple[str, ItemHook] | None = None
+    text: str,
+    shown: str,
+    *,
+    has_bom: bool = False,
+    newline: str = "\n",
+    stream: tuple[str, ItemHook] | None = None,
+    utf8: bytes | None = None,
 ) -> Document:
     """Parse ``text``; ``stream=(key, hook)`` hands each item of the list under the root mapping's
     ``key`` to ``hook`` as soon as it is complete, keeping what the hook returns instead (a
-    20,000-task plan is then built task by task, never held whole as plain data)."""
+    20,000-task plan is then built task by task, never held whole as plain data). ``utf8``: the
+    file's bytes that ``text`` was decoded from, which libyaml then reads instead of a copy."""
     _refuse_forbidden(text, shown)
     document = Document(shown, None, has_bom=has_bom, newline=newline, text=text)
-    _load(document, text, _HIDDEN.search(text) is not None, stream)
+    _load(document, utf8 if utf8 is not None and _has_libyaml() else text, _HIDDEN.search(text) is not None, stream)
     return document
 
 
