@@ -101,6 +101,22 @@ def test_streamed_build_is_the_whole_build(text: str, shows: str) -> None:
     assert streamed == whole(text, directory), shows
 
 
+@pytest.mark.parametrize("libyaml", [True, False], ids=["libyaml", "pure Python"])
+def test_bytes_with_a_bom_and_crlf_build_as_their_text(libyaml: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """libyaml reads the bytes themselves (BOM and all): every line and column is the text's."""
+    import yaml
+
+    text = (PLAN + SECTIONS + TASKS).replace("\n", "\r\n")
+    directory, _ = units_from_bytes(SMALL_UNITS.encode(), "units.yaml")
+    expected = whole(text, directory)
+    if not libyaml:
+        monkeypatch.delattr(yaml, "CSafeLoader")  # a machine without libyaml: PyYAML's own parser reads the text
+    raw = b"\xef\xbb\xbf" + text.encode()
+    assert plan_from_bytes(raw, "tasks.yaml", "tasks.yaml", directory, SMALL_UNITS.encode()) == expected
+    document = parse_bytes(raw, "tasks.yaml", keep_text=False)
+    assert (document.has_bom, document.newline) == (True, "\r\n")
+
+
 def test_shipped_plan_streams_and_builds_as_a_whole() -> None:
     raw = (SHIPPED_DATA / "tasks.yaml").read_bytes()
     directory, _ = units_from_bytes((SHIPPED_DATA / "units.yaml").read_bytes(), "units.yaml")
