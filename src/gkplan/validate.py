@@ -17,16 +17,19 @@ from __future__ import annotations
 
 import itertools
 import re
+from array import array
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from gkplan.charsets import CJK, INVISIBLE, INVISIBLE_NAMES, LINE_SEPARATORS, PRIVATE_USE, SPACES
 from gkplan.errors import DataError, Problem, Severity
-from gkplan.model import Group, Plan, Task, Unit, UnitDirectory
+from gkplan.model import Group, Plan, Section, Task, Unit, UnitDirectory
 from gkplan.store import Workspace, load_workspace, save_checks
-from gkplan.store.reader import Position, display_path, fields, position
+from gkplan.store.build import STREAMED, TaskStream, TaskWatch
+from gkplan.store.reader import Document, Position, display_path, fields, position
 from gkplan.textsafe import visible
 
 IGNORE = re.compile(r"#.*?gkplan:\s*ignore\[([\w\-, ]+)\]")
@@ -74,23 +77,25 @@ def validate(root: Path) -> list[Problem]:
 def check_data(root: Path) -> Validation:
     """``validate`` with the counts and silenced warnings that ``gkplan check`` summarises."""
     result = Validation(root)
+    linter = _Linter()
     try:
-        workspace = load_workspace(root, check=True)
+        workspace = load_workspace(root, check=True, inspect=linter)
     except DataError as exc:  # no plan file at all: nothing else to look at
         result.problems = [exc.as_problem(display_path(root))]
         result.files = [display_path(root)]
         return result
     found = list(workspace.problems)
-    lint = _lint(workspace)
+    lint = linter.run(workspace)
     found += lint
     for cached_lint, _ in workspace.checked.values():  # unchanged files: their warnings as found last time
         found += cached_lint
     silenced = {path: set(suppressed) for path, (_, suppressed) in workspace.checked.items()}
-    lines: dict[str, list[str]] = {}  # split once per file: a 20,000-task file has hundreds of warnings
+    silenced.update(linter.silenced)  # plan files parsed this time: judged while their text was at hand
+    lines: dict[str, TextLines] = {}  # once per file (units.yaml, settings.yaml)
     for problem in found:
         document = workspace.documents.get(problem.path)
-        if document is not None and problem.path not in lines:
-            lines[problem.path] = document.text.split("\n")
+        if document is not None and problem.path not in lines and problem.path not in silenced:
+            lines[problem.path] = TextLines(document.text)
         if problem.severity is Severity.WARNING and (
             problem in silenced[problem.path] if problem.path in silenced else _ignored(problem, lines.get(problem.path))
         ):
@@ -107,7 +112,7 @@ def check_data(root: Path) -> Validation:
     return result
 
 
-def _ignored(problem: Problem, lines: list[str] | None) -> bool:
+def _ignored(problem: Problem, lines: Sequence[str] | None) -> bool:
     """A ``gkplan: ignore[code]`` comment on the problem's line or in the comments right above it."""
     if lines is None or not problem.line:
         return False
@@ -125,34 +130,80 @@ def _ignored(problem: Problem, lines: list[str] | None) -> bool:
 
 
 class _Linter:
-    """Warnings for one workspace; raw documents give the exact line of each field."""
+    """Warnings for one workspace; raw documents give the exact line of each field.
 
-    def __init__(self, workspace: Workspace) -> None:
-        self.workspace = workspace
+    A plan file is checked as soon as it is parsed (``parsed``, called by the loader), and
+    its document's data let go: 600 files' data at once took more memory than their plans.
+    """
+
+    def __init__(self) -> None:
         self.problems: list[Problem] = []
+        # by shown path: a parsed plan file's line-break warnings and the rest of its own warnings
+        self.found: dict[str, tuple[list[Problem], list[Problem]]] = {}
+        self.streamed: dict[str, _TaskChecks] = {}  # by shown path: a plan file's tasks, checked as it was read
+        self.silenced: dict[str, set[Problem]] = {}  # by shown path: the plan file's warnings its comments silence
 
     def warn(self, path: str, where: Position, code: str, message: str, hint: str) -> None:
         self.problems.append(Problem(path, where[0], where[1], Severity.WARNING, code, message, hint))
 
-    def run(self) -> list[Problem]:
-        for shown, parsed in self.workspace.documents.items():
-            self.line_breaks(shown, parsed.data)
-        for plan in self.workspace.plans:
+    def watch(self, path: str, text: str) -> TaskWatch:
+        """``store.Inspector``: check each task of a plan file as it is read (a 17 MB file's task
+        mappings are then never all in memory at once)."""
+        checks = self.streamed[path] = _TaskChecks(path, TextLines(text))
+        return checks.streamed
+
+    def parsed(self, plan: Plan, document: Document, problems: list[Problem]) -> None:
+        """``store.Inspector``: check one plan file now, with the loader's ``problems`` in it, and
+        judge its ``gkplan: ignore`` comments; then its data and text go."""
+        path = document.path
+        checks = self.streamed.pop(path, None)
+        tasks = document.data.get("tasks") if isinstance(document.data, dict) else None
+        if checks is None or not isinstance(tasks, list) or not any(item is STREAMED for item in tasks):
+            checks = None  # read as a whole after all (see ``TaskStream.holds``): checked from its data
+        self.line_breaks(path, document.data, checks.breaks if checks else None)
+        breaks, self.problems = self.problems, []
+        data = document.data if isinstance(document.data, dict) else {}
+        lines = checks.lines if checks else TextLines(document.text)
+        self.plan(plan, path, data, lines, checks)
+        self.found[path], self.problems = (breaks, self.problems), []
+        warnings = (p for p in itertools.chain(problems, *self.found[path]) if p.severity is Severity.WARNING and p.path == path)
+        self.silenced[path] = {p for p in warnings if _ignored(p, lines)}
+        document.data = None
+        document.text = ""
+
+    def run(self, workspace: Workspace) -> list[Problem]:
+        """Every warning, in the order they were always found: line breaks file by file, then
+        each plan's own, then units without tasks."""
+        for shown, parsed in workspace.documents.items():
+            if shown in self.found:
+                self.problems += self.found[shown][0]
+            else:
+                self.line_breaks(shown, parsed.data)
+        for plan in workspace.plans:
             path = plan.source.path if plan.source else ""
-            if path in self.workspace.checked:
+            if path in workspace.checked:
                 continue  # unchanged since its checks were cached
-            document = self.workspace.documents.get(path)
+            if path in self.found:
+                self.problems += self.found[path][1]
+                continue
+            document = workspace.documents.get(path)
             data = document.data if document and isinstance(document.data, dict) else {}
-            self.plan(plan, path, data, document.text if document else "")
-        self.unused_units()
+            self.plan(plan, path, data, TextLines(document.text if document else ""))
+        self.unused_units(workspace)
         return self.problems
 
-    def line_breaks(self, path: str, data: Any) -> None:
+    def line_breaks(self, path: str, data: Any, streamed: list[list[Problem]] | None = None) -> None:
         """A line break in a one-line field (name, unit, deadline, by, title…): shown as ⏎ by every
-        report, but in a pull request it is how a value forges a line of its own (a CI log command)."""
+        report, but in a pull request it is how a value forges a line of its own (a CI log command).
+
+        ``streamed``: the warnings of each task mapping read as a stream, in file order, for the
+        ``STREAMED`` marks that stand in their place (met last first, as the mappings were)."""
         stack = [data]
         while stack:
             node = stack.pop()
+            if node is STREAMED and streamed:
+                self.problems += streamed.pop()
+                continue
             if isinstance(node, list):
                 stack.extend(node)
                 continue
@@ -174,8 +225,8 @@ class _Linter:
                 else:
                     stack.append(value)
 
-    def plan(self, plan: Plan, path: str, data: dict[Any, Any], text: str) -> None:
-        lines = text.split("\n")
+    def plan(self, plan: Plan, path: str, data: dict[Any, Any], lines: TextLines, streamed: _TaskChecks | None = None) -> None:
+        """A plan's own warnings; its tasks' were found as it was read when ``streamed`` is given."""
         meta = data.get("plan")
         if isinstance(meta, dict) and plan.title:
             self.artefacts(path, lines, meta, "title", plan.title, "计划标题")
@@ -185,48 +236,25 @@ class _Linter:
             raw = raw_sections.get((section.source.line, section.source.column)) if section.source else None
             if raw is not None:
                 self.artefacts(path, lines, raw, "title", section.title, f"章节「{section.code}」的标题")
+        if streamed is not None:
+            self.problems += streamed.linter.problems
+            return
         raw_tasks = data.get("tasks")
         entries = {position(e): e for e in raw_tasks if isinstance(e, dict)} if isinstance(raw_tasks, list) else {}
-        contents: dict[str, Task] = {}
-        section_warned = False
+        checks = _TaskChecks(path, lines)
         for task in plan.tasks:
             entry = entries.get((task.source.line, task.source.column)) if task.source else None
-            if entry is None:
-                continue
-            what = f"任务 {task.id} "
-            self.deadline(path, plan, task, entry, what)
-            self.artefacts(path, lines, entry, "name", task.name, f"{what}的名称")
-            self.artefacts(path, lines, entry, "content", task.content, f"{what}的内容")
-            self.repeated_units(path, plan.units, entry, what)
-            if task.content:
-                first = contents.setdefault(task.content, task)
-                if first is not task:
-                    self.warn(
-                        path,
-                        position(entry, "content"),
-                        "duplicate-content",
-                        f"{what}的内容与任务 {first.id} 完全相同",
-                        "复制任务后忘了改内容？请对照原表核对",
-                    )
-            if task.section and not plan.sections and not section_warned:
-                section_warned = True
-                self.warn(
-                    path,
-                    position(entry, "section"),
-                    "no-sections",
-                    f"任务写了章节（如「{task.section}」），但计划没有 sections: 无从核对",
-                    "请在 sections: 下列出各章节的 code 和 title",
-                )
-            elif not task.section and plan.sections:
-                self.warn(path, position(entry), "missing-section", f"{what}没有写所属章节", "请补上 section: 一（一） 这样的编号")
+            if entry is not None:
+                checks.task(task, entry, plan.year, plan.sections, plan.units)
+        self.problems += checks.linter.problems
 
-    def deadline(self, path: str, plan: Plan, task: Task, entry: dict[Any, Any], what: str) -> None:
+    def deadline(self, path: str, plan_year: int, task: Task, entry: dict[Any, Any], what: str) -> None:
         phrase = task.deadline.phrase
         written = entry.get("deadline")
         if (phrase is not None and phrase.strip()) or (written is not None and not isinstance(written, str)):
             return  # a phrase, or a value of the wrong type (the builder reported that)
         where = position(entry, "deadline") if "deadline" in entry else position(entry)
-        year = f" {plan.year} 年底" if plan.year else "计划年度年底"
+        year = f" {plan_year} 年底" if plan_year else "计划年度年底"
         self.warn(
             path,
             where,
@@ -235,7 +263,7 @@ class _Linter:
             "请补上 deadline（如 9月底前）；原表确实空白时，在上方注释里写 gkplan: ignore[missing-deadline]",
         )
 
-    def artefacts(self, path: str, lines: list[str], entry: dict[Any, Any], key: str, value: str, what: str) -> None:
+    def artefacts(self, path: str, lines: Sequence[str], entry: dict[Any, Any], key: str, value: str, what: str) -> None:
         """Line-wrap and copy artefacts of the PDF in a text field, each at its own line and column."""
         seen: Counter[str] = Counter()
         for _, snippet, message in _artefacts(value):
@@ -268,11 +296,11 @@ class _Linter:
                 self.warn(path, position(entry, f"units[{index}]"), "repeated-unit", message, "请删去重复的一项")
                 break
 
-    def unused_units(self) -> None:
-        if self.workspace.errors:
+    def unused_units(self, workspace: Workspace) -> None:
+        if workspace.errors:
             return  # a file or task that could not be read hides whose tasks it held: say it once they are fixed
-        for directory in self.workspace.directories:
-            used = {unit for plan in self.workspace.plans if plan.units is directory for task in plan.tasks for unit in task.responsible}
+        for directory in workspace.directories:
+            used = {unit for plan in workspace.plans if plan.units is directory for task in plan.tasks for unit in task.responsible}
             for unit in directory.units.values():
                 if unit.name in used or unit.source is None:
                     continue
@@ -283,6 +311,85 @@ class _Linter:
                     f"单位「{unit.name}」没有任何任务",
                     "单位已撤销或改名的，请从 units.yaml 删除；否则请检查任务的 units 是否漏写了它",
                 )
+
+
+class _TaskChecks:
+    """A plan's warnings about its tasks, task by task, in file order: from the whole file's
+    data (``_Linter.plan``) or as the file is read (``_Linter.watch``)."""
+
+    def __init__(self, path: str, lines: TextLines) -> None:
+        self.path = path
+        self.lines = lines
+        self.linter = _Linter()  # holds these warnings
+        self.contents: dict[str, Task] = {}  # the first task with each content
+        self.section_warned = False
+        self.breaks: list[list[Problem]] = []  # as read: each task mapping's line-break warnings, in file order
+
+    def streamed(self, stream: TaskStream, entry: dict[Any, Any], task: Task | None) -> None:
+        """``build.TaskWatch``: a task mapping as it is read, and its task if it is one of the plan's."""
+        linter = self.linter
+        found, linter.problems = linter.problems, []
+        linter.line_breaks(self.path, entry)
+        self.breaks.append(linter.problems)
+        linter.problems = found
+        if task is not None:
+            self.task(task, entry, stream.year, stream.sections, stream.units)
+
+    def task(self, task: Task, entry: dict[Any, Any], year: int, sections: tuple[Section, ...], units: UnitDirectory) -> None:
+        """The warnings of one of the plan's tasks, written as ``entry``."""
+        linter, path = self.linter, self.path
+        what = f"任务 {task.id} "
+        linter.deadline(path, year, task, entry, what)
+        linter.artefacts(path, self.lines, entry, "name", task.name, f"{what}的名称")
+        linter.artefacts(path, self.lines, entry, "content", task.content, f"{what}的内容")
+        linter.repeated_units(path, units, entry, what)
+        if task.content:
+            first = self.contents.setdefault(task.content, task)
+            if first is not task:
+                linter.warn(
+                    path,
+                    position(entry, "content"),
+                    "duplicate-content",
+                    f"{what}的内容与任务 {first.id} 完全相同",
+                    "复制任务后忘了改内容？请对照原表核对",
+                )
+        if task.section and not sections and not self.section_warned:
+            self.section_warned = True
+            linter.warn(
+                path,
+                position(entry, "section"),
+                "no-sections",
+                f"任务写了章节（如「{task.section}」），但计划没有 sections: 无从核对",
+                "请在 sections: 下列出各章节的 code 和 title",
+            )
+        elif not task.section and sections:
+            linter.warn(path, position(entry), "missing-section", f"{what}没有写所属章节", "请补上 section: 一（一） 这样的编号")
+
+
+class TextLines(Sequence[str]):
+    """The lines of a text (as ``text.split("\n")`` gives them), cut out only when asked for:
+    a 17 MB plan has 345,000 lines, and a list of them took 40 MB."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = array("q", itertools.chain((0,), (match.end() for match in re.finditer("\n", text))))
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if not 0 <= index < len(self.starts):
+            raise IndexError(index)
+        end = self.starts[index + 1] - 1 if index + 1 < len(self.starts) else len(self.text)
+        return self.text[self.starts[index] : end]
 
 
 _ARTEFACT_HINT = "多半是从 PDF 复制时留下的，请对照原文删去"
@@ -309,7 +416,7 @@ def _artefacts(value: str) -> list[tuple[int, str, str]]:
     return found
 
 
-def _locate(lines: list[str], key: Position, snippet: str, occurrence: int) -> tuple[Position, bool]:
+def _locate(lines: Sequence[str], key: Position, snippet: str, occurrence: int) -> tuple[Position, bool]:
     """Where ``snippet`` of a value written at ``key`` sits in the file, and whether it is a
     line break that YAML folded into the space of ``snippet``.
 
@@ -342,7 +449,3 @@ def _locate(lines: list[str], key: Position, snippet: str, occurrence: int) -> t
             if head.endswith(before) and following.lstrip().startswith(after):
                 return (number, len(head)), snippet[1:-1] == " "
     return key, False
-
-
-def _lint(workspace: Workspace) -> list[Problem]:
-    return _Linter(workspace).run()

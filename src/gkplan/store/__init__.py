@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath, PurePosixPath
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from gkplan.errors import DataError, Problem, Severity
 from gkplan.model import Deadline, Plan, Settings, Source, Task, UnitDirectory
@@ -21,9 +21,11 @@ from gkplan.store import cache
 from gkplan.store.reader import (
     MAX_BYTES_DEFAULT,
     Document,
+    ItemHook,
     decode,
     display_path,
     display_paths,
+    parse_bytes,
     parse_text,
     read_bytes,
     set_max_bytes,
@@ -31,6 +33,7 @@ from gkplan.store.reader import (
 from gkplan.store.snapshot import Seen, Snapshot, Stat, digest_of, folder_stat
 
 if TYPE_CHECKING:
+    from gkplan.store.build import TaskWatch
     from gkplan.store.writer import UpdateResult
 
 UNITS_FILE = "units.yaml"
@@ -39,6 +42,17 @@ NOT_PLANS = {UNITS_FILE, "settings.yaml"}
 P = TypeVar("P", bound=PurePath)  # a file on disk, or a path inside a git commit
 TaskFilter = Callable[[int, Deadline], bool]  # which tasks to build, by id and resolved deadline
 _HERE = PurePosixPath()
+
+
+class Inspector(Protocol):
+    """What ``gkplan check`` looks at while plan files are parsed (``validate``), so no file's
+    plain data need be kept whole: each task mapping as it is read, then each plan and its document."""
+
+    def watch(self, path: str, text: str) -> TaskWatch | None:
+        """Before the file at ``path`` is parsed: what sees its task mappings (``None``: keep them in the document)."""
+
+    def parsed(self, plan: Plan, document: Document, problems: list[Problem]) -> None:
+        """The file's plan, its document and the problems found in it, once all are made."""
 
 
 @dataclass(slots=True)
@@ -250,11 +264,6 @@ def _has_errors(problems: list[Problem]) -> bool:
     return any(p.severity is Severity.ERROR for p in problems)
 
 
-def _parse(raw: bytes, shown: str) -> Document:
-    text, has_bom = decode(raw, shown)
-    return parse_text(text, shown, has_bom=has_bom, newline="\r\n" if "\r\n" in text else "\n")
-
-
 def load_units(path: Path, *, keep: dict[str, Document] | None = None) -> tuple[UnitDirectory, list[Problem], bytes]:
     """A ``units.yaml`` (from the cache when its content was seen before) and its raw bytes.
 
@@ -276,7 +285,7 @@ def units_from_bytes(raw: bytes, shown: str, *, keep: dict[str, Document] | None
         return unpack_units(packed)
     from gkplan.store.build import build_units
 
-    document = _parse(raw, shown)
+    document = parse_bytes(raw, shown)
     if keep is not None:
         keep[document.path] = document
     directory, problems = build_units(document.data, document.path)
@@ -297,40 +306,77 @@ def plan_from_bytes(
     keep: dict[str, Document] | None = None,
     entries: dict[str, Any] | None = None,
     only: TaskFilter | None = None,
+    save: bool = True,
+    inspect: Inspector | None = None,
 ) -> tuple[Plan, list[Problem]]:
     """The content of one plan file (also an old version from git) -> the plan; ``name`` is its file name.
 
     ``entries`` collects the cache entries read or written, by key, for an update to patch
     (``remember_update``) without reading them again. ``only``: build just the tasks it
-    keeps (the cache entry still holds every task).
+    keeps (the cache entry still holds every task). ``save=False``: the caller saves the
+    entries it collects (``cache.save``), once it has let the bytes go. ``inspect`` (with
+    ``keep``): sees the task mappings as they are read, so the document need not keep them.
     """
-    from gkplan.store.cache_codec import pack_plan, unpack_plan
+    from gkplan.store.cache_codec import pack_plan, pack_task, unpack_plan
 
     key = cache.cache_key("plan", shown, raw, units_raw)
     if keep is None and units_ok and (entry := cache.load("plans", key)) is not None:
         if entries is not None:
             entries[key] = entry
         return unpack_plan(entry, directory, only)
-    from gkplan.store.build import build_plan
+    from gkplan.store.build import TaskStream, build_plan
 
-    document = _parse(raw, shown)
+    default_id = "" if name == TASKS_FILE else Path(name).stem
+    packed: list[tuple[Any, ...]] = []  # with ``only``: every task packed as it is built, only the few kept stay objects
+
+    def wanted(task: Task) -> bool:
+        packed.append(pack_task(task))
+        return only is None or only(task.id, task.deadline)
+
+    text, has_bom = decode(raw, shown) if keep is not None else ("", False)  # kept: the checks read the text
+
+    def parse(stream: tuple[str, ItemHook] | None) -> Document:
+        if keep is None:
+            return parse_bytes(raw, shown, keep_text=False, stream=stream)
+        return parse_text(text, shown, has_bom=has_bom, newline="\r\n" if "\r\n" in text else "\n", stream=stream, utf8=raw)
+
+    watch = inspect.watch(shown, text) if inspect is not None and keep is not None else None
+    stream: TaskStream | None = None
+    if keep is None or watch is not None:  # built task by task as the file is read
+        stream = TaskStream(
+            shown, directory, default_id=default_id, units_ok=units_ok, keep=wanted if only is not None else None, watch=watch
+        )
+        document = parse(("tasks", stream.item))
+        if not stream.holds(document.data):
+            if stream.builder is not None:  # e.g. a ``plan:`` after the tasks: read it again as a whole
+                document = parse(None)
+            stream = None
+    else:  # a document kept whole (its tasks' mappings too)
+        document = parse(None)
     if keep is not None:
         keep[document.path] = document
-    default_id = "" if name == TASKS_FILE else Path(name).stem
-    plan, problems = build_plan(document.data, document.path, directory, default_id=default_id, units_ok=units_ok)
+    plan, problems = build_plan(document.data, document.path, directory, default_id=default_id, units_ok=units_ok, streamed=stream)
     problems = document.problems + problems
+    filtered = stream is not None and only is not None  # ``plan.tasks`` holds only what ``only`` keeps; ``packed`` holds all
     if units_ok and not _has_errors(problems):
-        entry = pack_plan(plan, problems)
-        cache.save("plans", key, entry)
+        entry = pack_plan(plan, problems, tuple(packed) if filtered else None)
+        if save or entries is None:
+            cache.save("plans", key, entry)
         if entries is not None:
             entries[key] = entry
-    if only is not None:
+    if only is not None and not filtered:
         plan = replace(plan, tasks=tuple(task for task in plan.tasks if only(task.id, task.deadline)))
     return plan, problems
 
 
 def load_workspace(
-    root: Path, plans: tuple[str, ...] = (), *, check: bool = False, for_update: bool = False, only: TaskFilter | None = None
+    root: Path,
+    plans: tuple[str, ...] = (),
+    *,
+    check: bool = False,
+    for_update: bool = False,
+    only: TaskFilter | None = None,
+    inspect: Inspector | None = None,
 ) -> Workspace:
     """Load every plan under ``root`` (or only those whose id is in ``plans``).
 
@@ -342,6 +388,8 @@ def load_workspace(
     report that silently skips a plan would tell the weekly meeting that nothing is late.
     ``only``: build just the tasks it keeps (by id and deadline): ``overdue`` needs those whose
     due date passed, ``done`` one id; the plans' other tasks are left out of ``Plan.tasks``.
+    ``inspect`` (with ``check=True``): called with each plan parsed and its document as soon as
+    both are made (``validate`` checks them there and lets the document's data go).
     """
     snapshot = None if check or cache.cache_dir() is None else Snapshot(root, release=not for_update)
     files, shown = _plan_files_seen(root, snapshot)
@@ -366,6 +414,7 @@ def load_workspace(
         for_update=for_update,
         only=only,
         snapshot=snapshot,
+        inspect=inspect,
     )
     if plans:
         workspace.plans = select_plans(workspace.plans, plans)
@@ -417,6 +466,7 @@ def assemble_workspace(
     for_update: bool = False,
     only: TaskFilter | None = None,
     snapshot: Snapshot | None = None,
+    inspect: Inspector | None = None,
 ) -> Workspace:
     """The workspace from plan files (with their ``units.yaml``) whose bytes ``read`` gives.
 
@@ -428,6 +478,7 @@ def assemble_workspace(
     ``for_update``: keep the cache entries read in ``Workspace.cache_entries`` (``remember_update``).
     ``only``: see ``load_workspace``. ``snapshot`` (files on disk): the data root's records, so
     unchanged files are neither read nor looked up one by one (``store.snapshot``).
+    ``inspect``: see ``load_workspace``.
     """
     workspace = Workspace(root, snapshot=snapshot if for_update else None)  # a report lets the packed parses go
     keep = workspace.documents if check else keep
@@ -468,7 +519,7 @@ def assemble_workspace(
             if snapshot is not None and units_ok:
                 plan, problems = _plan_via_snapshot(snapshot, plan_path, shown(plan_path), read, units, workspace, for_update, only)
             elif check and units_ok:
-                plan, problems = _plan_for_check(plan_path, shown(plan_path), read(plan_path), units, workspace)
+                plan, problems = _plan_for_check(plan_path, shown(plan_path), read(plan_path), units, workspace, inspect)
             else:
                 plan, problems = plan_from_bytes(
                     read(plan_path),
@@ -478,9 +529,11 @@ def assemble_workspace(
                     units.raw or b"",  # read at once without a snapshot
                     units_ok=units_ok,
                     keep=keep,
+                    inspect=inspect,
                     entries=workspace.cache_entries if for_update else None,
                     only=only,
                 )
+                _inspected(inspect, keep, shown(plan_path), plan, problems)
         except DataError as exc:
             unusable(exc, shown(plan_path))
             continue
@@ -493,9 +546,12 @@ def assemble_workspace(
     return workspace
 
 
-def _plan_for_check(path: P, shown: str, raw: bytes, units: _UnitsFile, workspace: Workspace) -> tuple[Plan, list[Problem]]:
+def _plan_for_check(
+    path: P, shown: str, raw: bytes, units: _UnitsFile, workspace: Workspace, inspect: Inspector | None
+) -> tuple[Plan, list[Problem]]:
     """``gkplan check``: a plan file whose checks were cached with these bytes (and units) comes
-    from the cache with them (``Workspace.checked``); any other is parsed, its document kept."""
+    from the cache with them (``Workspace.checked``); any other is parsed, its document kept
+    (and its tasks shown to ``inspect`` as they are read)."""
     from gkplan.store.cache_codec import unpack_checks
 
     units_raw = units.raw or b""  # check=True reads every units.yaml
@@ -507,11 +563,29 @@ def _plan_for_check(path: P, shown: str, raw: bytes, units: _UnitsFile, workspac
         return plan, problems
     found: dict[str, Any] = {}
     plan, problems = plan_from_bytes(
-        raw, shown, PurePath(str(path)).name, units.directory, units_raw, keep=workspace.documents, entries=found
+        raw,
+        shown,
+        PurePath(str(path)).name,
+        units.directory,
+        units_raw,
+        keep=workspace.documents,
+        entries=found,
+        save=False,
+        inspect=inspect,
     )
+    _inspected(inspect, workspace.documents, shown, plan, problems)  # first: its text and data can go before the entry is marshalled
+    del raw  # the caller passed it on: it goes too
+    for entry_key, entry in found.items():
+        cache.save("plans", entry_key, entry)
     if key in found:  # clean enough to cache: its checks may be cached too (``save_checks``)
         workspace.check_keys[shown] = key
     return plan, problems
+
+
+def _inspected(inspect: Inspector | None, keep: dict[str, Document] | None, shown: str, plan: Plan, problems: list[Problem]) -> None:
+    """Show ``inspect`` a plan just parsed, with the document kept for it."""
+    if inspect is not None and keep is not None and (document := keep.get(shown)) is not None:
+        inspect.parsed(plan, document, problems)
 
 
 def save_checks(workspace: Workspace, shown: str, lint: list[Problem], suppressed: list[Problem]) -> None:
@@ -585,6 +659,7 @@ def _plan_via_snapshot(
         snapshot.keep(shown, seen, record.packed, units_digest=units.digest, key=record.key)
         return unpack_plan(record.packed, units.directory, only)
     raw = seen.raw if seen.raw is not None else read(path)
+    seen = Seen(seen.stat, seen.digest if seen.raw is not None else digest_of(raw), None)
     found: dict[str, Any] = {}
     plan, problems = plan_from_bytes(
         raw,
@@ -594,11 +669,14 @@ def _plan_via_snapshot(
         units.bytes(),
         entries=found,
         only=only,
+        save=False,
     )
+    del raw  # before the entry is written: a 17 MB file's bytes and its marshalled parse need not be held together
     if for_update:
         workspace.cache_entries.update(found)
     for key, entry in found.items():
-        snapshot.keep(shown, Seen(seen.stat, digest_of(raw), raw), entry, units_digest=units.digest, key=key)
+        cache.save("plans", key, entry)
+        snapshot.keep(shown, seen, entry, units_digest=units.digest, key=key)
     return plan, problems
 
 

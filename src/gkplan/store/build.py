@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -111,8 +112,10 @@ class Collector:
         hint: str = "",
         severity: Severity = Severity.ERROR,
     ) -> None:
-        line, col = position(where, key)
-        self.problems.append(Problem(self.path, line, col, severity, code, message, hint))
+        self.add_at(position(where, key), code, message, hint, severity)
+
+    def add_at(self, where: tuple[int, int], code: str, message: str, hint: str = "", severity: Severity = Severity.ERROR) -> None:
+        self.problems.append(Problem(self.path, where[0], where[1], severity, code, message, hint))
 
     def source(self, where: Any, key: str | int = "") -> Source:
         line, col = position(where, key)
@@ -315,11 +318,13 @@ def build_plan(
     *,
     default_id: str = "",
     units_ok: bool = True,
+    streamed: TaskStream | None = None,
 ) -> tuple[Plan, list[Problem]]:
     """``tasks.yaml`` (one plan) -> ``Plan``; ``directory`` expands groups and aliases.
 
     ``units_ok=False`` (its ``units.yaml`` could not be read) skips the checks of unit
-    names, which would otherwise flag every task.
+    names, which would otherwise flag every task. ``streamed``: the tasks were built as the
+    file was read (``TaskStream``, which must ``hold`` for ``data``).
     """
     out = Collector(path)
     if data is None:
@@ -329,22 +334,10 @@ def build_plan(
         out.add_top("wrong-type", f"计划文件顶层应是映射（plan: / sections: / tasks:），现在是{_kind(data)}", "请以 plan: 开头")
         return Plan(default_id or "?", "", 0, source=Source(path)), out.problems
     out.check_fields(data, TASKS_TOP, "计划文件")
-    meta = data.get("plan")
-    if not isinstance(meta, dict):
-        out.add(data, "plan" if "plan" in data else "", "missing-field", "缺少 plan: 计划信息", "请写 plan: 下的 title、year 等")
-        meta = {}
-    out.check_fields(meta, PLAN_FIELDS, "plan ")
-    year_value = meta.get("year")
-    if isinstance(year_value, bool) or not isinstance(year_value, int) or not 2000 <= year_value <= 2100:
-        out.add(meta, "year", "bad-year", f"plan.year 应是年份，如 2022（现为 {year_value!r}）", "请写 year: 2022")
-        issued = parse_iso_date(meta.get("issued"))
-        year = issued.year if issued else 0  # 0: deadlines stay undated, see deadline_for_task
-    else:
-        year = year_value
-    plan_id = out.text(meta, "id", "plan") or default_id or str(year)
+    meta, year, plan_id = _plan_meta(data, out, default_id)
     sections = _sections(data.get("sections"), data, out)
     section_codes = {s.code for s in sections}
-    tasks = _tasks(data.get("tasks"), data, out, plan_id, year, directory if units_ok else None, section_codes)
+    tasks = _tasks(data.get("tasks"), data, out, plan_id, year, directory if units_ok else None, section_codes, streamed)
     plan = Plan(
         id=plan_id,
         title=out.text(meta, "title", "plan", required=True),
@@ -358,6 +351,94 @@ def build_plan(
         source=Source(path),
     )
     return plan, out.problems
+
+
+def _plan_meta(data: dict[Any, Any], out: Collector, default_id: str) -> tuple[dict[Any, Any], int, str]:
+    """The ``plan:`` mapping, the plan's year and its id."""
+    meta = data.get("plan")
+    if not isinstance(meta, dict):
+        out.add(data, "plan" if "plan" in data else "", "missing-field", "缺少 plan: 计划信息", "请写 plan: 下的 title、year 等")
+        meta = {}
+    out.check_fields(meta, PLAN_FIELDS, "plan ")
+    year_value = meta.get("year")
+    if isinstance(year_value, bool) or not isinstance(year_value, int) or not 2000 <= year_value <= 2100:
+        out.add(meta, "year", "bad-year", f"plan.year 应是年份，如 2022（现为 {year_value!r}）", "请写 year: 2022")
+        issued = parse_iso_date(meta.get("issued"))
+        year = issued.year if issued else 0  # 0: deadlines stay undated, see deadline_for_task
+    else:
+        year = year_value
+    return meta, year, out.text(meta, "id", "plan") or default_id or str(year)
+
+
+_NOWHERE = (0, 0)
+STREAMED: Any = object()
+# (the stream, a task mapping of it, the task built from it if it is one of the plan's)
+TaskWatch = Callable[
+    ["TaskStream", dict[Any, Any], Task | None], None
+]  # stands in a streamed plan's list of tasks for a task mapping already built
+
+
+class TaskStream:
+    """A plan's tasks built one by one as the reader completes them (``reader.parse_text``'s
+    ``stream``), so a 20,000-task file is never held whole as plain data: each task's mapping
+    goes as soon as its task is built, and ``STREAMED`` takes its place in the list.
+
+    The tasks are built with the plan's id, year and sections as they stand when the first
+    task arrives. ``holds`` says at the end whether that is still the whole file's (no
+    ``plan:`` or ``sections:`` after the tasks, one list of tasks); if not, the file must be
+    built again from its plain data (``build_plan`` without ``streamed``): same result, rare.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        directory: UnitDirectory,
+        *,
+        default_id: str = "",
+        units_ok: bool = True,
+        keep: Callable[[Task], bool] | None = None,
+        watch: TaskWatch | None = None,
+    ) -> None:
+        self.path = path
+        self.keep = keep  # sees every task built; those it refuses are left out of the plan
+        self.watch = watch  # sees each task mapping before it goes (``gkplan check``)
+        self.units = directory
+        self.directory = directory if units_ok else None
+        self.default_id = default_id
+        self.builder: _TaskBuilder | None = None
+        self.context: tuple[Any, Any] = (None, None)  # the ``plan:`` and ``sections:`` values the tasks were built with
+        self.year = 0  # the plan's, and its sections, as the tasks were built with them
+        self.sections: tuple[Section, ...] = ()
+        self.count = 0
+        self.restarted = False
+
+    def item(self, root: dict[Any, Any], index: int, item: Any, where: tuple[int, int]) -> Any:
+        """``reader.ItemHook``: build the task of one item of ``tasks:``."""
+        if self.builder is None:
+            scratch = Collector(self.path)  # their problems are build_plan's to report, from the whole file
+            _, self.year, plan_id = _plan_meta(root, scratch, self.default_id)
+            self.sections = _sections(root.get("sections"), root, scratch)
+            self.context = (root.get("plan"), root.get("sections"))
+            self.builder = _TaskBuilder(
+                Collector(self.path), plan_id, self.year, self.directory, {s.code for s in self.sections}, self.keep
+            )
+        if index != self.count:
+            self.restarted = True  # a second ``tasks:`` list (YAML keeps the last one)
+        self.count += 1
+        task = self.builder.add(index, item, where)
+        if not isinstance(item, dict):
+            return item
+        if self.watch is not None:
+            self.watch(self, item, task)
+        return STREAMED
+
+    def holds(self, data: Any) -> bool:
+        """Whether the tasks built are those of ``data`` (the file's plain data, read with this stream)."""
+        if self.builder is None or self.restarted or not isinstance(data, dict):
+            return False
+        tasks = data.get("tasks")
+        plan, sections = self.context
+        return data.get("plan") is plan and data.get("sections") is sections and isinstance(tasks, list) and len(tasks) == self.count
 
 
 def _sections(raw: Any, parent: dict[Any, Any], out: Collector) -> tuple[Section, ...]:
@@ -392,6 +473,7 @@ def _tasks(
     year: int,
     directory: UnitDirectory | None,
     section_codes: set[str],
+    streamed: TaskStream | None = None,
 ) -> tuple[Task, ...]:
     if raw is None:
         if "tasks" in parent:
@@ -405,21 +487,54 @@ def _tasks(
     if not raw:  # an error like an empty file: a report on no tasks would say "nothing late" and look right
         out.add(parent, "tasks", "no-tasks", "计划中没有任何任务", "请在 tasks: 下逐条列出任务（- id: …），或用 gkplan import 导入")
         return ()
-    tasks: list[Task] = []
-    seen_ids: dict[int, int] = {}
+    if streamed is not None:  # built as the file was read
+        assert streamed.builder is not None  # a non-empty list was streamed
+        out.problems.extend(streamed.builder.out.problems)
+        return tuple(streamed.builder.tasks)
+    builder = _TaskBuilder(out, plan_id, year, directory, section_codes)
     for index, entry in enumerate(raw):
+        builder.add(index, entry, position(parent, f"tasks[{index}]") if not isinstance(entry, dict) else _NOWHERE)
+    return tuple(builder.tasks)
+
+
+class _TaskBuilder:
+    """The items of ``tasks:`` -> tasks, one at a time, in file order."""
+
+    def __init__(
+        self,
+        out: Collector,
+        plan_id: str,
+        year: int,
+        directory: UnitDirectory | None,
+        section_codes: set[str],
+        keep: Callable[[Task], bool] | None = None,
+    ) -> None:
+        self.out = out
+        self.keep = keep
+        self.plan_id = plan_id
+        self.year = year
+        self.directory = directory
+        self.section_codes = section_codes
+        self.tasks: list[Task] = []
+        self.seen_ids: dict[int, int] = {}  # id -> line of the task that has it
+
+    def add(self, index: int, entry: Any, where: tuple[int, int]) -> Task | None:
+        """Item ``index`` of ``tasks:``, written at ``where`` (used only when it is not a mapping):
+        its task when it is one of the plan's (even if ``keep`` leaves it out)."""
+        out = self.out
         if not isinstance(entry, dict):
-            out.add(parent, f"tasks[{index}]", "wrong-type", "tasks 的每一项应是一个任务（- id: … name: …）", "请检查这一项的缩进和冒号")
-            continue
-        task = _task(entry, out, plan_id, year, directory, section_codes)
+            out.add_at(where, "wrong-type", "tasks 的每一项应是一个任务（- id: … name: …）", "请检查这一项的缩进和冒号")
+            return None
+        task = _task(entry, out, self.plan_id, self.year, self.directory, self.section_codes)
         if task is None:
-            continue
-        if task.id in seen_ids:
-            out.add(entry, "id", "duplicate-id", f"任务序号 {task.id} 重复（第 {seen_ids[task.id]} 行已有）", "请改为未用过的序号")
-            continue
-        seen_ids[task.id] = position(entry, "id")[0]
-        tasks.append(task)
-    return tuple(tasks)
+            return None
+        if task.id in self.seen_ids:
+            out.add(entry, "id", "duplicate-id", f"任务序号 {task.id} 重复（第 {self.seen_ids[task.id]} 行已有）", "请改为未用过的序号")
+            return None
+        self.seen_ids[task.id] = position(entry, "id")[0]
+        if self.keep is None or self.keep(task):
+            self.tasks.append(task)
+        return task
 
 
 def _task(

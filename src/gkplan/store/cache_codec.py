@@ -158,11 +158,13 @@ def pack_task(t: Task) -> tuple[Any, ...]:
     return tuple(PackedTask(t.id, s(t.name), t.content, s(t.section), units, responsible, s(phrase), anchor, progress, verified, line, col))
 
 
-def pack_plan(plan: Plan, problems: list[Problem]) -> tuple[Any, ...]:
+def pack_plan(plan: Plan, problems: list[Problem], tasks: tuple[tuple[Any, ...], ...] | None = None) -> tuple[Any, ...]:
+    """``tasks``: the plan's tasks already packed (``pack_task``), when ``plan.tasks`` holds only some of them."""
     path = plan.source.path if plan.source else ""
     meta = (plan.id, plan.title, plan.year, plan.doc_number, plan.issuer, _ordinal(plan.issued))
     sections = tuple(tuple(PackedSection(s.code, s.title, s.parent, *_where(s.source))) for s in plan.sections)
-    tasks = tuple(pack_task(t) for t in plan.tasks)
+    if tasks is None:
+        tasks = tuple(pack_task(t) for t in plan.tasks)
     return tuple(PackedPlan(path, meta, sections, tasks, pack_problems(problems)))
 
 

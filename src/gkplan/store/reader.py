@@ -39,7 +39,13 @@ from gkplan.errors import DataError, Problem, Severity
 LINES = "__lines__"  # reserved key: {key: (line, col), "": own (line, col), "key[i]": item}
 MAX_BYTES_DEFAULT = 64 * 1024 * 1024  # 20,000 tasks in one file is about 17 MB
 MAX_DEPTH = 64  # the schema nests 5 levels; anything deeper is not ours
+_BOM = b"\xef\xbb\xbf"
+_SCAN_BYTES = 1 << 20  # bytes checked at a time by ``_scan_text``
+MAX_SHARED_CHARS = 64  # texts up to this long are shared when repeated (names, units, deadlines); longer ones rarely repeat
 Position = tuple[int, int]
+# Called with (the root mapping so far, index, item, item's position) as each item of a streamed
+# list is complete; what it returns is kept in the list instead of the item.
+ItemHook = Callable[[dict[Any, Any], int, Any, Position], Any]
 
 _YAML = "tag:yaml.org,2002:"
 # In a value (after escapes are read): control characters other than tab and LF, NEL,
@@ -130,7 +136,7 @@ def decode(raw: bytes, shown: str) -> tuple[str, bool]:
     save_as_utf8 = "请用编辑器另存为 UTF-8（记事本：另存为 → 编码选 UTF-8；WPS/VS Code：右下角编码 → UTF-8）"
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(raw):
         raise DataError("文件是 UTF-16 编码，gkplan 只读 UTF-8", where=shown, hint=save_as_utf8, code="encoding")
-    has_bom = raw.startswith(b"\xef\xbb\xbf")
+    has_bom = raw.startswith(_BOM)
     if has_bom:
         raw = raw[3:]
     nul = raw.find(b"\x00")
@@ -225,14 +231,72 @@ def _too_big(shown: str, size: int, limit: int) -> DataError:
 def read_document(path: Path) -> Document:
     """Read, decode and parse one YAML file; raise ``DataError`` if it cannot be used at all."""
     shown = display_path(path)
-    raw = read_bytes(path, shown)
-    text, has_bom = decode(raw, shown)
-    return parse_text(text, shown, has_bom=has_bom, newline="\r\n" if "\r\n" in text else "\n")
+    return parse_bytes(read_bytes(path, shown), shown)
 
 
-def parse_text(text: str, shown: str, *, has_bom: bool = False, newline: str = "\n") -> Document:
+def parse_bytes(raw: bytes, shown: str, *, keep_text: bool = True, stream: tuple[str, ItemHook] | None = None) -> Document:
+    """Decode and parse a file's bytes (``parse_text``). ``keep_text=False``: the document keeps
+    no text (``Document.text`` is empty), and libyaml reads ``raw`` itself, so a 17 MB file is
+    not held three times over (bytes, text and libyaml's UTF-8 copy of the text) while parsed."""
+    odd_breaks = None if keep_text or not _has_libyaml() else _scan_text(raw)  # PyYAML's own reader would take a BOM for a character
+    if odd_breaks is None:  # the text is kept, or something is wrong that ``decode`` and ``parse_text`` explain
+        text, has_bom = decode(raw, shown)
+        return parse_text(text, shown, has_bom=has_bom, newline="\r\n" if "\r\n" in text else "\n", stream=stream)
+    has_bom = raw.startswith(_BOM)
+    document = Document(shown, None, has_bom=has_bom, newline="\r\n" if b"\r\n" in raw else "\n")
+    _load(document, raw, odd_breaks, stream)  # libyaml skips a BOM itself
+    return document
+
+
+def _scan_text(raw: bytes) -> bool | None:
+    """``decode`` and ``parse_text``'s checks of the text, a megabyte at a time (a 17 MB file
+    decoded at once briefly takes 45 MB): whether a value may hold an odd line break (see
+    ``_EventReader``), or ``None`` when the file is not clean UTF-8 text without forbidden characters."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(raw)[len(_BOM) if raw.startswith(_BOM) else 0 :]
+    odd_breaks = False
+    try:
+        for start in range(0, len(view), _SCAN_BYTES):
+            chunk = decoder.decode(view[start : start + _SCAN_BYTES], final=start + _SCAN_BYTES >= len(view))
+            if _FORBIDDEN.search(chunk):  # NUL bytes (binary, UTF-16) among them
+                return None
+            odd_breaks = odd_breaks or _HIDDEN.search(chunk) is not None
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return None
+    finally:
+        view.release()
+    return odd_breaks
+
+
+def parse_text(
+    text: str,
+    shown: str,
+    *,
+    has_bom: bool = False,
+    newline: str = "\n",
+    stream: tuple[str, ItemHook] | None = None,
+    utf8: bytes | None = None,
+) -> Document:
+    """Parse ``text``; ``stream=(key, hook)`` hands each item of the list under the root mapping's
+    ``key`` to ``hook`` as soon as it is complete, keeping what the hook returns instead (a
+    20,000-task plan is then built task by task, never held whole as plain data). ``utf8``: the
+    file's bytes that ``text`` was decoded from, which libyaml then reads instead of a copy."""
+    _refuse_forbidden(text, shown)
+    document = Document(shown, None, has_bom=has_bom, newline=newline, text=text)
+    _load(document, utf8 if utf8 is not None and _has_libyaml() else text, _HIDDEN.search(text) is not None, stream)
+    return document
+
+
+def _has_libyaml() -> bool:
     import yaml  # deferred: a warm cache never needs it
 
+    return getattr(yaml, "CSafeLoader", None) is not None
+
+
+def _refuse_forbidden(text: str, shown: str) -> None:
     forbidden = _FORBIDDEN.search(text)
     if forbidden:
         line, col = _line_col(text, forbidden.start())
@@ -242,14 +306,21 @@ def parse_text(text: str, shown: str, *, has_bom: bool = False, newline: str = "
             hint="请删除该字符（常见于从 PDF 或网页复制的文字），并另存为 UTF-8 文本",
             code="control-char",
         )
+
+
+def _load(document: Document, source: str | bytes, odd_breaks: bool, stream: tuple[str, ItemHook] | None) -> None:
+    """Parse ``source`` (the text, or its UTF-8 bytes for libyaml) into ``document.data``."""
+    import yaml
+
+    shown = document.path
     loader_class = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
-    document = Document(shown, None, has_bom=has_bom, newline=newline, text=text)
-    loader = loader_class(text)
+    loader = loader_class(source)
     collecting = gc.isenabled()
     gc.disable()  # the reader builds only acyclic dicts and lists: cycle collection during it is pure cost (a quarter of the time)
     try:
-        document.data = _EventReader(shown, text, document.problems, loader).read()
+        document.data = _EventReader(shown, odd_breaks, document.problems, loader, stream).read()
     except yaml.MarkedYAMLError as exc:
+        text = source if isinstance(source, str) else decode(source, shown)[0]
         raise _syntax_error(exc, text, shown) from None
     except yaml.YAMLError as exc:  # ReaderError and the like, without a mark
         raise DataError(f"YAML 格式错误：{exc}", where=shown, hint=_SYNTAX_HINT, code="yaml-syntax") from None
@@ -257,7 +328,6 @@ def parse_text(text: str, shown: str, *, has_bom: bool = False, newline: str = "
         loader.dispose()
         if collecting:
             gc.enable()
-    return document
 
 
 _SYNTAX_HINT = "请检查缩进（只能用空格）、冒号后的空格、引号和括号是否成对"
@@ -349,6 +419,10 @@ _NO_KEY: Any = object()  # a mapping frame waiting for its next key
 _ALIAS_HINT = "请把被引用的内容直接写出来（gkplan 不展开别名，这也挡住了“十亿笑声”式的别名炸弹）"
 
 
+def _keep(root: dict[Any, Any], index: int, item: Any, where: Position) -> Any:
+    return item
+
+
 class _EventReader:
     """The parser's events straight to plain data with positions; refuse what the format does not use.
 
@@ -365,9 +439,11 @@ class _EventReader:
     the reading: the rest of the stream is still parsed (``_drain``) before it is raised.
     """
 
-    def __init__(self, shown: str, text: str, problems: list[Problem], loader: Any) -> None:
+    def __init__(
+        self, shown: str, odd_breaks: bool, problems: list[Problem], loader: Any, stream: tuple[str, ItemHook] | None = None
+    ) -> None:
         self.shown = shown
-        self.text = text
+        self.stream = stream
         self.problems = problems
         self.loader = loader
         self.anchors: dict[str, tuple[Any, bool]] = {}  # name -> (start mark, is a scalar)
@@ -378,7 +454,7 @@ class _EventReader:
         # Escapes in double quotes ("\e", "\0") make control characters the text check cannot see;
         # NEL, U+2028/9 and bidi overrides are allowed by YAML in raw text: values are checked
         # for these only when they can occur, so ordinary files pay nothing.
-        self.odd_breaks = _HIDDEN.search(text) is not None
+        self.odd_breaks = odd_breaks
 
     def where(self, mark: Any) -> str:
         return _at(self.shown, mark.line + 1, mark.column + 1)
@@ -398,6 +474,9 @@ class _EventReader:
         generic = bool(resolvers.get(None)) or bool(getattr(loader, "yaml_path_resolvers", None))
         stack: list[list[Any]] = []  # [dict, lines, key or _NO_KEY, key position] or [list, item positions, None, None]
         root: Any = None
+        stream_key, hook = self.stream or (None, _keep)
+        streamed: list[Any] | None = None  # the frame of the list whose items go to ``hook``
+        shared: dict[str, str] = {}
 
         while True:
             event = get_event()
@@ -430,8 +509,9 @@ class _EventReader:
                     self.failure = self._hidden_char(mark, value, event.style == '"')
                     return self._drain(len(stack))
                 data: Any
-                if tag in (_STR, _TIMESTAMP):
-                    data = value  # dates are checked by the model builder
+                if tag in (_STR, _TIMESTAMP):  # dates are checked by the model builder
+                    # one object per short text: a unit, deadline or key written 20,000 times is stored once
+                    data = value if len(value) > MAX_SHARED_CHARS else shared.setdefault(value, value)
                 elif tag == _INT:
                     try:
                         data = _to_int(value)
@@ -467,8 +547,9 @@ class _EventReader:
                     frame[2] = data
                     frame[3] = position
                 elif type(frame[0]) is list:
-                    frame[0].append(data)
-                    frame[1].append((mark.line + 1, mark.column + 1))
+                    position = (mark.line + 1, mark.column + 1)
+                    frame[1].append(position)
+                    frame[0].append(data if frame is not streamed else hook(stack[0][0], len(frame[0]), data, position))
                 else:
                     key = frame[2]
                     frame[0][key] = data
@@ -484,6 +565,8 @@ class _EventReader:
                     continue
                 frame = stack[-1]
                 if type(frame[0]) is list:
+                    if frame is streamed:  # the item's position was noted at its start
+                        container = hook(stack[0][0], len(frame[0]), container, frame[1][-1])
                     frame[0].append(container)
                     continue
                 key = frame[2]
@@ -518,6 +601,8 @@ class _EventReader:
                     stack.append([{}, {"": (mark.line + 1, mark.column + 1)}, _NO_KEY, None])
                 else:
                     stack.append([[], [], None, None])
+                    if stream_key is not None and len(stack) == 2 and type(stack[0][0]) is dict and stack[0][2] == stream_key:
+                        streamed = stack[-1]
             elif kind is alias_event:
                 self._alias(event, stack)
                 return self._drain(len(stack))
