@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 from gkplan.deadlines import deadline_for_task
 from gkplan.errors import Problem, Severity
 from gkplan.model import Deadline, Group, Plan, Progress, Section, Source, Status, Task, Unit, UnitDirectory, Verification
+from gkplan.store.reader import MAX_SHARED_CHARS
 
 _STATUS = {status.value: status for status in Status}
 
@@ -130,14 +131,13 @@ def unpack_units(packed: tuple[Any, ...]) -> tuple[UnitDirectory, list[Problem]]
 
 
 _SHARED: dict[Any, Any] = {}
-SHARED_UP_TO = 64  # characters: names, units, phrases, people repeat across 20,000 tasks; contents seldom do
 SHARED_AT_MOST = 200_000  # values remembered; then forgotten at once (a long-lived process packing many plans)
 
 
 def _shared(value: Any) -> Any:
     """One object for equal short strings (and tuples of them): marshal then writes each once and
     refers back to it, so an entry is smaller and loads faster (20,000 tasks: 45 -> 30 ms)."""
-    if isinstance(value, str) and len(value) > SHARED_UP_TO:
+    if isinstance(value, str) and len(value) > MAX_SHARED_CHARS:  # the reader's rule: long texts seldom repeat
         return value
     if len(_SHARED) >= SHARED_AT_MOST:
         _SHARED.clear()
