@@ -20,7 +20,7 @@ from gkplan.ledger import HEADERS, SHEET_TITLE, STATUS_CHOICES, Ledger, stamp_te
 from gkplan.model import META_SHEET, Light, Scheme
 from gkplan.render.grid import display_width
 from gkplan.render.palette import swatch
-from gkplan.render.report_xlsx import DATE_FORMAT, print_landscape, put_value
+from gkplan.render.report_xlsx import DATE_FORMAT, named_style, print_landscape, put_value
 from gkplan.render.wording import deadline_text
 
 WIDTHS = {
@@ -42,20 +42,18 @@ _SHEET_NAME_BAD = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
 def render_ledgers(ledgers: Sequence[Ledger], scheme: Scheme = Scheme.RED_YELLOW_GREEN) -> bytes:
     from openpyxl import Workbook
 
-    workbook = Workbook()
-    workbook.remove(workbook.worksheets[0])
-    meta = workbook.create_sheet(META_SHEET)
-    put_value(meta.cell(row=1, column=1), "工作表")
-    put_value(meta.cell(row=1, column=2), "gkplan collect 用来核对的信息，请勿修改")
-    for number, ledger in enumerate(ledgers, start=2):
-        title = SHEET_TITLE if len(ledgers) == 1 else sheet_title(ledger.unit)
+    # Write-only: rows go to a temporary file as they are added (all units of 20,000 tasks make
+    # ~650,000 rows); each sheet's layout is set before its rows, the hidden gkplan sheet last.
+    workbook = Workbook(write_only=True)
+    titles = [SHEET_TITLE if len(ledgers) == 1 else sheet_title(ledger.unit) for ledger in ledgers]
+    for title, ledger in zip(titles, ledgers, strict=True):
         _ledger_sheet(workbook.create_sheet(title), ledger, scheme)
-        put_value(meta.cell(row=number, column=1), title)
-        put_value(meta.cell(row=number, column=2), stamp_text(ledger))
+    meta = workbook.create_sheet(META_SHEET)  # last: the first sheet is the one a unit sees
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
-    workbook.move_sheet(meta, offset=len(ledgers))  # last: the first sheet is the one a unit sees
-    workbook.active = 0
+    _append(meta, ["工作表", "gkplan collect 用来核对的信息，请勿修改"])
+    for title, ledger in zip(titles, ledgers, strict=True):
+        _append(meta, [title, stamp_text(ledger)])
     first = ledgers[0]
     units = "、".join(ledger.unit for ledger in ledgers)
     stamp = datetime.combine(first.exported, datetime.min.time())
@@ -76,24 +74,57 @@ def sheet_title(unit: str) -> str:
     return unit.translate(_SHEET_NAME_BAD)[:31] or "单位"
 
 
+def _column_styles(workbook: Any, scheme: Scheme, light: Light) -> list[str]:
+    """A ledger row's cell styles: 新状态, 完成日期 and 说明 unlocked on white (the unit fills them
+    in), the others locked, in the row's light when it is late or due soon."""
+    look = swatch(light, scheme) if light in PAINTED else None
+    styles = []
+    for header in HEADERS:
+        editable = header in ("新状态", "完成日期", "说明")
+        number_format = DATE_FORMAT if header in ("截止日期", "完成日期") else "@" if header in ("新状态", "说明") else "General"
+        fill = "FFFFFF" if editable else look.fill if look else None
+        name = f"gkplan 台账 {header}" + ("" if editable or look is None else f" {light.value}")
+        # "@" (text): Excel keeps a typed 「10-9 已报送」 as typed, not as a date
+        styles.append(
+            named_style(workbook, name, border=True, wrap=header in WRAP, number_format=number_format, fill=fill, locked=not editable)
+        )
+    return styles
+
+
+def _append(sheet: Any, values: Sequence[Any], styles: Sequence[str | None] | None = None) -> None:
+    """One row of data cells (``put_value``), each with its named style."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for index, value in enumerate(values):
+        cell = WriteOnlyCell(sheet)
+        put_value(cell, value)
+        style = styles[index] if styles is not None else None
+        if style is not None:
+            cell.style = style
+        cells.append(cell)
+    sheet.append(cells)
+
+
 def _ledger_sheet(sheet: Any, ledger: Ledger, scheme: Scheme) -> None:
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    thin = Side(style="thin", color="C8CDD3")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    header_fill = PatternFill("solid", fgColor="E4E8EE")
-    editable_fill = PatternFill("solid", fgColor="FFFFFF")
-    unlocked = Protection(locked=False)
+    workbook = sheet.parent
     for index, header in enumerate(HEADERS, start=1):
-        cell = sheet.cell(row=1, column=index)
-        put_value(cell, header)
-        cell.font = Font(bold=True)
-        cell.fill = header_fill
-        cell.border = border
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         sheet.column_dimensions[get_column_letter(index)].width = WIDTHS[header]
+    last = len(ledger.rows) + 1
+    stamp_row = last + 1
+    sheet.freeze_panes = "B2"
+    print_landscape(sheet)
+    sheet.print_area = f"A1:I{last}"
+    sheet.oddHeader.center.text = f"{ledger.plan.title} · 进展台账 · {ledger.unit}".replace("&", "&&")
+    sheet.oddFooter.center.text = f"导出日期 {ledger.exported.isoformat()}　第 &P 页，共 &N 页"
+    header = named_style(
+        workbook, "gkplan 台账表头", bold=True, fill="E4E8EE", border=True, horizontal="center", vertical="center", wrap=True
+    )
+    _append(sheet, HEADERS, [header] * len(HEADERS))
+    styles: dict[Light, list[str]] = {}  # a row's styles, by its light
     for number, entry in enumerate(ledger.rows, start=2):
         row, task = entry.row, entry.row.task
         values = [
@@ -107,26 +138,10 @@ def _ledger_sheet(sheet: Any, ledger: Ledger, scheme: Scheme) -> None:
             None,
             entry.snapshot.note or None,
         ]
-        fill = PatternFill("solid", fgColor=swatch(row.light, scheme).fill) if row.light in PAINTED else None
-        for index, (header, value) in enumerate(zip(HEADERS, values, strict=True), start=1):
-            cell = sheet.cell(row=number, column=index)
-            put_value(cell, value)
-            cell.border = border
-            cell.alignment = Alignment(vertical="top", wrap_text=header in WRAP)
-            if header in ("截止日期", "完成日期"):
-                cell.number_format = DATE_FORMAT
-            elif header in ("新状态", "说明"):
-                cell.number_format = "@"  # text: Excel keeps a typed 「10-9 已报送」 as typed, not as a date
-            if header in ("新状态", "完成日期", "说明"):
-                cell.protection = unlocked
-                cell.fill = editable_fill
-            elif fill is not None:
-                cell.fill = fill
         sheet.row_dimensions[number].height = max(30, 15 * min(8, 1 + display_width(task.content) // (2 * WIDTHS["任务内容"])))
-    last = len(ledger.rows) + 1
-    stamp_row = last + 1
-    put_value(sheet.cell(row=stamp_row, column=1), stamp_text(ledger))
+        _append(sheet, values, styles.get(row.light) or styles.setdefault(row.light, _column_styles(workbook, scheme, row.light)))
     sheet.row_dimensions[stamp_row].hidden = True
+    _append(sheet, [stamp_text(ledger)])
     if ledger.rows:
         choices = DataValidation(
             type="list",
@@ -154,13 +169,8 @@ def _ledger_sheet(sheet: Any, ledger: Ledger, scheme: Scheme) -> None:
             prompt="新状态为「已完成」时必填，如 2022-10-09",
         )
         days.add(f"H2:H{last}")
-        sheet.add_data_validation(choices)
-        sheet.add_data_validation(days)
-    sheet.freeze_panes = "B2"
-    print_landscape(sheet)
-    sheet.print_area = f"A1:I{last}"
-    sheet.oddHeader.center.text = f"{ledger.plan.title} · 进展台账 · {ledger.unit}".replace("&", "&&")
-    sheet.oddFooter.center.text = f"导出日期 {ledger.exported.isoformat()}　第 &P 页，共 &N 页"
+        sheet.data_validations.append(choices)
+        sheet.data_validations.append(days)
     # Sheet protection without a password: formatting and resizing stay allowed, only locked cells are fixed.
     protection = sheet.protection
     protection.sheet = True

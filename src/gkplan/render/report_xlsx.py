@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from gkplan.model import Light
+from gkplan.model import Light, Scheme
 from gkplan.render.grid import display_width
 from gkplan.render.palette import swatch
 from gkplan.render.report_text import (
@@ -60,16 +60,15 @@ def render_xlsx(report: Report) -> bytes:
     # Write-only: rows go to a temporary file as they are added, so 20,000 tasks' 260,000 cells are
     # never all in memory (206 -> ~90 MB); a sheet's layout is therefore set before its rows.
     workbook = Workbook(write_only=True)
-    styles = _CellStyles(workbook, report)
     if report.banner:  # first and open: whoever opens the file sees it before any number
-        _banner_sheet(workbook.create_sheet("数据有错误"), styles, report.banner)
-    _task_sheet(workbook.create_sheet("任务"), styles, report)  # every task in scope, to filter; then the sections that are tables
+        _banner_sheet(workbook.create_sheet("数据有错误"), report.banner)
+    _task_sheet(workbook.create_sheet("任务"), report)  # every task in scope, to filter; then the sections that are tables
     for section in report.sections:
         if section is ReportSection.UNITS:
-            _unit_sheet(workbook.create_sheet(section_title(report, section)), styles, report)
+            _unit_sheet(workbook.create_sheet(section_title(report, section)), report)
         elif section is ReportSection.CHANGES and report.changes is not None and not report.changes.empty:
-            _change_sheet(workbook.create_sheet("变化"), styles, report)
-    _about_sheet(workbook.create_sheet("说明"), styles, report)
+            _change_sheet(workbook.create_sheet("变化"), report)
+    _about_sheet(workbook.create_sheet("说明"), report)
     stamp = datetime.combine(report.today, datetime.min.time())
     workbook.properties.creator = "gkplan"
     workbook.properties.title = printable(f"{report.title} · 例会报告")
@@ -105,72 +104,67 @@ def _append(sheet: Any, values: Sequence[Any], styles: Sequence[str | None]) -> 
     sheet.append(cells)
 
 
-class _CellStyles:
-    """The workbook's cell styles, each made once and named: a cell takes one by name (a copy of its
-    ids). Setting border, alignment, fill and font cell by cell hashed each style object again:
-    with the old row look-up, a report of 20,000 tasks took 257 s to write."""
-
-    def __init__(self, workbook: Any, report: Report) -> None:
-        self.workbook = workbook
-        self.scheme = report.settings.scheme
-        self.made: set[str] = set(workbook.named_styles)
-
-    def header(self) -> str:
-        return self._style("gkplan 表头", header=True)
-
-    def label(self) -> str:
-        return self._style("gkplan 标签", kind="标签")
-
-    def banner(self) -> str:
-        return self._style("gkplan 注意", kind="注意")
-
-    def date(self) -> str:
-        return self._style("gkplan 日期值", kind="日期值")
-
-    def cell(self, value: Any, *, wrap: bool = False, percent: bool = False, light: Light = Light.NONE, first: bool = False) -> str:
-        """A data cell's style: its layout, a real date's format, and its row's light (fill; the
-        灯 column also bold in the light's ink)."""
-        kind = "日期" if isinstance(value, date) else "百分比" if percent else "换行" if wrap else "顶端"
-        lit = "" if light is Light.NONE else f" {light.value}{' 灯' if first else ''}"
-        return self._style(f"gkplan {kind}{lit}", kind=kind, light=light, first=first)
-
-    def _style(self, name: str, *, header: bool = False, kind: str = "", light: Light = Light.NONE, first: bool = False) -> str:
-        if name in self.made:
-            return name
-        from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
-
-        if kind in ("标签", "注意", "日期值"):  # the 说明 sheet's labels and dates; the banner of data with errors
-            style = NamedStyle(name=name)
-            if kind == "日期值":
-                style.number_format = DATE_FORMAT
-            else:
-                style.font = Font(bold=True) if kind == "标签" else Font(bold=True, color="B00020", size=14)
-                style.alignment = Alignment(wrap_text=kind == "注意", vertical="top")
-            self.workbook.add_named_style(style)
-            self.made.add(name)
-            return name
-        thin = Side(style="thin", color="C8CDD3")
-        style = NamedStyle(name=name, border=Border(left=thin, right=thin, top=thin, bottom=thin))
-        if header:
-            style.font = Font(bold=True)
-            style.fill = PatternFill("solid", fgColor="E4E8EE")
-            style.alignment = Alignment(horizontal="center", vertical="top")
-        else:
-            style.alignment = Alignment(wrap_text=kind == "换行", vertical="top")
-            style.number_format = {"日期": DATE_FORMAT, "百分比": PERCENT_FORMAT}.get(kind, "General")
-        if light is not Light.NONE:
-            look = swatch(light, self.scheme)
-            style.fill = PatternFill("solid", fgColor=look.fill)
-            if first:
-                style.font = Font(bold=True, color=look.ink)
-        self.workbook.add_named_style(style)
-        self.made.add(name)
+def named_style(
+    workbook: Any,
+    name: str,
+    *,
+    bold: bool = False,
+    ink: str | None = None,
+    size: float | None = None,
+    fill: str | None = None,
+    border: bool = False,
+    wrap: bool = False,
+    horizontal: str | None = None,
+    vertical: str = "top",
+    number_format: str = "General",
+    locked: bool = True,
+) -> str:
+    """A cell style, made once per workbook and named; a cell takes it by name (``cell.style =
+    name``: a copy of its ids). Setting font, fill, border and alignment cell by cell hashes
+    each style object again: 20,000 tasks took minutes. Colours are hex, no #."""
+    if name in workbook.named_styles:
         return name
+    from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
+    from openpyxl.styles.fonts import DEFAULT_FONT
+
+    style = NamedStyle(name=name)
+    base = DEFAULT_FONT  # the workbook's own font (Calibri 11, theme colour), only bolder, coloured or larger
+    style.font = Font(name=base.name, family=base.family, scheme=base.scheme, sz=size or base.sz, b=bold, color=ink or base.color)
+    if fill is not None:
+        style.fill = PatternFill("solid", fgColor=fill)
+    if border:
+        thin = Side(style="thin", color="C8CDD3")
+        style.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    style.alignment = Alignment(horizontal=horizontal, vertical=vertical, wrap_text=wrap)
+    style.number_format = number_format
+    style.protection = Protection(locked=locked)
+    workbook.add_named_style(style)
+    return name
+
+
+def _table_styles(workbook: Any, scheme: Scheme, kinds: Sequence[str], light: Light) -> list[str]:
+    """A table row's cell styles: each column's kind (换行, 顶端, 日期, 百分比), all in the row's light
+    (its fill; the 灯 column also bold in the light's ink)."""
+    look = None if light is Light.NONE else swatch(light, scheme)
+    lit = f" {light.value}" if look else ""
+    return [
+        named_style(
+            workbook,
+            f"gkplan {kind}{lit}{' 灯' if look and index == 0 else ''}",
+            border=True,
+            wrap=kind == "换行",
+            number_format={"日期": DATE_FORMAT, "百分比": PERCENT_FORMAT}.get(kind, "General"),
+            fill=look.fill if look else None,
+            bold=bool(look and index == 0),
+            ink=look.ink if look and index == 0 else None,
+        )
+        for index, kind in enumerate(kinds)
+    ]
 
 
 def _write_table(
     sheet: Any,
-    styles: _CellStyles,
+    scheme: Scheme,
     headers: Sequence[str],
     rows: Sequence[Sequence[Any]],
     *,
@@ -179,9 +173,11 @@ def _write_table(
     percent_last: bool = False,
 ) -> None:
     """Header row (bold, frozen, filtered), then rows (each in its light, when ``lights`` gives
-    them); widths fitted to the widest cell, in display cells."""
+    them); widths fitted to the widest cell, in display cells. Layout first: a write-only sheet
+    takes its columns' widths before its rows."""
     from openpyxl.utils import get_column_letter
 
+    workbook = sheet.parent
     widths = [display_width(h) for h in headers]
     for row in rows:
         for index, value in enumerate(row):
@@ -191,17 +187,24 @@ def _write_table(
         sheet.column_dimensions[get_column_letter(index + 1)].width = min(widths[index], limit) + 2
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
-    _append(sheet, headers, [styles.header()] * len(headers))
-    wrapped = [header in wrap for header in headers]
+    print_landscape(sheet)
+    header_style = named_style(workbook, "gkplan 表头", bold=True, fill="E4E8EE", border=True, horizontal="center")
+    _append(sheet, headers, [header_style] * len(headers))
     last = len(headers) - 1
+    kinds = [
+        "日期"
+        if any(isinstance(row[index], date) for row in rows)
+        else "百分比"
+        if percent_last and index == last
+        else "换行"
+        if header in wrap
+        else "顶端"
+        for index, header in enumerate(headers)
+    ]
+    styles: dict[Light, list[str]] = {}  # a row's styles, by its light
     for number, row in enumerate(rows):
         light = lights[number] if lights else Light.NONE
-        looks = [
-            styles.cell(value, wrap=wrapped[index], percent=percent_last and index == last, light=light, first=index == 0)
-            for index, value in enumerate(row)
-        ]
-        _append(sheet, row, looks)
-    print_landscape(sheet)
+        _append(sheet, row, styles.get(light) or styles.setdefault(light, _table_styles(workbook, scheme, kinds, light)))
 
 
 def print_landscape(sheet: Any) -> None:
@@ -224,7 +227,7 @@ def _width(value: Any) -> int:
     return display_width(str(value))
 
 
-def _task_sheet(sheet: Any, styles: _CellStyles, report: Report) -> None:
+def _task_sheet(sheet: Any, report: Report) -> None:
     scheme = report.settings.scheme
     rows = []
     for row in report.rows:
@@ -248,10 +251,10 @@ def _task_sheet(sheet: Any, styles: _CellStyles, report: Report) -> None:
             ]
         )
     wrap = ("任务名称", "任务内容", "责任单位", "未完成单位")
-    _write_table(sheet, styles, TASK_HEADERS, rows, wrap=wrap, lights=[row.light for row in report.rows])
+    _write_table(sheet, scheme, TASK_HEADERS, rows, wrap=wrap, lights=[row.light for row in report.rows])
 
 
-def _unit_sheet(sheet: Any, styles: _CellStyles, report: Report) -> None:
+def _unit_sheet(sheet: Any, report: Report) -> None:
     headers = unit_headers(report)
     rows = []
     for line in report.units:
@@ -262,10 +265,10 @@ def _unit_sheet(sheet: Any, styles: _CellStyles, report: Report) -> None:
         cells += [line.blocked] if report.headline.blocked else []
         cells.append(line.done / line.tasks if line.tasks else 0)
         rows.append(cells)
-    _write_table(sheet, styles, headers, rows, lights=[line.light for line in report.units], percent_last=True)
+    _write_table(sheet, report.settings.scheme, headers, rows, lights=[line.light for line in report.units], percent_last=True)
 
 
-def _change_sheet(sheet: Any, styles: _CellStyles, report: Report) -> None:
+def _change_sheet(sheet: Any, report: Report) -> None:
     changes = report.changes
     assert changes is not None
     q = report.qualified
@@ -277,17 +280,17 @@ def _change_sheet(sheet: Any, styles: _CellStyles, report: Report) -> None:
         rows.append(["说明", n.task.key(q), n.task.name, change_unit(n), "", "", n.date, n.by, n.note])
     for e in changes.edits:
         rows.append(["计划修改", e.key, e.name, "", "", "", None, "", edit_text(e)])
-    _write_table(sheet, styles, headers, rows, wrap=("任务名称", "内容"))
+    _write_table(sheet, report.settings.scheme, headers, rows, wrap=("任务名称", "内容"))
 
 
-def _banner_sheet(sheet: Any, styles: _CellStyles, banner: str) -> None:
+def _banner_sheet(sheet: Any, banner: str) -> None:
     sheet.sheet_properties.tabColor = "B00020"
     sheet.column_dimensions["A"].width = 100
     sheet.row_dimensions[1].height = 90
-    _append(sheet, [banner], [styles.banner()])
+    _append(sheet, [banner], [named_style(sheet.parent, "gkplan 注意", bold=True, ink="B00020", size=14, wrap=True)])
 
 
-def _about_sheet(sheet: Any, styles: _CellStyles, report: Report) -> None:
+def _about_sheet(sheet: Any, report: Report) -> None:
     lines: list[tuple[str, Any]] = [("注意", report.banner)] if report.banner else []
     lines += [
         ("报表", f"{report.title} · 例会报告"),
@@ -304,5 +307,7 @@ def _about_sheet(sheet: Any, styles: _CellStyles, report: Report) -> None:
     lines.append(("生成", "gkplan（政务公开工作要点任务跟踪）"))
     sheet.column_dimensions["A"].width = 16
     sheet.column_dimensions["B"].width = 90
-    for label, value in lines:
-        _append(sheet, [label, value], [styles.label(), styles.date() if isinstance(value, date) else None])
+    label = named_style(sheet.parent, "gkplan 标签", bold=True)
+    day = named_style(sheet.parent, "gkplan 日期值", number_format=DATE_FORMAT)
+    for name, value in lines:
+        _append(sheet, [name, value], [label, day if isinstance(value, date) else None])
