@@ -572,3 +572,29 @@ def test_data_with_errors_still_exports_but_says_so(repo: Path) -> None:
     assert (repo / "2022-台账-就业培训科-2022-10-08.xlsx").is_file()
     allowed = gkplan(repo, "ledger", "--unit", UNIT, "--today", TODAY, "-o", "x.xlsx", "--allow-errors")
     assert allowed.returncode == 0
+
+
+@pytest.mark.parametrize("saved_as", ["xlsx", "csv"])
+def test_a_ledger_too_long_for_one_stamp_cell_round_trips(tmp_path: Path, saved_as: str) -> None:
+    """2,400 tasks make a stamp of ~90,000 characters; a cell holds 32,767 (Excel cut the stamp, and
+    collect refused every ledger of more than ~2,000 tasks). It spans several cells of its row."""
+    make_plans = Path(__file__).parents[1] / "bench" / "make_plans.py"
+    data = tmp_path / "data"
+    subprocess.run([sys.executable, str(make_plans), "--tasks", "2400", "--layout", "single", "--out", str(data)], check=True)
+    root = tmp_path
+    for args in (["init", "-q"], ["config", "user.name", "局办公室"], ["config", "user.email", "office@example.org"], ["add", "-A"]):
+        git(root, *args)
+    git(root, "commit", "-qm", "plan")
+    workspace = load_workspace(data)
+    task = next(t for t in workspace.tasks if t.responsible and not t.unit_status(t.responsible[0]).finished)
+    unit = task.responsible[0]
+    path = export(root, "--unit", unit)
+    assert len(ledger.stamp_text(ledger.build_ledger(workspace.plans[0], unit, date(2022, 10, 8)))) > ledger.CELL_CHARS
+    book = openpyxl.load_workbook(path, read_only=True)
+    assert all(len(str(v)) <= ledger.CELL_CHARS for row in book["gkplan"].iter_rows(values_only=True) for v in row if v is not None)
+    book.close()
+    filled = fill(path, {task.id: ("已完成", "2022-10-09", "已报送")})
+    target = as_csv(filled, "utf-8-sig") if saved_as == "csv" else filled
+    result = gkplan(root, "collect", str(target), "--today", "2022-10-09")
+    assert result.returncode == 0, result.stderr
+    assert "done" in git(root, "diff", "--", "data")

@@ -137,6 +137,27 @@ def stamp_text(ledger: Ledger) -> str:
     return STAMP_MARK + json.dumps(body, ensure_ascii=True, separators=(",", ":"))
 
 
+CELL_CHARS = 32_000  # a spreadsheet cell holds at most 32,767 characters
+
+
+def stamp_cells(ledger: Ledger) -> list[str]:
+    """The stamp cut to fit cells, kept left to right in one row: a ledger of 2,000 tasks or
+    more has a stamp longer than one cell holds (Excel cut it, and collect refused the file)."""
+    text = stamp_text(ledger)
+    return [text[start : start + CELL_CHARS] for start in range(0, len(text), CELL_CHARS)]
+
+
+def row_stamp(values: Sequence[object]) -> Stamp | None:
+    """The stamp a row keeps (``stamp_cells``), or ``None`` when the row is not a stamp."""
+    if not is_stamp_row(values):
+        return None
+    return parse_stamp("".join(value for value in values if isinstance(value, str)))
+
+
+def is_stamp_row(values: Sequence[object]) -> bool:
+    return bool(values) and isinstance(values[0], str) and values[0].startswith(STAMP_MARK)
+
+
 @dataclass(frozen=True, slots=True)
 class StampRow:
     fingerprint: str
@@ -374,11 +395,12 @@ def _header_row(sheet: RawSheet) -> tuple[int, dict[str, int]] | None:
 
 
 def _find_stamp(sheet: RawSheet) -> Stamp | None:
-    for text in (sheet.stamp, *(v for _, values in sheet.rows for v in values[:1])):
-        stamp = parse_stamp(text)
+    stamp = parse_stamp(sheet.stamp)
+    for _, values in sheet.rows:
         if stamp is not None:
-            return stamp
-    return None
+            break
+        stamp = row_stamp(values)
+    return stamp
 
 
 @dataclass(slots=True)
@@ -406,7 +428,7 @@ def read_sheet(sheet: RawSheet) -> ReadSheet:
         return result
     header_number, columns = found
     for number, values in sheet.rows:
-        if number <= header_number or parse_stamp(values[0] if values else None) is not None:
+        if number <= header_number or is_stamp_row(values):
             continue
         cell = {h: values[i] if i < len(values) else None for h, i in columns.items()}
         where = {h: f"{prefix}{column_letter(i)}{number}" for h, i in columns.items()}

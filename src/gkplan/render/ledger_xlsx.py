@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from gkplan.ledger import HEADERS, SHEET_TITLE, STATUS_CHOICES, Ledger, stamp_text
+from gkplan.ledger import HEADERS, SHEET_TITLE, STATUS_CHOICES, Ledger, stamp_cells
 from gkplan.model import META_SHEET, Light, Scheme
 from gkplan.render.grid import display_width
 from gkplan.render.palette import swatch
@@ -53,7 +53,7 @@ def render_ledgers(ledgers: Sequence[Ledger], scheme: Scheme = Scheme.RED_YELLOW
     meta.protection.sheet = True
     _append(meta, ["工作表", "gkplan collect 用来核对的信息，请勿修改"])
     for title, ledger in zip(titles, ledgers, strict=True):
-        _append(meta, [title, stamp_text(ledger)])
+        _append(meta, [title, *stamp_cells(ledger)])
     first = ledgers[0]
     units = "、".join(ledger.unit for ledger in ledgers)
     stamp = datetime.combine(first.exported, datetime.min.time())
@@ -141,7 +141,7 @@ def _ledger_sheet(sheet: Any, ledger: Ledger, scheme: Scheme) -> None:
         sheet.row_dimensions[number].height = max(30, 15 * min(8, 1 + display_width(task.content) // (2 * WIDTHS["任务内容"])))
         _append(sheet, values, styles.get(row.light) or styles.setdefault(row.light, _column_styles(workbook, scheme, row.light)))
     sheet.row_dimensions[stamp_row].hidden = True
-    _append(sheet, [stamp_text(ledger)])
+    _append(sheet, stamp_cells(ledger))
     if ledger.rows:
         choices = DataValidation(
             type="list",

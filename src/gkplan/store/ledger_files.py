@@ -65,9 +65,9 @@ def _read_xlsx(raw: bytes, shown: str) -> list[RawSheet]:
         ) from None
     stamps: dict[str, str] = {}
     if META_SHEET in workbook.sheetnames:
-        for title, stamp in workbook[META_SHEET].iter_rows(max_row=1000, min_col=1, max_col=2, values_only=True):
-            if isinstance(title, str) and isinstance(stamp, str):
-                stamps[title] = stamp
+        for title, *pieces in workbook[META_SHEET].iter_rows(max_row=1000, min_col=1, max_col=100, values_only=True):
+            if isinstance(title, str) and pieces and isinstance(pieces[0], str):  # a long stamp spans cells (ledger.stamp_cells)
+                stamps[title] = "".join(piece for piece in pieces if isinstance(piece, str))
     sheets = []
     for sheet in workbook.worksheets:
         if sheet.title == META_SHEET and sheet.sheet_state != "visible":
