@@ -43,6 +43,24 @@ ROOT = Path(__file__).resolve().parents[1]
 TODAY = "2022-10-08"  # the README's example day: a few months of the 2022 plan are late
 COLUMNS = "120"
 COMMANDS = ("list", "overdue", "summary", "check", "done", "done-seq")
+# Every other reading command, timed warm on the 20,000-task data sets: the memory target is for
+# any command. (label, argv after the command name; OUT is a fresh file in the scratch folder,
+# KEY a task key and UNIT one of its units from the data.)
+OTHER_COMMANDS = (
+    ("list -f json", ["list", "--format", "json"]),
+    ("due", ["due"]),
+    ("units", ["units"]),
+    ("show", ["show", "KEY"]),
+    ("report", ["report"]),
+    ("report -f html", ["report", "--format", "html", "-o", "OUT.html"]),
+    ("report -f xlsx", ["report", "--format", "xlsx", "-o", "OUT.xlsx"]),
+    ("ics", ["ics", "-o", "OUT.ics"]),
+    ("review", ["review"]),
+    ("review -f json", ["review", "--format", "json"]),
+    ("ledger (one unit)", ["ledger", "--unit", "UNIT", "-o", "OUT.xlsx"]),
+    ("remind --dry-run", ["remind", "--dry-run"]),
+)
+OTHER_RUNS = 2
 NA = "n/a (command not available)"
 DONE_IN_A_ROW = 10  # issue 16: ten updates in a row, each within the target
 GNU_TIME = "/usr/bin/time" if Path("/usr/bin/time").is_file() and sys.platform.startswith("linux") else ""
@@ -187,7 +205,7 @@ def inspect_gkplan(exe: Path, runner: Runner) -> Gkplan:
         if in_commands and match:
             commands.add(match.group(1))
     options = {}
-    for command in ("list", "overdue", "summary", "check", "done"):
+    for command in ("list", "overdue", "summary", "check", "done", *{words[0] for _, words in OTHER_COMMANDS}):
         if command in commands:
             options[command] = subprocess.run([exe, command, "--help"], capture_output=True, text=True, env=env, check=False).stdout
     python = interpreter_of(exe)
@@ -327,7 +345,7 @@ def done_targets(rows: list[dict[str, object]], count: int) -> list[tuple[str, s
 
 
 def bench_dataset(
-    ds: DataSet, root: Path, gk: Gkplan, runner: Runner, work: Path, reps: Plan, commands: Sequence[str]
+    ds: DataSet, root: Path, gk: Gkplan, runner: Runner, work: Path, reps: Plan, commands: Sequence[str], *, others: bool = True
 ) -> tuple[list[Row], list[dict[str, object]]]:
     cold_n, warm_n = (reps.cold_big, reps.warm_big) if ds.big else (reps.cold, reps.warm)
     caches = work / "caches" / ds.key
@@ -358,8 +376,41 @@ def bench_dataset(
             row.cold.append(runner.run(argv, runner.env(XDG_CACHE_HOME=str(caches / f"cold-{command}-{i}"))))
         for _ in range(warm_n):
             row.warm.append(runner.run(argv, runner.env(XDG_CACHE_HOME=str(warm_cache))))
+    if ds.big and others:
+        rows += bench_others(ds, root, gk, runner, warm_cache, tasks)
     shutil.rmtree(caches, ignore_errors=True)
     return rows, tasks
+
+
+def bench_others(ds: DataSet, root: Path, gk: Gkplan, runner: Runner, cache: Path, tasks: list[dict[str, object]]) -> list[Row]:
+    """``OTHER_COMMANDS``, warm: once untimed, then ``OTHER_RUNS`` timed runs each."""
+    first = next((t for t in tasks if t.get("responsible")), None)
+    key = str(first.get("key", "")) if first else ""
+    units = first.get("responsible") if first else None
+    unit = str(units[0]) if isinstance(units, list) and units else ""
+    rows = []
+    print(f"  {ds.label}: every other command ({OTHER_RUNS} warm runs each) ...", file=sys.stderr)
+    for label, words in OTHER_COMMANDS:
+        row = Row(ds.label, label)
+        rows.append(row)
+        if words[0] not in gk.commands:
+            row.note = NA
+            continue
+        for run in range(OTHER_RUNS + 1):
+            out = runner.scratch / f"other-{run}"
+            given = {"KEY": key, "UNIT": unit}
+            argv = [gk.exe, *(str(out) + w[3:] if w.startswith("OUT") else given.get(w, w) for w in words)]
+            argv += ["--data", root] if gk.accepts(words[0], "--data") else []
+            argv += ["--today", TODAY] if gk.accepts(words[0], "--today") else []
+            sample = runner.run(argv, runner.env(XDG_CACHE_HOME=str(cache)))
+            if run:
+                row.warm.append(sample)
+            for made in runner.scratch.glob("other-*"):
+                made.unlink()
+        failed = [s for s in row.warm if s.code != 0]
+        if failed:
+            row.note = f"exit {failed[0].code}: {failed[0].err.splitlines()[-1][:120] if failed[0].err else ''}"
+    return rows
 
 
 def bench_done(
@@ -760,6 +811,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=2022)
     parser.add_argument("--no-taskwarrior", action="store_true", help="skip the Taskwarrior comparison")
+    parser.add_argument("--no-others", action="store_true", help="skip the other commands (report, ics, review, ledger…) on 20,000 tasks")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every process as it runs")
     args = parser.parse_args(argv)
 
@@ -790,7 +842,7 @@ def main(argv: list[str] | None = None) -> int:
         extras["typer-paired"], extras["overdue-paired"] = bench_startup(gk, runner, work, 3 if args.quick else max(reps.warm, 15))
     for ds in datasets:
         root = dataset_root(work, ds, forms, args.seed)
-        found, tasks = bench_dataset(ds, root, gk, runner, work, reps, commands)
+        found, tasks = bench_dataset(ds, root, gk, runner, work, reps, commands, others=not (args.no_others or args.quick))
         rows += found
         if ds.big and not args.quick:
             print(f"  {ds.label}: yaml.load CSafeLoader ...", file=sys.stderr)
@@ -835,7 +887,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
         "### Warm medians (seconds) and peak memory",
         "",
-        pivot(rows, datasets, commands),
+        pivot(rows, datasets, [*commands, *(label for label, _ in OTHER_COMMANDS if any(r.command == label for r in rows))]),
         "",
         "### Targets (issue 16)",
         "",
