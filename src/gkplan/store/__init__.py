@@ -797,4 +797,4 @@ def _record_update(workspace: Workspace, snapshot: Snapshot, result: UpdateResul
     if patched is None:
         return
     # The next run finds the new bytes in the snapshot (just written, so racily clean: hashed once).
-    snapshot.keep(shown, snapshot.seen(Path(shown), result.written), patched, units_digest=units_digest)
+    snapshot.keep(shown, snapshot.seen(Path(shown), digest_of(result.written)), patched, units_digest=units_digest)

@@ -121,9 +121,9 @@ class Snapshot:
         raw = read_bytes(Path(path), shown)
         return Seen(stat, digest_of(raw), raw)
 
-    def seen(self, path: Path, raw: bytes) -> Seen:
-        """A file this process just wrote with ``raw`` (its stat taken after the write)."""
-        return Seen(_stat(path), digest_of(raw), raw)
+    def seen(self, path: Path, digest: str) -> Seen:
+        """A file this process just wrote, bytes of ``digest`` (its stat taken after the write)."""
+        return Seen(_stat(path), digest, None)
 
     def packed(self, shown: str, seen: Seen, units_digest: str = "") -> FileRecord | None:
         """The record whose parse holds for these bytes (and units), if any. One that does not
