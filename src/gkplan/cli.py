@@ -574,7 +574,7 @@ def record(
 ) -> None:
     """Shared body of the progress commands: load, find the task, write one change, say what changed."""
     from gkplan import updates
-    from gkplan.store import remember_update
+    from gkplan.store import known_content, remember_update
     from gkplan.store.writer import UpdateResult, plan_file, update_task
 
     for what, value in (("说明", note), ("--by", by), ("--unit", unit)):
@@ -599,7 +599,7 @@ def record(
             note=None if note is None else note.strip(),
             by=user,
         )
-        result = update_task(plan_file(plan), plan, task.id, request, key)
+        result = update_task(plan_file(plan), plan, task.id, request, key, known=known_content(workspace, task))
     finally:
         remember_update(workspace, result)  # the snapshot saved once; the written file's parse patched, not parsed again
     from gkplan.textsafe import printable

@@ -34,7 +34,7 @@ from gkplan.store.snapshot import Seen, Snapshot, Stat, digest_of, folder_stat
 
 if TYPE_CHECKING:
     from gkplan.store.build import TaskWatch
-    from gkplan.store.writer import UpdateResult
+    from gkplan.store.writer import KnownContent, UpdateResult
 
 UNITS_FILE = "units.yaml"
 TASKS_FILE = "tasks.yaml"
@@ -744,6 +744,17 @@ def select_plans(plans: list[Plan], wanted: tuple[str, ...]) -> list[Plan]:
     return chosen
 
 
+def known_content(workspace: Workspace, task: Task) -> KnownContent | None:
+    """What an update's load knew of the file holding ``task``, for the writer (``update_task``)."""
+    from gkplan.store.writer import KnownContent
+
+    plan = workspace.plan_of(task)
+    loaded = workspace.loaded.get(plan.source.path) if plan.source is not None else None
+    if loaded is None or task.source is None:
+        return None
+    return KnownContent(loaded.digest, loaded.raw, task.source.line)
+
+
 def remember_update(workspace: Workspace, result: UpdateResult | None) -> None:
     """End a progress command (``None``: it wrote nothing, or was refused): save the data root's
     snapshot (once: ``load_workspace(for_update=True)`` left it to this), with the new content of
@@ -753,8 +764,9 @@ def remember_update(workspace: Workspace, result: UpdateResult | None) -> None:
     replaced (every other byte unchanged, the new block parsed and checked). So
     the parse of the bytes it edited, with that task rebuilt from its block and
     the lines after it shifted, is the parse of the new bytes. The writer edits
-    what it read under the lock: when that is not what the load read (another
-    liaison's update in between), nothing is patched and the next run parses.
+    what it read under the lock: only when it says that is what the load read
+    (``known_content``; not after another liaison's update in between) is the
+    parse patched; otherwise the next run parses the file.
     """
     snapshot = workspace.snapshot
     if snapshot is None:
@@ -770,17 +782,14 @@ def _record_update(workspace: Workspace, snapshot: Snapshot, result: UpdateResul
     from gkplan.store.cache_codec import patch_plan
 
     plan = workspace.plan_of(result.after)
-    if not result.written or plan.source is None:
+    if not result.written_digest or plan.source is None:
         return
     shown = plan.source.path
     loaded = workspace.loaded.get(shown)
     units_digest = snapshot.units_digest(shown)  # recorded this run: the units the plan (and the writer) used
-    if loaded is None or units_digest is None:
+    if loaded is None or units_digest is None or not result.as_known:  # the writer edited other bytes than those loaded
         return
-    # The bytes the writer edited are the loaded ones: compared when the load read them (a
-    # memcmp, no second hash), else hashed (the load trusted their stat).
-    if not (loaded.raw == result.original if loaded.raw is not None else digest_of(result.original) == loaded.digest):
-        return
+    del workspace.loaded[shown]  # the old parse and bytes go as soon as the patched parse replaces them
     offset = result.line - 1  # the writer built the task from its block alone: line 1 = ``result.line``
 
     def moved(source: Source | None) -> Source | None:
@@ -797,4 +806,4 @@ def _record_update(workspace: Workspace, snapshot: Snapshot, result: UpdateResul
     if patched is None:
         return
     # The next run finds the new bytes in the snapshot (just written, so racily clean: hashed once).
-    snapshot.keep(shown, snapshot.seen(Path(shown), digest_of(result.written)), patched, units_digest=units_digest)
+    snapshot.keep(shown, snapshot.seen(Path(shown), result.written_digest), patched, units_digest=units_digest)
