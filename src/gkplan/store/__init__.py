@@ -664,10 +664,11 @@ def _plan_via_snapshot(
     seen = snapshot.look(os.fspath(path), shown)
     record = snapshot.packed(shown, seen, units.digest)
     if record is not None:
-        if for_update:
-            workspace.loaded[shown] = LoadedPlan(seen.digest, seen.raw, record.packed)
         snapshot.keep(shown, seen, record.packed, units_digest=units.digest, key=record.key)
-        return unpack_plan(record.packed, units.directory, only)
+        plan, problems = unpack_plan(record.packed, units.directory, only)
+        if for_update and plan.tasks:  # a file the update may write (the others' bytes go: 600 files' are 17 MB)
+            workspace.loaded[shown] = LoadedPlan(seen.digest, seen.raw, record.packed)
+        return plan, problems
     raw = seen.raw if seen.raw is not None else read(path)
     seen = Seen(seen.stat, seen.digest if seen.raw is not None else digest_of(raw), None)  # hashed once
     found: dict[str, Any] = {}
@@ -683,7 +684,7 @@ def _plan_via_snapshot(
     )
     del raw  # before the entry is written: a 17 MB file's bytes and its marshalled parse need not be held together
     for key, entry in found.items():
-        if for_update:
+        if for_update and plan.tasks:
             workspace.loaded[shown] = LoadedPlan(seen.digest, None, entry)  # its bytes went: the writer hashes what it reads
         cache.save("plans", key, entry)
         snapshot.keep(shown, seen, entry, units_digest=units.digest, key=key)
@@ -745,11 +746,14 @@ def select_plans(plans: list[Plan], wanted: tuple[str, ...]) -> list[Plan]:
 
 
 def known_content(workspace: Workspace, task: Task) -> KnownContent | None:
-    """What an update's load knew of the file holding ``task``, for the writer (``update_task``)."""
+    """What an update's load knew of the file holding ``task``, for the writer (``update_task``).
+    The other files' are let go: the update writes this one (an id such as 16 is in many of 600 plans)."""
     from gkplan.store.writer import KnownContent
 
     plan = workspace.plan_of(task)
-    loaded = workspace.loaded.get(plan.source.path) if plan.source is not None else None
+    shown = plan.source.path if plan.source is not None else None
+    loaded = workspace.loaded.get(shown) if shown is not None else None
+    workspace.loaded = {shown: loaded} if shown is not None and loaded is not None else {}
     if loaded is None or task.source is None:
         return None
     return KnownContent(loaded.digest, loaded.raw, task.source.line)
