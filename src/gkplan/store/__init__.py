@@ -305,12 +305,18 @@ def units_from_bytes(raw: bytes, shown: str, *, keep: dict[str, Document] | None
     return directory, problems
 
 
+def plan_key(shown: str, digest: str, units_digest: str) -> str:
+    """The per-file cache key of a plan file: its shown path, and the digests of its bytes and of
+    its ``units.yaml``'s (``digest_of``: a caller that has them hashes no file twice)."""
+    return cache.cache_key("plan", shown, digest, units_digest)
+
+
 def plan_from_bytes(
     raw: bytes,
     shown: str,
     name: str,
     directory: UnitDirectory,
-    units_raw: bytes,
+    units_raw: bytes | None,
     *,
     units_ok: bool = True,
     keep: dict[str, Document] | None = None,
@@ -318,6 +324,7 @@ def plan_from_bytes(
     only: TaskFilter | None = None,
     save: bool = True,
     inspect: Inspector | None = None,
+    digests: tuple[str, str] | None = None,
 ) -> tuple[Plan, list[Problem]]:
     """The content of one plan file (also an old version from git) -> the plan; ``name`` is its file name.
 
@@ -326,10 +333,15 @@ def plan_from_bytes(
     keeps (the cache entry still holds every task). ``save=False``: the caller saves the
     entries it collects (``cache.save``), once it has let the bytes go. ``inspect`` (with
     ``keep``): sees the task mappings as they are read, so the document need not keep them.
+    ``digests``: of ``raw`` and of the ``units.yaml`` (then ``units_raw`` may be ``None``),
+    when the caller has them.
     """
     from gkplan.store.cache_codec import pack_plan, pack_task, unpack_plan
 
-    key = cache.cache_key("plan", shown, raw, units_raw)
+    if digests is None:
+        assert units_raw is not None  # without digests the units.yaml's bytes are needed for the key
+        digests = (digest_of(raw), digest_of(units_raw))
+    key = plan_key(shown, *digests)
     if keep is None and units_ok and (entry := cache.load("plans", key)) is not None:
         if entries is not None:
             entries[key] = entry
@@ -564,11 +576,11 @@ def _plan_for_check(
     (and its tasks shown to ``inspect`` as they are read)."""
     from gkplan.store.cache_codec import unpack_checks
 
-    units_raw = units.raw or b""  # check=True reads every units.yaml
-    key = cache.cache_key("plan", shown, raw, units_raw)
+    digests = (digest_of(raw), digest_of(units.raw or b""))  # check=True reads every units.yaml
+    key = plan_key(shown, *digests)
     checks = cache.load("checks", key)
     if checks is not None:
-        plan, problems = plan_from_bytes(raw, shown, PurePath(str(path)).name, units.directory, units_raw)
+        plan, problems = plan_from_bytes(raw, shown, PurePath(str(path)).name, units.directory, None, digests=digests)
         workspace.checked[shown] = unpack_checks(checks)
         return plan, problems
     found: dict[str, Any] = {}
@@ -577,11 +589,12 @@ def _plan_for_check(
         shown,
         PurePath(str(path)).name,
         units.directory,
-        units_raw,
+        None,
         keep=workspace.documents,
         entries=found,
         save=False,
         inspect=inspect,
+        digests=digests,
     )
     _inspected(inspect, workspace.documents, shown, plan, problems)  # first: its text and data can go before the entry is marshalled
     del raw  # the caller passed it on: it goes too
@@ -610,22 +623,12 @@ def save_checks(workspace: Workspace, shown: str, lint: list[Problem], suppresse
 
 @dataclass(slots=True)
 class _UnitsFile:
-    """A ``units.yaml`` as loaded; through a snapshot its bytes are read only when a plan needs them."""
+    """A ``units.yaml`` as loaded; through a snapshot its bytes may be left unread (its digest keys the plans)."""
 
     directory: UnitDirectory
     problems: list[Problem]
     raw: bytes | None
-    digest: str  # "" without a snapshot
-    read: Callable[[], bytes] | None = None
-
-    def bytes(self) -> bytes:
-        if self.raw is None:
-            assert self.read is not None  # raw is None only when read through a snapshot, which sets read
-            raw = self.read()
-            if digest_of(raw) != self.digest:  # edited since its stat was taken, moments ago
-                raise DataError("文件在读取过程中被修改", hint="请重新运行命令", code="changed-while-reading")
-            self.raw = raw
-        return self.raw
+    digest: str  # of the bytes ``directory`` was built from; "" without a snapshot
 
 
 def _read_units(path: P, shown: str, read: Callable[[P], bytes], keep: dict[str, Document] | None, snapshot: Snapshot | None) -> _UnitsFile:
@@ -639,7 +642,7 @@ def _read_units(path: P, shown: str, read: Callable[[P], bytes], keep: dict[str,
     if record is not None:
         directory, problems = unpack_units(record.packed)
         snapshot.keep(shown, seen, record.packed)
-        return _UnitsFile(directory, problems, seen.raw, seen.digest, lambda: read(path))
+        return _UnitsFile(directory, problems, seen.raw, seen.digest)
     raw = seen.raw if seen.raw is not None else read(path)
     directory, problems = units_from_bytes(raw, shown)
     seen = Seen(seen.stat, digest_of(raw), raw)
@@ -671,16 +674,18 @@ def _plan_via_snapshot(
         return plan, problems
     raw = seen.raw if seen.raw is not None else read(path)
     seen = Seen(seen.stat, seen.digest if seen.raw is not None else digest_of(raw), None)  # hashed once
+    digests = (seen.digest, units.digest)  # the units' digest is that of the bytes the directory was built from
+    key = plan_key(shown, *digests)
+    entry = cache.load("plans", key)
+    if entry is not None:  # the file's own entry (content seen before: a branch switched back): not parsed, not saved again
+        snapshot.keep(shown, seen, entry, units_digest=units.digest, key=key)
+        plan, problems = unpack_plan(entry, units.directory, only)
+        if for_update and plan.tasks:
+            workspace.loaded[shown] = LoadedPlan(seen.digest, raw, entry)
+        return plan, problems
     found: dict[str, Any] = {}
     plan, problems = plan_from_bytes(
-        raw,
-        shown,
-        PurePath(str(path)).name,
-        units.directory,
-        units.bytes(),
-        entries=found,
-        only=only,
-        save=False,
+        raw, shown, PurePath(str(path)).name, units.directory, None, entries=found, only=only, save=False, digests=digests
     )
     del raw  # before the entry is written: a 17 MB file's bytes and its marshalled parse need not be held together
     for key, entry in found.items():
