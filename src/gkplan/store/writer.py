@@ -3,7 +3,9 @@
 ``update_task`` holds a lock file next to the plan file (``.tasks.yaml.lock``) across
 read-modify-write, so two liaisons on a shared drive or a script in a loop never
 lose each other's updates. Under the lock it re-reads the file, finds the task's
-block (``yamltext.find_task_block``), judges the request against the task *as it is
+block (at the line the caller's clean parse of the very same bytes recorded:
+``yamltext.find_task_block_at``; in any other bytes by searching the text,
+``yamltext.find_task_block``), judges the request against the task *as it is
 now* (``updates.plan_edit``), edits only the lines that change, and then proves the
 result: the new block, parsed with the safe reader, must equal the old block's data
 plus exactly the intended change, and every byte outside the block must be

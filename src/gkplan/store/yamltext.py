@@ -7,7 +7,8 @@ module works on those lines only:
 
 1. ``find_task_block`` finds the task's lines with a few regular-expression scans
    of the whole text (no full parse) and proves the find by parsing that block alone
-   with the safe reader;
+   with the safe reader; ``find_task_block_at`` finds them in the file's bytes at the
+   line a clean parse of those bytes recorded (no scan), proven the same way;
 2. ``BlockEditor`` changes fields of the block, using the reader's line and column
    of every key (re-parsing the small block after each step), so everything it does
    not change keeps its bytes: comments, key order, quoting, blank lines,
