@@ -310,15 +310,34 @@ def test_every_shipped_task_is_found_at_its_line_and_nowhere_else() -> None:
     plan = load_workspace(SHIPPED_DATA).plans[0]
     for task in plan.tasks:
         assert task.source is not None
-        found = find_task_block_at(raw, task.id, task.source.line, "t")
+        found = find_task_block_at(raw, task.id, task.name, task.source.line, "t")
         searched = find_task_block(text, task.id, "t")
         assert found is not None
         assert (found.text, found.line, found.dash_col) == (searched.text, searched.line, searched.dash_col)
         assert raw[found.start : found.end] == searched.text.encode("utf-8")
         for moved in (task.source.line - 1, task.source.line + 1, task.source.line + 3):  # the line is not where the task starts
-            assert find_task_block_at(raw, task.id, moved, "t") is None
+            assert find_task_block_at(raw, task.id, task.name, moved, "t") is None
+        assert find_task_block_at(raw, task.id, task.name + "（另一项）", task.source.line, "t") is None
     for line in (0, 1, raw.count(b"\n") + 1, raw.count(b"\n") + 50):
-        assert find_task_block_at(raw, 2, line, "t") is None
+        assert find_task_block_at(raw, 2, plan.tasks[1].name, line, "t") is None
+
+
+@pytest.mark.parametrize("odd_break", ["\x85", "\r"], ids=["NEL", "lone CR"])
+def test_a_line_break_only_yaml_counts_sends_the_writer_to_search(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, odd_break: str) -> None:
+    """YAML also breaks lines at NEL and a lone CR, which a quoted value may hold: the parse's
+    line numbers then run ahead of the file's lines, and the block is found by searching."""
+    text = CLEAN.replace("content: '单引号内容'", f'content: "单引号{odd_break}内容"')
+    known_path = make_data(tmp_path / "known" / "data", text)
+    searched_path = make_data(tmp_path / "searched" / "data", text)
+    monkeypatch.chdir(tmp_path / "known")
+    workspace = load_workspace(known_path.parent, for_update=True)
+    plan = workspace.plans[0]
+    request = Request(Action.DONE, unit="就业促进中心", day=date(2022, 10, 3))
+    known = known_content(workspace, next(t for t in plan.tasks if t.id == 2))
+    assert known is not None
+    by_line = outcome(known_path, plan, 2, request, known)
+    monkeypatch.chdir(tmp_path / "searched")
+    assert by_line == outcome(searched_path, load_workspace(searched_path.parent).plans[0], 2, request, None)
 
 
 def test_a_file_changed_after_the_load_is_searched_again(tmp_path: Path) -> None:

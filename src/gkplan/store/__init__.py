@@ -761,7 +761,7 @@ def known_content(workspace: Workspace, task: Task) -> KnownContent | None:
     workspace.loaded = {shown: loaded} if shown is not None and loaded is not None else {}
     if loaded is None or task.source is None:
         return None
-    return KnownContent(loaded.digest, loaded.raw, task.source.line)
+    return KnownContent(loaded.digest, loaded.raw, task.source.line, task.name)
 
 
 def remember_update(workspace: Workspace, result: UpdateResult | None) -> None:

@@ -74,11 +74,13 @@ class UpdateResult:
 @dataclass(frozen=True, slots=True)
 class KnownContent:
     """What the caller's load knew of the file: a clean parse of the bytes with ``digest`` (kept
-    in ``raw`` when the load read them), in which the task's mapping starts on ``line``."""
+    in ``raw`` when the load read them), in which the task's mapping starts on ``line`` and its
+    name is ``name``."""
 
     digest: str
     raw: bytes | None
     line: int
+    name: str
 
 
 def plan_file(plan: Plan) -> Path:
@@ -142,7 +144,7 @@ def update_task(
         as_known = known is not None and (raw == known.raw if known.raw is not None else digest_of(raw) == known.digest)
         if as_known and known is not None and known.raw is not None:
             raw = known.raw  # equal bytes: keep one copy in memory (17 MB on 20,000 tasks)
-        block = find_task_block_at(raw, task_id, known.line, shown) if as_known and known is not None else None
+        block = find_task_block_at(raw, task_id, known.name, known.line, shown) if as_known and known is not None else None
         if block is not None:
             written, step = _edit_bytes(raw, block, plan, task_id, request, key, shown)
         else:

@@ -270,15 +270,18 @@ _DASH_LINE = re.compile(rb"( *)-(?:[ \t]|\r?$)", re.M)  # an item's dash, then i
 _DASH_ALONE = re.compile(rb"( *)-[ \t]*(?:#[^\n]*)?\r?\n")  # a dash with the item's content on the next line
 
 
-def find_task_block_at(raw: bytes, task_id: int, line: int, shown: str) -> TaskSpan | None:
-    """The block of task ``task_id`` whose mapping starts on 1-based ``line`` of the file's bytes
-    ``raw``, found without scanning the whole text; ``start``/``end`` are byte offsets in ``raw``.
+def find_task_block_at(raw: bytes, task_id: int, name: str, line: int, shown: str) -> TaskSpan | None:
+    """The block of task ``task_id`` (called ``name``) whose mapping starts on 1-based ``line`` of
+    the file's bytes ``raw``, found without scanning the whole text; ``start``/``end`` are byte
+    offsets in ``raw``.
 
-    Only for bytes a clean parse was made from, with the line that parse recorded for the task:
-    that parse already proved the id unique in the file's ``tasks:`` list, which is what
+    Only for bytes a clean parse was made from, with the line and name that parse recorded for
+    the task: that parse already proved the id unique in the file's ``tasks:`` list, which is what
     ``find_task_block`` spends its scans on. The block is bounded and proven by the same rules
     (the next line at or left of the dash; the block alone parses as that one task, whose mapping
     starts on ``line``). ``None`` when anything differs: the caller then searches the whole text.
+    (YAML also breaks lines at a lone CR and at NEL, which a value may hold: the parse's line is
+    then not the line of ``raw`` and the block found there is not the task's; the name says so.)
     """
     at = _line_offset(raw, line)
     if at <= 3:  # not found, or the first line (a BOM before it)
@@ -304,7 +307,7 @@ def find_task_block_at(raw: bytes, task_id: int, line: int, shown: str) -> TaskS
         return None
     item = data[0]
     task = item.get("id")
-    if task != task_id or isinstance(task, bool) or block_line + item[LINES][""][0] - 1 != line:
+    if task != task_id or isinstance(task, bool) or item.get("name") != name or block_line + item[LINES][""][0] - 1 != line:
         return None
     return TaskSpan(start, end, block_line, block_text, dash_col)
 
