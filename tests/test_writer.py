@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from gkplan.errors import DataError, GkplanError
 from gkplan.model import Plan
-from gkplan.store import known_content, load_workspace, snapshot
+from gkplan.store import cache, known_content, load_workspace, remember_update, snapshot
 from gkplan.store import writer as writer_module
 from gkplan.store.reader import parse_text
 from gkplan.store.snapshot import digest_of
@@ -325,7 +325,8 @@ def test_every_shipped_task_is_found_at_its_line_and_nowhere_else() -> None:
 @pytest.mark.parametrize("odd_break", ["\x85", "\r"], ids=["NEL", "lone CR"])
 def test_a_line_break_only_yaml_counts_sends_the_writer_to_search(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, odd_break: str) -> None:
     """YAML also breaks lines at NEL and a lone CR, which a quoted value may hold: the parse's
-    line numbers then run ahead of the file's lines, and the block is found by searching."""
+    line numbers then run ahead of the file's lines. The block is found by searching, written
+    alike, and the cached parse is not patched with lines that do not fit (warm equals cold)."""
     text = CLEAN.replace("content: '单引号内容'", f'content: "单引号{odd_break}内容"')
     known_path = make_data(tmp_path / "known" / "data", text)
     searched_path = make_data(tmp_path / "searched" / "data", text)
@@ -335,9 +336,15 @@ def test_a_line_break_only_yaml_counts_sends_the_writer_to_search(tmp_path: Path
     request = Request(Action.DONE, unit="就业促进中心", day=date(2022, 10, 3))
     known = known_content(workspace, next(t for t in plan.tasks if t.id == 2))
     assert known is not None
-    by_line = outcome(known_path, plan, 2, request, known)
+    result = update_task(known_path, plan, 2, request, "2", known=known)
+    assert not result.as_known
+    remember_update(workspace, result)
+    warm = load_workspace(known_path.parent)
+    cache.use(None)
+    assert warm.plans == load_workspace(known_path.parent).plans
     monkeypatch.chdir(tmp_path / "searched")
-    assert by_line == outcome(searched_path, load_workspace(searched_path.parent).plans[0], 2, request, None)
+    searched = outcome(searched_path, load_workspace(searched_path.parent).plans[0], 2, request, None)
+    assert (result.before, result.after, result.line, result.old_lines, result.new_lines, known_path.read_bytes()) == searched
 
 
 def test_a_file_changed_after_the_load_is_searched_again(tmp_path: Path) -> None:

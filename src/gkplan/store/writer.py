@@ -67,7 +67,9 @@ class UpdateResult:
     line: int  # where the task starts in the file
     old_lines: int = 0  # lines of the task block before the edit
     new_lines: int = 0  # … and after
-    as_known: bool = False  # the edit was made on the bytes of the caller's ``KnownContent``: its parse held for them
+    # The edit was made on the bytes of the caller's ``KnownContent``, on the block at its known line:
+    # the caller's parse of those bytes, patched at ``line``, is the parse of the new ones.
+    as_known: bool = False
     written_digest: str = ""  # as_known and written: the digest of the new bytes (for the caller's cache)
 
 
@@ -141,10 +143,13 @@ def update_task(
         before_stat = _stat_or_gone(path, shown)
         refuse_unwritable(path, before_stat, shown)
         remove_stale_temps(path)  # under the lock: any temp file of ours for this file is a dead writer's
-        as_known = known is not None and (raw == known.raw if known.raw is not None else digest_of(raw) == known.digest)
-        if as_known and known is not None and known.raw is not None:
+        same = known is not None and (raw == known.raw if known.raw is not None else digest_of(raw) == known.digest)
+        if same and known is not None and known.raw is not None:
             raw = known.raw  # equal bytes: keep one copy in memory (17 MB on 20,000 tasks)
-        block = find_task_block_at(raw, task_id, known.name, known.line, shown) if as_known and known is not None else None
+        block = find_task_block_at(raw, task_id, known.name, known.line, shown) if same and known is not None else None
+        # Found elsewhere than at its known line (a NEL or lone CR in a value: YAML counts more
+        # lines than the file has), the caller's line numbers would not fit the edit's: not as known.
+        as_known = block is not None
         if block is not None:
             written, step = _edit_bytes(raw, block, plan, task_id, request, key, shown)
         else:
