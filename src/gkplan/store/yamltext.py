@@ -267,6 +267,7 @@ def find_task_block(text: str, task_id: int, shown: str) -> TaskSpan:
 
 
 _DASH_LINE = re.compile(rb"( *)-(?:[ \t]|\r?$)", re.M)  # an item's dash, then its content or the line's end
+_ODD_BREAK = re.compile("\x85|\r(?!\n)")  # line breaks to YAML (1.1), not to the file's lines
 _DASH_ALONE = re.compile(rb"( *)-[ \t]*(?:#[^\n]*)?\r?\n")  # a dash with the item's content on the next line
 
 
@@ -281,7 +282,8 @@ def find_task_block_at(raw: bytes, task_id: int, name: str, line: int, shown: st
     (the next line at or left of the dash; the block alone parses as that one task, whose mapping
     starts on ``line``). ``None`` when anything differs: the caller then searches the whole text.
     (YAML also breaks lines at a lone CR and at NEL, which a value may hold: the parse's line is
-    then not the line of ``raw`` and the block found there is not the task's; the name says so.)
+    then not the line of ``raw`` and the block found there is not the task's, which the name
+    tells; such a break inside the block itself is refused too.)
     """
     at = _line_offset(raw, line)
     if at <= 3:  # not found, or the first line (a BOM before it)
@@ -300,6 +302,8 @@ def find_task_block_at(raw: bytes, task_id: int, name: str, line: int, shown: st
     end = found.start() if found else len(raw)
     try:
         block_text = raw[start:end].decode("utf-8")
+        if _ODD_BREAK.search(block_text):  # lines YAML counts and the file has not: the parse's lines do not fit an edit's
+            return None
         data = parse_text(block_text, shown).data
     except (UnicodeDecodeError, DataError):
         return None
