@@ -137,6 +137,26 @@ def test_task_id_filter_matches_find_task(data_dir: Path) -> None:
     assert query.task_id_filter("第二项") is None
 
 
+def test_a_filter_by_id_resolves_no_other_deadline(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``done`` names one task: from the cache, only its deadline is resolved (20,000 cost 10-25 ms)."""
+    from gkplan.store import cache_codec
+
+    everything = load_workspace(data_dir)  # cached
+    resolved: list[str | None] = []
+    real = cache_codec.deadline_for_task
+
+    def counting(phrase: str | None, *args: object) -> object:
+        resolved.append(phrase)
+        return real(phrase, *args)
+
+    monkeypatch.setattr(cache_codec, "deadline_for_task", counting)
+    only = query.task_id_filter("2022:14")
+    assert only is not None
+    [task] = load_workspace(data_dir, only=only).tasks
+    assert task == next(t for t in everything.tasks if t.id == 14)
+    assert resolved == [task.deadline.phrase]
+
+
 def test_display_paths_shows_what_display_path_shows(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from gkplan.store.reader import display_path, display_paths
 

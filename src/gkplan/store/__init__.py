@@ -16,7 +16,7 @@ from pathlib import Path, PurePath, PurePosixPath
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from gkplan.errors import DataError, Problem, Severity
-from gkplan.model import Deadline, Plan, Settings, Source, Task, UnitDirectory
+from gkplan.model import Deadline, Plan, Settings, Source, Task, TaskIds, UnitDirectory
 from gkplan.store import cache
 from gkplan.store.reader import (
     MAX_BYTES_DEFAULT,
@@ -336,7 +336,7 @@ def plan_from_bytes(
     ``digests``: of ``raw`` and of the ``units.yaml`` (then ``units_raw`` may be ``None``),
     when the caller has them.
     """
-    from gkplan.store.cache_codec import pack_plan, pack_task, unpack_plan
+    from gkplan.store.cache_codec import pack_plan, pack_task
 
     if digests is None:
         assert units_raw is not None  # without digests the units.yaml's bytes are needed for the key
@@ -345,7 +345,7 @@ def plan_from_bytes(
     if keep is None and units_ok and (entry := cache.load("plans", key)) is not None:
         if entries is not None:
             entries[key] = entry
-        return unpack_plan(entry, directory, only)
+        return _unpack(entry, directory, only)
     from gkplan.store.build import TaskStream, build_plan
 
     default_id = "" if name == TASKS_FILE else Path(name).stem
@@ -389,6 +389,16 @@ def plan_from_bytes(
     if only is not None and not filtered:
         plan = replace(plan, tasks=tuple(task for task in plan.tasks if only(task.id, task.deadline)))
     return plan, problems
+
+
+def _unpack(packed: Any, directory: UnitDirectory, only: TaskFilter | None) -> tuple[Plan, list[Problem]]:
+    """A cached plan as the model (``cache_codec.unpack_plan``); a filter by id alone (``TaskIds``)
+    picks its tasks first, so no other task's deadline is resolved."""
+    from gkplan.store.cache_codec import select_tasks, unpack_plan
+
+    if isinstance(only, TaskIds):
+        packed = select_tasks(packed, only.ids)
+    return unpack_plan(packed, directory, only)
 
 
 def load_workspace(
@@ -662,13 +672,11 @@ def _plan_via_snapshot(
     only: TaskFilter | None,
 ) -> tuple[Plan, list[Problem]]:
     """A plan file through the data root's snapshot, else through the per-file cache or the parser."""
-    from gkplan.store.cache_codec import unpack_plan
-
     seen = snapshot.look(os.fspath(path), shown)
     record = snapshot.packed(shown, seen, units.digest)
     if record is not None:
         snapshot.keep(shown, seen, record.packed, units_digest=units.digest, key=record.key)
-        plan, problems = unpack_plan(record.packed, units.directory, only)
+        plan, problems = _unpack(record.packed, units.directory, only)
         if for_update and plan.tasks:  # a file the update may write (the others' bytes go: 600 files' are 17 MB)
             workspace.loaded[shown] = LoadedPlan(seen.digest, seen.raw, record.packed)
         return plan, problems
@@ -679,7 +687,7 @@ def _plan_via_snapshot(
     entry = cache.load("plans", key)
     if entry is not None:  # the file's own entry (content seen before: a branch switched back): not parsed, not saved again
         snapshot.keep(shown, seen, entry, units_digest=units.digest, key=key)
-        plan, problems = unpack_plan(entry, units.directory, only)
+        plan, problems = _unpack(entry, units.directory, only)
         if for_update and plan.tasks:
             workspace.loaded[shown] = LoadedPlan(seen.digest, raw, entry)
         return plan, problems
