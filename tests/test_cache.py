@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from gkplan.store import cache, load_workspace
+from gkplan.model import Task
+from gkplan.store import Workspace, cache, load_workspace
 
 
 def cached_files(kind: str) -> list[Path]:
@@ -167,8 +168,32 @@ def test_an_update_leaves_a_correct_warm_cache(data_dir: Path, monkeypatch: pyte
     assert task[20].source.line > 247  # moved down by the lines added above it
 
 
+def test_a_refused_update_still_records_what_its_load_parsed(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An update saves the snapshot once, after writing; a refused one must save it too, or the
+    next command parses the changed file again (seconds on a large plan)."""
+    from typer.testing import CliRunner
+
+    from gkplan.cli import app
+
+    load_workspace(data_dir)
+    path = data_dir / "tasks.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: 做好主动公开公文规范归集", "name: 做好公文归集", 1), encoding="utf-8")
+    result = CliRunner().invoke(app, ["done", "999", "--unit", "就业培训科", "--data", str(data_dir)], env={"GKPLAN_USER": "测试"})
+    assert result.exit_code == 4, result.stderr  # no such task: nothing written
+    load = cache.load
+
+    def snapshot_only(kind: str, key: str) -> object:
+        assert kind != "plans", "the plan came from its own cache entry, not from the data root's snapshot"
+        return load(kind, key)
+
+    with monkeypatch.context() as patched:
+        patched.setattr("gkplan.store.build.build_plan", refuse_to_parse)
+        patched.setattr(cache, "load", snapshot_only)
+        assert load_workspace(data_dir).tasks[0].name == "做好公文归集"
+
+
 def test_the_refreshed_cache_keeps_warnings_below_the_edit_at_their_new_lines(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from gkplan.store import remember_update
+    from gkplan.store import known_content, remember_update
     from gkplan.store.writer import plan_file, update_task
     from gkplan.updates import Action, Request
 
@@ -178,9 +203,13 @@ def test_the_refreshed_cache_keeps_warnings_below_the_edit_at_their_new_lines(da
     workspace = load_workspace(data_dir, for_update=True)
     assert [p.code for p in workspace.problems] == ["deadline-leftover"]  # a warning on task 20, below task 2
     plan = workspace.plans[0]
-    result = update_task(plan_file(plan), plan, 2, Request(Action.DONE, unit="就业培训科", note="已认定"), "2")
+    known = known_content(workspace, next(t for t in plan.tasks if t.id == 2))
+    result = update_task(plan_file(plan), plan, 2, Request(Action.DONE, unit="就业培训科", note="已认定"), "2", known=known)
+    assert result.as_known
     remember_update(workspace, result)
-    cached = load_workspace(data_dir)
+    with monkeypatch.context() as patched:
+        patched.setattr("gkplan.store.build.build_plan", refuse_to_parse)
+        cached = load_workspace(data_dir)
     off()
     fresh = load_workspace(data_dir)
     assert cached.plans == fresh.plans
@@ -190,17 +219,24 @@ def test_the_refreshed_cache_keeps_warnings_below_the_edit_at_their_new_lines(da
 
 def test_an_update_made_in_between_is_not_lost_from_the_cache(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Two liaisons: B loads, A records and writes, then B writes. B's cache entry must hold A's change too."""
-    from gkplan.store import remember_update
+    from gkplan.store import known_content, remember_update
     from gkplan.store.writer import plan_file, update_task
     from gkplan.updates import Action, Request
+
+    def task(workspace: Workspace, task_id: int) -> Task:
+        return next(t for t in workspace.tasks if t.id == task_id)
 
     b_workspace = load_workspace(data_dir, for_update=True)  # B has loaded
     stale = b_workspace.plans[0]
     a_workspace = load_workspace(data_dir, for_update=True)
     a_plan = a_workspace.plans[0]
-    a_result = update_task(plan_file(a_plan), a_plan, 14, Request(Action.BLOCK, unit="高服中心", note="等待答复"), "14")
+    a_known = known_content(a_workspace, task(a_workspace, 14))
+    a_result = update_task(plan_file(a_plan), a_plan, 14, Request(Action.BLOCK, unit="高服中心", note="等待答复"), "14", known=a_known)
     remember_update(a_workspace, a_result)  # A is done
-    b_result = update_task(plan_file(stale), stale, 2, Request(Action.DONE, unit="就业培训科"), "2")
+    b_known = known_content(b_workspace, task(b_workspace, 2))
+    b_result = update_task(plan_file(stale), stale, 2, Request(Action.DONE, unit="就业培训科"), "2", known=b_known)
+    assert a_result.as_known
+    assert not b_result.as_known  # B's writer found A's bytes, not those B loaded
     remember_update(b_workspace, b_result)
     cached = load_workspace(data_dir)
     off()

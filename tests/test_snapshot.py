@@ -137,6 +137,26 @@ def test_task_id_filter_matches_find_task(data_dir: Path) -> None:
     assert query.task_id_filter("第二项") is None
 
 
+def test_a_filter_by_id_resolves_no_other_deadline(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``done`` names one task: from the cache, only its deadline is resolved (20,000 cost 10-25 ms)."""
+    from gkplan.store import cache_codec
+
+    everything = load_workspace(data_dir)  # cached
+    resolved: list[str | None] = []
+    real = cache_codec.deadline_for_task
+
+    def counting(phrase: str | None, *args: object) -> object:
+        resolved.append(phrase)
+        return real(phrase, *args)
+
+    monkeypatch.setattr(cache_codec, "deadline_for_task", counting)
+    only = query.task_id_filter("2022:14")
+    assert only is not None
+    [task] = load_workspace(data_dir, only=only).tasks
+    assert task == next(t for t in everything.tasks if t.id == 14)
+    assert resolved == [task.deadline.phrase]
+
+
 def test_display_paths_shows_what_display_path_shows(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from gkplan.store.reader import display_path, display_paths
 
@@ -245,3 +265,44 @@ def test_a_root_with_a_symbolic_link_is_always_walked(data_dir: Path, settled: N
     assert {p.id for p in load_workspace(data_dir).plans} == {"2022", "2023"}
     assert {p.id for p in load_workspace(data_dir).plans} == {"2022", "2023"}
     assert len(walks) == 2
+
+
+def test_a_file_back_to_content_seen_before_is_hashed_once(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The snapshot's record no longer holds, the file's own cache entry does (a branch switched
+    back): the digest taken to look the file up also keys that entry (17 MB hashed once, not twice),
+    and that entry, just read, is not written again (a 10 MB marshal dump)."""
+    import hashlib
+
+    path = data_dir / "tasks.yaml"
+    original = path.read_bytes()
+    expected = load_workspace(data_dir)  # recorded in the snapshot, and in the file's own entry
+    path.write_bytes(original.replace("做好主动公开公文规范归集".encode(), "做好公文归集".encode(), 1))
+    load_workspace(data_dir)  # the snapshot now records the edited content
+    path.write_bytes(original)
+    hashed: list[int] = []
+    real = hashlib.blake2b
+
+    class Counting:
+        def __init__(self, data: bytes = b"", **options: int) -> None:
+            self.inner = real(data, **options)
+            hashed.append(len(data))
+
+        def update(self, data: bytes) -> None:
+            hashed.append(len(data))
+            self.inner.update(data)
+
+        def hexdigest(self) -> str:
+            return self.inner.hexdigest()
+
+    save = cache.save
+
+    def not_plans_again(kind: str, key: str, value: object) -> None:
+        assert kind != "plans", "the file's own entry, just read, was written again"
+        save(kind, key, value)
+
+    monkeypatch.setattr(hashlib, "blake2b", Counting)
+    monkeypatch.setattr("gkplan.store.build.build_plan", lambda *a, **k: pytest.fail("parsed: the file's own entry was missed"))
+    monkeypatch.setattr(cache, "save", not_plans_again)
+    again = load_workspace(data_dir)
+    assert hashed.count(len(original)) == 1
+    assert again.plans == expected.plans

@@ -17,11 +17,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gkplan.errors import DataError, GkplanError
-from gkplan.store import load_workspace
+from gkplan.model import Plan
+from gkplan.store import cache, known_content, load_workspace, remember_update, snapshot
 from gkplan.store import writer as writer_module
 from gkplan.store.reader import parse_text
-from gkplan.store.writer import lock_path, update_task
-from gkplan.store.yamltext import double_quoted, format_scalar, strip_positions
+from gkplan.store.snapshot import digest_of
+from gkplan.store.writer import KnownContent, lock_path, update_task
+from gkplan.store.yamltext import double_quoted, find_task_block, find_task_block_at, format_scalar, strip_positions
 from gkplan.updates import Action, Request
 from tests.conftest import SHIPPED_DATA
 
@@ -74,10 +76,14 @@ def make_data(folder: Path, text: str | bytes) -> Path:
 
 
 def run(path: Path, task_id: int, action: Action, **fields: object) -> writer_module.UpdateResult:
-    workspace = load_workspace(path.parent)
+    """One update as ``gkplan`` makes it: the writer told what the load knew (a clean file's block
+    is then found at its cached line, in the bytes; other files are searched as text)."""
+    workspace = load_workspace(path.parent, for_update=True)
     plan = workspace.plans[0]
     request = Request(action, **fields)  # type: ignore[arg-type]
-    return update_task(path, plan, task_id, request, str(task_id))
+    task = next((t for t in plan.tasks if t.id == task_id), None)
+    known = known_content(workspace, task) if task is not None else None
+    return update_task(path, plan, task_id, request, str(task_id), known=known)
 
 
 def data_of(path: Path) -> object:
@@ -243,6 +249,146 @@ def test_ids_that_only_start_alike_are_other_tasks(tmp_path: Path) -> None:
     workspace = load_workspace(path.parent)
     result = update_task(path, workspace.plans[0], 2, Request(Action.DONE, unit="就业培训科"), "2")  # 20–29 start with 2
     assert result.line == next(t.source.line for t in workspace.plans[0].tasks if t.id == 2 and t.source)
+
+
+# --- the block at its cached line (the load's clean parse of the same bytes) ----------------
+
+# The same plan written in the ways the byte path must handle as the text search does (clean:
+# a file with errors is never cached, so it is always searched).
+CLEAN = HEADER.replace("        verified: true   # 旧写法\n", "")
+FORMS = {
+    "four-space, comments": CLEAN,
+    "crlf and bom": "\ufeff" + CLEAN.replace("\n", "\r\n"),
+    "no final newline": CLEAN.rstrip("\n"),
+    "dash with a comment, mapping below": CLEAN.replace("    -   id: 2\n", "    -   # 第二项的块\n        id: 2\n"),
+    "bare dash, mapping below": CLEAN.replace("    -   id: 2\n", "    -\n        id: 2\n"),
+    "name before id": CLEAN.replace("    -   id: 1\n        name: 甲", "    -   name: 甲\n        id: 1"),
+    "more after the tasks": CLEAN + "\n# 表尾\nsections:\n  - code: 一\n    title: 总体要求\n",
+}
+REQUESTS = [
+    (1, Request(Action.DONE, unit="就业培训科", day=date(2022, 10, 2), by="张三")),
+    (2, Request(Action.BLOCK, unit="高服中心", day=date(2022, 10, 3), note="等待答复")),
+    (2, Request(Action.NOTE, unit="就业促进中心", note="")),
+]
+
+
+def outcome(path: Path, plan: Plan, task_id: int, request: Request, known: KnownContent | None) -> tuple[object, ...]:
+    """What an update reports (or refuses) and the bytes it leaves."""
+    try:
+        result = update_task(path, plan, task_id, request, str(task_id), known=known)
+    except GkplanError as exc:
+        return ("refused", exc.message, path.read_bytes())
+    return (result.before, result.after, result.line, result.old_lines, result.new_lines, path.read_bytes())
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize(("task_id", "request_"), REQUESTS)
+def test_the_block_found_at_its_cached_line_is_edited_as_the_text_search_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, form: str, task_id: int, request_: Request
+) -> None:
+    """gkplan edits the bytes of the block its load's parse located; after another update in
+    between it searches the whole text. Both must write the same bytes and report the same change
+    (or refuse alike: a folded note ending a file without its final newline cannot be followed)."""
+    known_path = make_data(tmp_path / "known" / "data", FORMS[form])
+    searched_path = make_data(tmp_path / "searched" / "data", FORMS[form])
+    monkeypatch.chdir(tmp_path / "known")  # both shown as data/tasks.yaml
+    workspace = load_workspace(known_path.parent, for_update=True)
+    plan = workspace.plans[0]
+    known = known_content(workspace, next(t for t in plan.tasks if t.id == task_id))
+    assert known is not None  # a clean file, loaded through the snapshot
+    with monkeypatch.context() as patched:
+        patched.setattr(writer_module, "find_task_block", lambda *a: pytest.fail("searched the whole text"))
+        by_line = outcome(known_path, plan, task_id, request_, known)
+    monkeypatch.chdir(tmp_path / "searched")
+    searched = outcome(searched_path, load_workspace(searched_path.parent).plans[0], task_id, request_, None)
+    assert by_line == searched
+
+
+def test_every_shipped_task_is_found_at_its_line_and_nowhere_else() -> None:
+    raw = (SHIPPED_DATA / "tasks.yaml").read_bytes()
+    text = raw.decode("utf-8")
+    plan = load_workspace(SHIPPED_DATA).plans[0]
+    for task in plan.tasks:
+        assert task.source is not None
+        found = find_task_block_at(raw, task.id, task.name, task.source.line, "t")
+        searched = find_task_block(text, task.id, "t")
+        assert found is not None
+        assert (found.text, found.line, found.dash_col) == (searched.text, searched.line, searched.dash_col)
+        assert raw[found.start : found.end] == searched.text.encode("utf-8")
+        for moved in (task.source.line - 1, task.source.line + 1, task.source.line + 3):  # the line is not where the task starts
+            assert find_task_block_at(raw, task.id, task.name, moved, "t") is None
+        assert find_task_block_at(raw, task.id, task.name + "（另一项）", task.source.line, "t") is None
+    for line in (0, 1, raw.count(b"\n") + 1, raw.count(b"\n") + 50):
+        assert find_task_block_at(raw, 2, plan.tasks[1].name, line, "t") is None
+
+
+@pytest.mark.parametrize("task_id", [1, 2], ids=["in the task", "above the task"])
+@pytest.mark.parametrize("odd_break", ["\x85", "\r"], ids=["NEL", "lone CR"])
+def test_a_line_break_only_yaml_counts_sends_the_writer_to_search(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, odd_break: str, task_id: int
+) -> None:
+    """YAML also breaks lines at NEL and a lone CR, which a quoted value may hold: the parse's
+    line numbers then run ahead of the file's lines. The block is found by searching, written
+    alike, and the cached parse is not patched with lines that do not fit (warm equals cold)."""
+    text = CLEAN.replace("content: '单引号内容'", f'content: "单引号{odd_break}内容"')
+    known_path = make_data(tmp_path / "known" / "data", text)
+    searched_path = make_data(tmp_path / "searched" / "data", text)
+    monkeypatch.chdir(tmp_path / "known")
+    workspace = load_workspace(known_path.parent, for_update=True)
+    plan = workspace.plans[0]
+    request = Request(Action.DONE, unit="就业培训科" if task_id == 1 else "就业促进中心", day=date(2022, 10, 3))
+    known = known_content(workspace, next(t for t in plan.tasks if t.id == task_id))
+    assert known is not None
+    try:
+        result = update_task(known_path, plan, task_id, request, str(task_id), known=known)
+    except GkplanError as exc:  # a NEL inside the block defeats the block editor too: refused, as by searching
+        by_line: tuple[object, ...] = ("refused", exc.message, known_path.read_bytes())
+    else:
+        assert not result.as_known
+        remember_update(workspace, result)
+        warm = load_workspace(known_path.parent)
+        cache.use(None)
+        assert warm.plans == load_workspace(known_path.parent).plans
+        by_line = (result.before, result.after, result.line, result.old_lines, result.new_lines, known_path.read_bytes())
+    monkeypatch.chdir(tmp_path / "searched")
+    assert by_line == outcome(searched_path, load_workspace(searched_path.parent).plans[0], task_id, request, None)
+
+
+def test_a_file_changed_after_the_load_is_searched_again(tmp_path: Path) -> None:
+    """Another update (or an editor) between the load and the lock: the cached line no longer holds,
+    the writer searches the text it read under the lock, and refuses what that text forbids."""
+    text = (SHIPPED_DATA / "tasks.yaml").read_text(encoding="utf-8")
+    path = make_data(tmp_path / "data", text)
+    workspace = load_workspace(path.parent, for_update=True)
+    plan = workspace.plans[0]
+    known = known_content(workspace, next(t for t in plan.tasks if t.id == 20))
+    moved = text.replace("  - id: 2\n", "  # 插入的注释\n  # 两行\n  - id: 2\n")  # task 20 now starts two lines lower
+    path.write_text(moved, encoding="utf-8")
+    result = update_task(path, plan, 20, Request(Action.DONE, unit="就业培训科"), "20", known=known)
+    assert not result.as_known
+    assert result.line == next(t.source.line for t in plan.tasks if t.id == 20 and t.source) + 2
+    duplicated = path.read_text(encoding="utf-8").replace("  - id: 3\n", "  - id: 2\n")
+    path.write_text(duplicated, encoding="utf-8")
+    known = known_content(workspace, next(t for t in plan.tasks if t.id == 2))
+    with pytest.raises(GkplanError, match="出现多次"):
+        update_task(path, plan, 2, Request(Action.DONE, unit="就业培训科"), "2", known=known)
+    assert path.read_text(encoding="utf-8") == duplicated
+
+
+def test_a_settled_file_is_hashed_under_the_lock_instead_of_compared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file whose stat the snapshot trusts is not read by the load: the writer proves the bytes
+    it reads under the lock are the parsed ones by their digest."""
+    path = make_data(tmp_path / "data", (SHIPPED_DATA / "tasks.yaml").read_text(encoding="utf-8"))
+    monkeypatch.setattr(snapshot, "RACY_NS", 0)  # records settle at once (else a file written now stays racy for 2 s)
+    load_workspace(path.parent)  # records the files as settled
+    workspace = load_workspace(path.parent, for_update=True)
+    plan = workspace.plans[0]
+    known = known_content(workspace, next(t for t in plan.tasks if t.id == 2))
+    assert known is not None
+    assert known.raw is None  # trusted by its stat: not read
+    result = update_task(path, plan, 2, Request(Action.DONE, unit="就业培训科"), "2", known=known)
+    assert result.as_known
+    assert result.written_digest == digest_of(path.read_bytes())
 
 
 # --- scalars -------------------------------------------------------------------------------

@@ -574,8 +574,8 @@ def record(
 ) -> None:
     """Shared body of the progress commands: load, find the task, write one change, say what changed."""
     from gkplan import updates
-    from gkplan.store import remember_update
-    from gkplan.store.writer import plan_file, update_task
+    from gkplan.store import known_content, remember_update
+    from gkplan.store.writer import UpdateResult, plan_file, update_task
 
     for what, value in (("说明", note), ("--by", by), ("--unit", unit)):
         updates.refuse_hidden(value, what)
@@ -584,21 +584,24 @@ def record(
     if when and day > now and action != "note":
         print(f"gkplan: 警告：登记日期 {day.isoformat()} 晚于今天（{now.isoformat()}）；写错了请用 --date 改正后重新登记", file=sys.stderr)
     workspace = load(data, for_update=True, only=query.task_id_filter(task_id))
-    task = query.find_task(workspace.plans, task_id)
-    plan = workspace.plan_of(task)
-    key = task.key(workspace.qualified)
-    kind = updates.Action(action)
-    user = "" if kind is updates.Action.NOTE else resolve_user(by, workspace.root)
-    updates.refuse_hidden(user, "登记人（GKPLAN_USER 或 git user.name）")
-    request = updates.Request(
-        kind,
-        unit=unit,
-        day=None if kind is updates.Action.NOTE else day,
-        note=None if note is None else note.strip(),
-        by=user,
-    )
-    result = update_task(plan_file(plan), plan, task.id, request, key)
-    remember_update(workspace, result)  # the cache entry patched, not parsed again
+    result: UpdateResult | None = None
+    try:
+        task = query.find_task(workspace.plans, task_id)
+        plan = workspace.plan_of(task)
+        key = task.key(workspace.qualified)
+        kind = updates.Action(action)
+        user = "" if kind is updates.Action.NOTE else resolve_user(by, workspace.root)
+        updates.refuse_hidden(user, "登记人（GKPLAN_USER 或 git user.name）")
+        request = updates.Request(
+            kind,
+            unit=unit,
+            day=None if kind is updates.Action.NOTE else day,
+            note=None if note is None else note.strip(),
+            by=user,
+        )
+        result = update_task(plan_file(plan), plan, task.id, request, key, known=known_content(workspace, task))
+    finally:
+        remember_update(workspace, result)  # the snapshot saved once; the written file's parse patched, not parsed again
     from gkplan.textsafe import printable
 
     print(printable(updates.describe(result.before, result.after, result.edit, request, key, changed=result.changed)))

@@ -307,6 +307,18 @@ class Task:
 
 
 @dataclass(frozen=True, slots=True)
+class TaskIds:
+    """Tasks named by id (``gkplan done 2``), as the loader's filter of which tasks to build
+    (``store.TaskFilter``): knowing it needs only the ids, the loader skips the other tasks
+    before resolving their deadlines (20,000 of them: 10-25 ms)."""
+
+    ids: frozenset[int]
+
+    def __call__(self, task_id: int, deadline: Deadline) -> bool:
+        return task_id in self.ids
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     """One yearly plan (工作要点) with its sections and tasks."""
 

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from gkplan import model
 from gkplan.deadlines import Occurrence, due_as_of, last_passed
 from gkplan.errors import NotFoundError
 from gkplan.model import DEFAULT_WARN_DAYS, FINISHED, Deadline, DeadlineKind, Group, Light, Plan, Status, Task, Unit, normalize_section_code
@@ -343,13 +344,12 @@ def split_task_key(key: str) -> tuple[str, int] | None:
         return None
 
 
-def task_id_filter(key: str) -> Callable[[int, Deadline], bool] | None:
+def task_id_filter(key: str) -> model.TaskIds | None:
     """For the loader: build only the tasks with the id ``key`` names (``None``: not a key; ``find_task`` says so)."""
     parsed = split_task_key(key)
     if parsed is None:
         return None
-    wanted = parsed[1]
-    return lambda task_id, _deadline: task_id == wanted
+    return model.TaskIds(frozenset((parsed[1],)))
 
 
 def find_task(plans: Sequence[Plan], key: str) -> Task:

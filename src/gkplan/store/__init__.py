@@ -16,7 +16,7 @@ from pathlib import Path, PurePath, PurePosixPath
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from gkplan.errors import DataError, Problem, Severity
-from gkplan.model import Deadline, Plan, Settings, Source, Task, UnitDirectory
+from gkplan.model import Deadline, Plan, Settings, Source, Task, TaskIds, UnitDirectory
 from gkplan.store import cache
 from gkplan.store.reader import (
     MAX_BYTES_DEFAULT,
@@ -34,7 +34,7 @@ from gkplan.store.snapshot import Seen, Snapshot, Stat, digest_of, folder_stat
 
 if TYPE_CHECKING:
     from gkplan.store.build import TaskWatch
-    from gkplan.store.writer import UpdateResult
+    from gkplan.store.writer import KnownContent, UpdateResult
 
 UNITS_FILE = "units.yaml"
 TASKS_FILE = "tasks.yaml"
@@ -66,8 +66,8 @@ class Workspace:
     documents: dict[str, Document] = field(default_factory=dict)  # by shown path; only with check=True
     settings: Settings = field(default_factory=Settings)  # settings.yaml of the data root
     settings_problems: list[Problem] = field(default_factory=list)  # also in ``problems`` with check=True
-    # the cache entries read (for_update=True), by key: ``remember_update`` patches them after a write
-    cache_entries: dict[str, Any] = field(default_factory=dict, repr=False)
+    # for_update=True: the plan files read through the snapshot, by shown path (``remember_update``)
+    loaded: dict[str, LoadedPlan] = field(default_factory=dict, repr=False)
     snapshot: Snapshot | None = field(default=None, repr=False)  # the data root's records, read at load
     # check=True: plan files served with their cached checks, by shown path: (lint warnings, suppressed)
     checked: dict[str, tuple[list[Problem], list[Problem]]] = field(default_factory=dict, repr=False)
@@ -88,6 +88,16 @@ class Workspace:
 
     def plan_of(self, task: Task) -> Plan:
         return next(plan for plan in self.plans if plan.id == task.plan)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedPlan:
+    """A plan file as an update loaded it: enough to record the file the update writes without
+    reading, hashing or parsing it again."""
+
+    digest: str  # of the bytes its parse was made from
+    raw: bytes | None  # those bytes, when the load had to read them (their stat proved nothing)
+    packed: Any  # the parse (cache_codec's packed plan)
 
 
 def configure(*, cache_dir: Path | None, max_bytes: int = MAX_BYTES_DEFAULT) -> None:
@@ -295,12 +305,18 @@ def units_from_bytes(raw: bytes, shown: str, *, keep: dict[str, Document] | None
     return directory, problems
 
 
+def plan_key(shown: str, digest: str, units_digest: str) -> str:
+    """The per-file cache key of a plan file: its shown path, and the digests of its bytes and of
+    its ``units.yaml``'s (``digest_of``: a caller that has them hashes no file twice)."""
+    return cache.cache_key("plan", shown, digest, units_digest)
+
+
 def plan_from_bytes(
     raw: bytes,
     shown: str,
     name: str,
     directory: UnitDirectory,
-    units_raw: bytes,
+    units_raw: bytes | None,
     *,
     units_ok: bool = True,
     keep: dict[str, Document] | None = None,
@@ -308,22 +324,28 @@ def plan_from_bytes(
     only: TaskFilter | None = None,
     save: bool = True,
     inspect: Inspector | None = None,
+    digests: tuple[str, str] | None = None,
 ) -> tuple[Plan, list[Problem]]:
     """The content of one plan file (also an old version from git) -> the plan; ``name`` is its file name.
 
-    ``entries`` collects the cache entries read or written, by key, for an update to patch
-    (``remember_update``) without reading them again. ``only``: build just the tasks it
+    ``entries`` collects the cache entries read or written, by key (for the snapshot, and
+    ``gkplan check``'s cached checks). ``only``: build just the tasks it
     keeps (the cache entry still holds every task). ``save=False``: the caller saves the
     entries it collects (``cache.save``), once it has let the bytes go. ``inspect`` (with
     ``keep``): sees the task mappings as they are read, so the document need not keep them.
+    ``digests``: of ``raw`` and of the ``units.yaml`` (then ``units_raw`` may be ``None``),
+    when the caller has them.
     """
-    from gkplan.store.cache_codec import pack_plan, pack_task, unpack_plan
+    from gkplan.store.cache_codec import pack_plan, pack_task
 
-    key = cache.cache_key("plan", shown, raw, units_raw)
+    if digests is None:
+        assert units_raw is not None  # without digests the units.yaml's bytes are needed for the key
+        digests = (digest_of(raw), digest_of(units_raw))
+    key = plan_key(shown, *digests)
     if keep is None and units_ok and (entry := cache.load("plans", key)) is not None:
         if entries is not None:
             entries[key] = entry
-        return unpack_plan(entry, directory, only)
+        return _unpack(entry, directory, only)
     from gkplan.store.build import TaskStream, build_plan
 
     default_id = "" if name == TASKS_FILE else Path(name).stem
@@ -369,6 +391,16 @@ def plan_from_bytes(
     return plan, problems
 
 
+def _unpack(packed: Any, directory: UnitDirectory, only: TaskFilter | None) -> tuple[Plan, list[Problem]]:
+    """A cached plan as the model (``cache_codec.unpack_plan``); a filter by id alone (``TaskIds``)
+    picks its tasks first, so no other task's deadline is resolved."""
+    from gkplan.store.cache_codec import select_tasks, unpack_plan
+
+    if isinstance(only, TaskIds):
+        packed = select_tasks(packed, only.ids)
+    return unpack_plan(packed, directory, only)
+
+
 def load_workspace(
     root: Path,
     plans: tuple[str, ...] = (),
@@ -383,8 +415,8 @@ def load_workspace(
     Raises ``DataError`` only when a file cannot be used at all. ``check=True`` is for
     ``gkplan check``: such a file becomes an ERROR problem and loading goes on with the
     other files; the parsed documents are kept in ``Workspace.documents`` for the checks
-    that need the text. ``for_update=True`` (progress commands) keeps the cache entries read,
-    for ``remember_update``. Reports keep the default: one unreadable file stops them, since a
+    that need the text. ``for_update=True`` (progress commands) keeps the parses read, and
+    leaves saving the snapshot to ``remember_update``. Reports keep the default: one unreadable file stops them, since a
     report that silently skips a plan would tell the weekly meeting that nothing is late.
     ``only``: build just the tasks it keeps (by id and deadline): ``overdue`` needs those whose
     due date passed, ``done`` one id; the plans' other tasks are left out of ``Plan.tasks``.
@@ -475,7 +507,8 @@ def assemble_workspace(
     ``tolerant``: a file that cannot be used at all (``read`` or parsing raised
     ``DataError``) becomes an ERROR problem instead of stopping everything.
     ``check``: parse every file (no cache) and keep its document for ``gkplan check``.
-    ``for_update``: keep the cache entries read in ``Workspace.cache_entries`` (``remember_update``).
+    ``for_update``: keep the plan files read in ``Workspace.loaded``; the snapshot is saved once,
+    by ``remember_update`` after the write, instead of now and again then (13 MB each on 20,000 tasks).
     ``only``: see ``load_workspace``. ``snapshot`` (files on disk): the data root's records, so
     unchanged files are neither read nor looked up one by one (``store.snapshot``).
     ``inspect``: see ``load_workspace``.
@@ -530,7 +563,6 @@ def assemble_workspace(
                     units_ok=units_ok,
                     keep=keep,
                     inspect=inspect,
-                    entries=workspace.cache_entries if for_update else None,
                     only=only,
                 )
                 _inspected(inspect, keep, shown(plan_path), plan, problems)
@@ -541,7 +573,7 @@ def assemble_workspace(
         workspace.plans.append(plan)
     _check_plan_ids(workspace)
     _load_settings(workspace, settings_file, read, shown, keep, check)
-    if snapshot is not None:
+    if snapshot is not None and not for_update:
         snapshot.save()
     return workspace
 
@@ -554,11 +586,11 @@ def _plan_for_check(
     (and its tasks shown to ``inspect`` as they are read)."""
     from gkplan.store.cache_codec import unpack_checks
 
-    units_raw = units.raw or b""  # check=True reads every units.yaml
-    key = cache.cache_key("plan", shown, raw, units_raw)
+    digests = (digest_of(raw), digest_of(units.raw or b""))  # check=True reads every units.yaml
+    key = plan_key(shown, *digests)
     checks = cache.load("checks", key)
     if checks is not None:
-        plan, problems = plan_from_bytes(raw, shown, PurePath(str(path)).name, units.directory, units_raw)
+        plan, problems = plan_from_bytes(raw, shown, PurePath(str(path)).name, units.directory, None, digests=digests)
         workspace.checked[shown] = unpack_checks(checks)
         return plan, problems
     found: dict[str, Any] = {}
@@ -567,11 +599,12 @@ def _plan_for_check(
         shown,
         PurePath(str(path)).name,
         units.directory,
-        units_raw,
+        None,
         keep=workspace.documents,
         entries=found,
         save=False,
         inspect=inspect,
+        digests=digests,
     )
     _inspected(inspect, workspace.documents, shown, plan, problems)  # first: its text and data can go before the entry is marshalled
     del raw  # the caller passed it on: it goes too
@@ -600,22 +633,12 @@ def save_checks(workspace: Workspace, shown: str, lint: list[Problem], suppresse
 
 @dataclass(slots=True)
 class _UnitsFile:
-    """A ``units.yaml`` as loaded; through a snapshot its bytes are read only when a plan needs them."""
+    """A ``units.yaml`` as loaded; through a snapshot its bytes may be left unread (its digest keys the plans)."""
 
     directory: UnitDirectory
     problems: list[Problem]
     raw: bytes | None
-    digest: str  # "" without a snapshot
-    read: Callable[[], bytes] | None = None
-
-    def bytes(self) -> bytes:
-        if self.raw is None:
-            assert self.read is not None  # raw is None only when read through a snapshot, which sets read
-            raw = self.read()
-            if digest_of(raw) != self.digest:  # edited since its stat was taken, moments ago
-                raise DataError("文件在读取过程中被修改", hint="请重新运行命令", code="changed-while-reading")
-            self.raw = raw
-        return self.raw
+    digest: str  # of the bytes ``directory`` was built from; "" without a snapshot
 
 
 def _read_units(path: P, shown: str, read: Callable[[P], bytes], keep: dict[str, Document] | None, snapshot: Snapshot | None) -> _UnitsFile:
@@ -629,7 +652,7 @@ def _read_units(path: P, shown: str, read: Callable[[P], bytes], keep: dict[str,
     if record is not None:
         directory, problems = unpack_units(record.packed)
         snapshot.keep(shown, seen, record.packed)
-        return _UnitsFile(directory, problems, seen.raw, seen.digest, lambda: read(path))
+        return _UnitsFile(directory, problems, seen.raw, seen.digest)
     raw = seen.raw if seen.raw is not None else read(path)
     directory, problems = units_from_bytes(raw, shown)
     seen = Seen(seen.stat, digest_of(raw), raw)
@@ -649,32 +672,33 @@ def _plan_via_snapshot(
     only: TaskFilter | None,
 ) -> tuple[Plan, list[Problem]]:
     """A plan file through the data root's snapshot, else through the per-file cache or the parser."""
-    from gkplan.store.cache_codec import unpack_plan
-
     seen = snapshot.look(os.fspath(path), shown)
     record = snapshot.packed(shown, seen, units.digest)
     if record is not None:
-        if for_update:
-            workspace.cache_entries[record.key] = record.packed
         snapshot.keep(shown, seen, record.packed, units_digest=units.digest, key=record.key)
-        return unpack_plan(record.packed, units.directory, only)
+        plan, problems = _unpack(record.packed, units.directory, only)
+        if for_update and plan.tasks:  # a file the update may write (the others' bytes go: 600 files' are 17 MB)
+            workspace.loaded[shown] = LoadedPlan(seen.digest, seen.raw, record.packed)
+        return plan, problems
     raw = seen.raw if seen.raw is not None else read(path)
-    seen = Seen(seen.stat, seen.digest if seen.raw is not None else digest_of(raw), None)
+    seen = Seen(seen.stat, seen.digest if seen.raw is not None else digest_of(raw), None)  # hashed once
+    digests = (seen.digest, units.digest)  # the units' digest is that of the bytes the directory was built from
+    key = plan_key(shown, *digests)
+    entry = cache.load("plans", key)
+    if entry is not None:  # the file's own entry (content seen before: a branch switched back): not parsed, not saved again
+        snapshot.keep(shown, seen, entry, units_digest=units.digest, key=key)
+        plan, problems = _unpack(entry, units.directory, only)
+        if for_update and plan.tasks:
+            workspace.loaded[shown] = LoadedPlan(seen.digest, raw, entry)
+        return plan, problems
     found: dict[str, Any] = {}
     plan, problems = plan_from_bytes(
-        raw,
-        shown,
-        PurePath(str(path)).name,
-        units.directory,
-        units.bytes(),
-        entries=found,
-        only=only,
-        save=False,
+        raw, shown, PurePath(str(path)).name, units.directory, None, entries=found, only=only, save=False, digests=digests
     )
     del raw  # before the entry is written: a 17 MB file's bytes and its marshalled parse need not be held together
-    if for_update:
-        workspace.cache_entries.update(found)
     for key, entry in found.items():
+        if for_update and plan.tasks:
+            workspace.loaded[shown] = LoadedPlan(seen.digest, None, entry)  # its bytes went: the writer hashes what it reads
         cache.save("plans", key, entry)
         snapshot.keep(shown, seen, entry, units_digest=units.digest, key=key)
     return plan, problems
@@ -734,33 +758,55 @@ def select_plans(plans: list[Plan], wanted: tuple[str, ...]) -> list[Plan]:
     return chosen
 
 
-def remember_update(workspace: Workspace, result: UpdateResult) -> None:
-    """After a progress update, cache the new file's content without parsing it again.
+def known_content(workspace: Workspace, task: Task) -> KnownContent | None:
+    """What an update's load knew of the file holding ``task``, for the writer (``update_task``).
+    The other files' are let go: the update writes this one (an id such as 16 is in many of 600 plans)."""
+    from gkplan.store.writer import KnownContent
+
+    plan = workspace.plan_of(task)
+    shown = plan.source.path if plan.source is not None else None
+    loaded = workspace.loaded.get(shown) if shown is not None else None
+    workspace.loaded = {shown: loaded} if shown is not None and loaded is not None else {}
+    if loaded is None or task.source is None:
+        return None
+    return KnownContent(loaded.digest, loaded.raw, task.source.line, task.name)
+
+
+def remember_update(workspace: Workspace, result: UpdateResult | None) -> None:
+    """End a progress command (``None``: it wrote nothing, or was refused): save the data root's
+    snapshot (once: ``load_workspace(for_update=True)`` left it to this), with the new content of
+    the file the update wrote, cached without parsing it again.
 
     The writer proved that the new file is the old one with one task block
     replaced (every other byte unchanged, the new block parsed and checked). So
-    the cache entry of the bytes it edited (read under the lock: another
-    liaison's update in between is not lost), with that task rebuilt from its
-    block and the lines after it shifted, is the entry of the new bytes. When
-    the old bytes have no clean entry, the next run simply parses the file.
+    the parse of the bytes it edited, with that task rebuilt from its block and
+    the lines after it shifted, is the parse of the new bytes. The writer edits
+    what it read under the lock: only when it says that is what the load read
+    (``known_content``; not after another liaison's update in between) is the
+    parse patched; otherwise the next run parses the file.
     """
+    snapshot = workspace.snapshot
+    if snapshot is None:
+        return
+    try:
+        if result is not None:
+            _record_update(workspace, snapshot, result)
+    finally:
+        snapshot.save()  # also after a refusal: the load may have re-hashed or re-parsed files
+
+
+def _record_update(workspace: Workspace, snapshot: Snapshot, result: UpdateResult) -> None:
     from gkplan.store.cache_codec import patch_plan
 
     plan = workspace.plan_of(result.after)
-    if not result.written or not result.original or plan.source is None:
+    if not result.written_digest or plan.source is None:
         return
     shown = plan.source.path
-    units_source = plan.units.source
-    if units_source is None:
+    loaded = workspace.loaded.get(shown)
+    units_digest = snapshot.units_digest(shown)  # recorded this run: the units the plan (and the writer) used
+    if loaded is None or units_digest is None or not result.as_known:  # the writer edited other bytes than those loaded
         return
-    try:
-        units_raw = Path(units_source.path).read_bytes()
-    except OSError:
-        return
-    old_key = cache.cache_key("plan", shown, result.original, units_raw)
-    old = workspace.cache_entries.get(old_key) or cache.load("plans", old_key)  # read at load time, if those bytes were loaded
-    if old is None:
-        return
+    del workspace.loaded[shown]  # the old parse and bytes go as soon as the patched parse replaces them
     offset = result.line - 1  # the writer built the task from its block alone: line 1 = ``result.line``
 
     def moved(source: Source | None) -> Source | None:
@@ -773,15 +819,8 @@ def remember_update(workspace: Workspace, result: UpdateResult) -> None:
         progress={u: replace(p, source=moved(p.source)) for u, p in task.progress.items()},
         verified=replace(task.verified, source=moved(task.verified.source)) if task.verified else None,
     )
-    patched = patch_plan(old, after, result.line, result.line + result.old_lines, result.new_lines - result.old_lines)
+    patched = patch_plan(loaded.packed, after, result.line, result.line + result.old_lines, result.new_lines - result.old_lines)
     if patched is None:
         return
-    key = cache.cache_key("plan", shown, result.written, units_raw)
-    snapshot = workspace.snapshot
-    units_digest = snapshot.units_digest(shown) if snapshot is not None else None
-    if snapshot is None or units_digest is None:
-        cache.save("plans", key, patched)
-        return
     # The next run finds the new bytes in the snapshot (just written, so racily clean: hashed once).
-    snapshot.keep(shown, snapshot.seen(Path(shown), result.written), patched, units_digest=units_digest, key=key)
-    snapshot.save()
+    snapshot.keep(shown, snapshot.seen(Path(shown), result.written_digest), patched, units_digest=units_digest)

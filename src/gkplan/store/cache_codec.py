@@ -170,6 +170,7 @@ def pack_plan(plan: Plan, problems: list[Problem], tasks: tuple[tuple[Any, ...],
 
 _TASK_ID, _TASK_PROGRESS, _TASK_VERIFIED, _TASK_LINE = (PackedTask._fields.index(f) for f in ("id", "progress", "verified", "line"))
 _PROGRESS_LINE = PackedProgress._fields.index("line")
+_PLAN_TASKS = PackedPlan._fields.index("tasks")
 _VERIFIED_LINE = PackedVerified._fields.index("line")
 
 
@@ -215,6 +216,11 @@ def patch_plan(packed: tuple[Any, ...], task: Task, first: int, old_end: int, de
     if not replaced:
         return None
     return tuple(plan._replace(sections=new_sections, tasks=tuple(new_tasks), problems=new_problems))
+
+
+def select_tasks(packed: tuple[Any, ...], ids: frozenset[int]) -> tuple[Any, ...]:
+    """A packed plan with only the tasks of these ids (for ``unpack_plan``: the others are never looked at)."""
+    return (*packed[:_PLAN_TASKS], tuple(task for task in packed[_PLAN_TASKS] if task[_TASK_ID] in ids), *packed[_PLAN_TASKS + 1 :])
 
 
 def _verification(path: str, packed: tuple[Any, ...]) -> Verification:

@@ -121,14 +121,18 @@ class Snapshot:
         raw = read_bytes(Path(path), shown)
         return Seen(stat, digest_of(raw), raw)
 
-    def seen(self, path: Path, raw: bytes) -> Seen:
-        """A file this process just wrote with ``raw`` (its stat taken after the write)."""
-        return Seen(_stat(path), digest_of(raw), raw)
+    def seen(self, path: Path, digest: str) -> Seen:
+        """A file this process just wrote, bytes of ``digest`` (its stat taken after the write)."""
+        return Seen(_stat(path), digest, None)
 
     def packed(self, shown: str, seen: Seen, units_digest: str = "") -> FileRecord | None:
-        """The record whose parse holds for these bytes (and units), if any."""
+        """The record whose parse holds for these bytes (and units), if any. One that does not
+        hold is dropped at once: its parse is as large as the one about to replace it."""
         record = self.old.get(shown)
-        if record is None or record.digest != seen.digest or record.units_digest != units_digest:
+        if record is None:
+            return None
+        if record.digest != seen.digest or record.units_digest != units_digest:
+            del self.old[shown]
             return None
         return record
 

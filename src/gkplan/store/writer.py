@@ -3,7 +3,9 @@
 ``update_task`` holds a lock file next to the plan file (``.tasks.yaml.lock``) across
 read-modify-write, so two liaisons on a shared drive or a script in a loop never
 lose each other's updates. Under the lock it re-reads the file, finds the task's
-block (``yamltext.find_task_block``), judges the request against the task *as it is
+block (at the line the caller's clean parse of the very same bytes recorded:
+``yamltext.find_task_block_at``; in any other bytes by searching the text,
+``yamltext.find_task_block``), judges the request against the task *as it is
 now* (``updates.plan_edit``), edits only the lines that change, and then proves the
 result: the new block, parsed with the safe reader, must equal the old block's data
 plus exactly the intended change, and every byte outside the block must be
@@ -30,11 +32,23 @@ from gkplan.model import Group, Plan, Task
 from gkplan.store.atomic import atomic_write, gone_error, remove_stale_temps
 from gkplan.store.build import PROGRESS_FIELDS, TASK_FIELDS, VERIFIED_FIELDS, build_plan
 from gkplan.store.reader import LINES, decode, display_path, fields, parse_text, read_bytes
-from gkplan.store.yamltext import BlockEditor, TaskSpan, detect_step, find_task_block, format_scalar, format_value, strip_positions
+from gkplan.store.snapshot import digest_of
+from gkplan.store.yamltext import (
+    HEAD_CHARS,
+    BlockEditor,
+    TaskSpan,
+    detect_step,
+    find_task_block,
+    find_task_block_at,
+    format_scalar,
+    format_value,
+    strip_positions,
+)
 from gkplan.updates import Edit, Request, plan_edit
 
 LOCK_TIMEOUT = 30.0  # seconds to wait for another gkplan writing the same file
 FULL_CHECK_BYTES = 256 * 1024  # below this, re-parsing the whole new file costs < 0.1 s
+HEAD_BYTES = 4 * HEAD_CHARS  # enough bytes of UTF-8 for HEAD_CHARS characters
 BOM = b"\xef\xbb\xbf"
 
 PROGRESS_ORDERS = (TASK_FIELDS, None, PROGRESS_FIELDS)
@@ -53,8 +67,22 @@ class UpdateResult:
     line: int  # where the task starts in the file
     old_lines: int = 0  # lines of the task block before the edit
     new_lines: int = 0  # … and after
-    written: bytes = b""  # the file's new bytes (empty when nothing changed)
-    original: bytes = b""  # the bytes the edit was made on, read under the lock
+    # The edit was made on the bytes of the caller's ``KnownContent``, on the block at its known line:
+    # the caller's parse of those bytes, patched at ``line``, is the parse of the new ones.
+    as_known: bool = False
+    written_digest: str = ""  # as_known and written: the digest of the new bytes (for the caller's cache)
+
+
+@dataclass(frozen=True, slots=True)
+class KnownContent:
+    """What the caller's load knew of the file: a clean parse of the bytes with ``digest`` (kept
+    in ``raw`` when the load read them), in which the task's mapping starts on ``line`` and its
+    name is ``name``."""
+
+    digest: str
+    raw: bytes | None
+    line: int
+    name: str
 
 
 def plan_file(plan: Plan) -> Path:
@@ -92,8 +120,22 @@ def locked(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
         lock.release()
 
 
-def update_task(path: Path, plan: Plan, task_id: int, request: Request, key: str, *, timeout: float = LOCK_TIMEOUT) -> UpdateResult:
-    """Apply ``request`` to task ``task_id`` of ``plan`` stored in ``path``; see the module doc."""
+def update_task(
+    path: Path,
+    plan: Plan,
+    task_id: int,
+    request: Request,
+    key: str,
+    *,
+    timeout: float = LOCK_TIMEOUT,
+    known: KnownContent | None = None,
+) -> UpdateResult:
+    """Apply ``request`` to task ``task_id`` of ``plan`` stored in ``path``; see the module doc.
+
+    ``known``: what the caller loaded. When the bytes read under the lock are those, the
+    task's block is found at its known line and edited in the bytes (no scan, no decoding
+    of the whole file); otherwise (another update came in between) the whole text is searched.
+    """
     path = path.resolve()  # write the real file, not over a symlink
     shown = display_path(path)
     with locked(path, timeout):
@@ -101,13 +143,25 @@ def update_task(path: Path, plan: Plan, task_id: int, request: Request, key: str
         before_stat = _stat_or_gone(path, shown)
         refuse_unwritable(path, before_stat, shown)
         remove_stale_temps(path)  # under the lock: any temp file of ours for this file is a dead writer's
-        text, has_bom = decode(raw, shown)
-        new_text, step = edit_text(text, plan, task_id, request, key, shown)
-        written = b""
+        same = known is not None and (raw == known.raw if known.raw is not None else digest_of(raw) == known.digest)
+        if same and known is not None and known.raw is not None:
+            raw = known.raw  # equal bytes: keep one copy in memory (17 MB on 20,000 tasks)
+        block = find_task_block_at(raw, task_id, known.name, known.line, shown) if same and known is not None else None
+        # Found elsewhere than at its known line (a NEL or lone CR in a value: YAML counts more
+        # lines than the file has), the caller's line numbers would not fit the edit's: not as known.
+        as_known = block is not None
+        if block is not None:
+            written, step = _edit_bytes(raw, block, plan, task_id, request, key, shown)
+        else:
+            text, has_bom = decode(raw, shown)
+            new_text, step = edit_text(text, plan, task_id, request, key, shown)
+            del text  # before encoding: three copies of a large file at once is too many
+            written = (BOM if has_bom else b"") + new_text.encode("utf-8") if step.changed else b""
+            del new_text
         if step.changed:
             _refuse_if_touched(path, before_stat, shown)
-            written = (BOM if has_bom else b"") + new_text.encode("utf-8")
             atomic_write(path, written, replace_only=True)
+        written_digest = digest_of(written) if as_known and step.changed else ""
     return UpdateResult(
         step.before,
         step.after,
@@ -117,9 +171,27 @@ def update_task(path: Path, plan: Plan, task_id: int, request: Request, key: str
         step.line,
         old_lines=step.old_lines,
         new_lines=step.new_lines,
-        written=written,
-        original=raw,
+        as_known=as_known,
+        written_digest=written_digest,
     )
+
+
+def _edit_bytes(raw: bytes, block: TaskSpan, plan: Plan, task_id: int, request: Request, key: str, shown: str) -> tuple[bytes, Step]:
+    """``edit_text`` on a block found in the file's bytes (``find_task_block_at``): only the block
+    and the file's head (for its indentation step and line endings) are decoded."""
+    has_bom = raw.startswith(BOM)
+    head = raw[len(BOM) if has_bom else 0 : HEAD_BYTES].decode("utf-8", "ignore")  # a character cut at the end is dropped
+    old_item = _single_item(block.text, shown)
+    before = _build_task(old_item, plan, shown, task_id)
+    new_block, step = edit_block(head, block, old_item, before, plan, request, key, shown)
+    if not step.changed:
+        return b"", step
+    with memoryview(raw) as view:
+        written = b"".join((view[: block.start], new_block.encode("utf-8"), view[block.end :]))
+    if len(written) <= FULL_CHECK_BYTES:
+        assert step.expected is not None
+        _check_document(decode(raw, shown)[0], decode(written, shown)[0], {before.id: step.expected}, shown, f"{shown}:{block.line}")
+    return written, step
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,21 +237,29 @@ def apply_request(
 ) -> tuple[str, Step]:
     """Apply one request to one task's block. ``whole=False``: the caller re-checks the whole document
     once after several steps (``update_files``) instead of after each."""
+    new_block, step = edit_block(text, block, old_item, before, plan, request, key, shown)
+    new_text = text[: block.start] + new_block + text[block.end :]
+    if whole and len(new_text) <= FULL_CHECK_BYTES and step.expected is not None:
+        _check_document(text, new_text, {before.id: step.expected}, shown, f"{shown}:{block.line}")
+    return new_text, step
+
+
+def edit_block(
+    head: str, block: TaskSpan, old_item: dict[Any, Any], before: Task, plan: Plan, request: Request, key: str, shown: str
+) -> tuple[str, Step]:
+    """The block's new text, proven to hold the old data plus exactly the change. ``head``: the
+    file's text from its start (its first ``HEAD_CHARS`` are read, for the indentation step and line endings)."""
     edit = plan_edit(before, request, plan.units, key)
     unit_key = _progress_key(old_item, edit, plan, shown, block)
-    step = detect_step(text) or max(2, _item_step(old_item, block))
-    new_block = apply_edit(block, edit, unit_key, step=step, newline=_newline(text), shown=shown)
-    new_text = text[: block.start] + new_block + text[block.end :]
+    step = detect_step(head) or max(2, _item_step(old_item, block))
+    new_block = apply_edit(block, edit, unit_key, step=step, newline=_newline(head), shown=shown)
     new_item = _single_item(new_block, shown)
     old_data = strip_positions(old_item)
     expected = expected_item(old_data, edit, unit_key)
     _check_same(strip_positions(new_item), expected, old_data, f"{shown}:{block.line}")
-    if whole and len(new_text) <= FULL_CHECK_BYTES:
-        _check_document(text, new_text, {before.id: expected}, shown, f"{shown}:{block.line}")
     after = _build_task(new_item, plan, shown, before.id)
-    changed = new_text != text
     lines = (block.text.count("\n"), new_block.count("\n"))
-    return new_text, Step(before, after, edit, request, key, changed, block.line, *lines, expected=expected)
+    return new_block, Step(before, after, edit, request, key, new_block != block.text, block.line, *lines, expected=expected)
 
 
 # What to do with one task, judged under the lock on the task as it is on disk: a request,
@@ -365,7 +445,7 @@ def _item_step(item: dict[Any, Any], block: TaskSpan) -> int:
 
 
 def _newline(text: str) -> str:
-    return "\r\n" if "\r\n" in text[:65536] else "\n"
+    return "\r\n" if "\r\n" in text[:HEAD_CHARS] else "\n"
 
 
 def _check_same(actual: Any, expected: Any, old: Any, where: str) -> None:
