@@ -27,7 +27,7 @@ from typing import Any
 
 from gkplan import __version__
 
-FORMAT = 3  # bump when the packed layout changes
+FORMAT = 4  # bump when the packed layout changes
 _MAGIC = f"gkplan-cache/{FORMAT}/{__version__}".encode()
 MAX_AGE_DAYS = 60  # entries unused this long are removed when a new one is written
 MAX_ENTRIES = 5000  # per kind; beyond it the least recently used go (a 600-file bench holds 600)

@@ -45,7 +45,7 @@ class PackedProgress(NamedTuple):
     day: int | None
     note: str
     by: str
-    line: int
+    line: int  # lines below its task's line (see _below): a task that moves needs no new progress tuples
     col: int
 
 
@@ -53,7 +53,7 @@ class PackedVerified(NamedTuple):
     day: int | None
     by: str
     note: str
-    line: int
+    line: int  # lines below its task's line, as PackedProgress
     col: int
 
 
@@ -144,15 +144,24 @@ def _shared(value: Any) -> Any:
     return _SHARED.setdefault(value, value)
 
 
+def _below(source: Source | None, task_line: int) -> tuple[int, int]:
+    """A progress or verification entry's place, its line counted from its task's line (-1: none)."""
+    return (source.line - task_line, source.column) if source and source.line else (-1, 0)
+
+
+def _at(below: int, task_line: int) -> int:
+    return task_line + below if below >= 0 else 0
+
+
 def pack_task(t: Task) -> tuple[Any, ...]:
     s = _shared
+    line, col = _where(t.source)
     progress = tuple(
-        tuple(PackedProgress(s(p.unit), s(p.status.value), _ordinal(p.date), s(p.note), s(p.by), *_where(p.source)))
+        tuple(PackedProgress(s(p.unit), s(p.status.value), _ordinal(p.date), s(p.note), s(p.by), *_below(p.source, line)))
         for p in t.progress.values()
     )
     v = t.verified
-    verified = tuple(PackedVerified(_ordinal(v.date), s(v.by), s(v.note), *_where(v.source))) if v else None
-    line, col = _where(t.source)
+    verified = tuple(PackedVerified(_ordinal(v.date), s(v.by), s(v.note), *_below(v.source, line))) if v else None
     phrase, anchor = t.deadline.phrase, _ordinal(t.anchor)
     units, responsible = s(tuple(map(s, t.units))), s(tuple(map(s, t.responsible)))
     return tuple(PackedTask(t.id, s(t.name), t.content, s(t.section), units, responsible, s(phrase), anchor, progress, verified, line, col))
@@ -169,9 +178,7 @@ def pack_plan(plan: Plan, problems: list[Problem], tasks: tuple[tuple[Any, ...],
 
 
 _TASK_ID, _TASK_PROGRESS, _TASK_VERIFIED, _TASK_LINE = (PackedTask._fields.index(f) for f in ("id", "progress", "verified", "line"))
-_PROGRESS_LINE = PackedProgress._fields.index("line")
 _PLAN_TASKS = PackedPlan._fields.index("tasks")
-_VERIFIED_LINE = PackedVerified._fields.index("line")
 
 
 def _moved(record: tuple[Any, ...], index: int, at: Callable[[int], int]) -> tuple[Any, ...]:
@@ -206,13 +213,8 @@ def patch_plan(packed: tuple[Any, ...], task: Task, first: int, old_end: int, de
             replaced = True
         elif delta == 0 or raw[_TASK_LINE] < first:  # unmoved: the whole block lies before the edit
             new_tasks.append(raw)
-        else:
-            moved = list(raw)
-            moved[_TASK_PROGRESS] = tuple(_moved(p, _PROGRESS_LINE, at) for p in raw[_TASK_PROGRESS])
-            if raw[_TASK_VERIFIED]:
-                moved[_TASK_VERIFIED] = _moved(raw[_TASK_VERIFIED], _VERIFIED_LINE, at)
-            moved[_TASK_LINE] = at(raw[_TASK_LINE])
-            new_tasks.append(tuple(moved))
+        else:  # moved: its progress and verification lines are counted from its own, so only that changes
+            new_tasks.append(_moved(raw, _TASK_LINE, at))
     if not replaced:
         return None
     return tuple(plan._replace(sections=new_sections, tasks=tuple(new_tasks), problems=new_problems))
@@ -223,9 +225,9 @@ def select_tasks(packed: tuple[Any, ...], ids: frozenset[int]) -> tuple[Any, ...
     return (*packed[:_PLAN_TASKS], tuple(task for task in packed[_PLAN_TASKS] if task[_TASK_ID] in ids), *packed[_PLAN_TASKS + 1 :])
 
 
-def _verification(path: str, packed: tuple[Any, ...]) -> Verification:
-    day, by, note, line, col = packed  # PackedVerified
-    return Verification(_day(day), by, note, Source(path, line, col))
+def _verification(path: str, packed: tuple[Any, ...], task_line: int) -> Verification:
+    day, by, note, below, col = packed  # PackedVerified
+    return Verification(_day(day), by, note, Source(path, _at(below, task_line), col))
 
 
 def unpack_plan(
@@ -244,13 +246,13 @@ def unpack_plan(
             continue  # not shown by this command: no objects built for it
         parts = (
             {
-                unit: Progress(unit, statuses[status], day(on) if on else None, note, by, Source(path, p_line, p_col))
-                for unit, status, on, note, by, p_line, p_col in progress
+                unit: Progress(unit, statuses[status], day(on) if on else None, note, by, Source(path, _at(below, line), p_col))
+                for unit, status, on, note, by, below, p_col in progress
             }
             if progress
             else {}
         )
-        checked = _verification(path, verified) if verified else None
+        checked = _verification(path, verified, line) if verified else None
         result.append(
             Task(
                 plan_id, task_id, name, content, section, units, responsible, deadline, anchor_day, parts, checked, Source(path, line, col)
