@@ -5,9 +5,7 @@ Speed figures belong to ``bench/run.py``; nothing here is timed.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections import Counter
 from pathlib import Path
 from types import ModuleType
@@ -20,17 +18,6 @@ from gkplan.validate import check_data
 from tests.conftest import SHIPPED_DATA
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
-
-
-@pytest.fixture(scope="module")
-def make_plans() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_make_plans", BENCH / "make_plans.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
 
 
 def tree_bytes(root: Path) -> dict[str, bytes]:

@@ -8,7 +8,6 @@ read, in a fresh process); speed belongs in ``bench/``.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import marshal
 import subprocess
@@ -149,17 +148,6 @@ def test_a_task_mapping_is_gone_once_its_task_is_built() -> None:
     parse_bytes(text.encode(), "tasks.yaml", keep_text=False, stream=("tasks", item))
     assert len(alive) == 300
     assert max(alive) == 1  # the one being handed over
-
-
-@pytest.fixture(scope="module")
-def make_plans() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_make_plans", BENCH / "make_plans.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
 
 
 # In a fresh process: the peak of traced allocations while loading (or checking) a data root,

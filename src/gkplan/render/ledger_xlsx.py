@@ -20,7 +20,7 @@ from gkplan.ledger import HEADERS, SHEET_TITLE, STATUS_CHOICES, Ledger, stamp_ce
 from gkplan.model import META_SHEET, Light, Scheme
 from gkplan.render.grid import display_width
 from gkplan.render.palette import swatch
-from gkplan.render.report_xlsx import DATE_FORMAT, named_style, print_landscape, put_value
+from gkplan.render.report_xlsx import DATE_FORMAT, append_row, named_style, print_landscape
 from gkplan.render.wording import deadline_text
 
 WIDTHS = {
@@ -51,9 +51,9 @@ def render_ledgers(ledgers: Sequence[Ledger], scheme: Scheme = Scheme.RED_YELLOW
     meta = workbook.create_sheet(META_SHEET)  # last: the first sheet is the one a unit sees
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
-    _append(meta, ["工作表", "gkplan collect 用来核对的信息，请勿修改"])
+    append_row(meta, ["工作表", "gkplan collect 用来核对的信息，请勿修改"])
     for title, ledger in zip(titles, ledgers, strict=True):
-        _append(meta, [title, *stamp_cells(ledger)])
+        append_row(meta, [title, *stamp_cells(ledger)])
     first = ledgers[0]
     units = "、".join(ledger.unit for ledger in ledgers)
     stamp = datetime.combine(first.exported, datetime.min.time())
@@ -91,21 +91,6 @@ def _column_styles(workbook: Any, scheme: Scheme, light: Light) -> list[str]:
     return styles
 
 
-def _append(sheet: Any, values: Sequence[Any], styles: Sequence[str | None] | None = None) -> None:
-    """One row of data cells (``put_value``), each with its named style."""
-    from openpyxl.cell import WriteOnlyCell
-
-    cells = []
-    for index, value in enumerate(values):
-        cell = WriteOnlyCell(sheet)
-        put_value(cell, value)
-        style = styles[index] if styles is not None else None
-        if style is not None:
-            cell.style = style
-        cells.append(cell)
-    sheet.append(cells)
-
-
 def _ledger_sheet(sheet: Any, ledger: Ledger, scheme: Scheme) -> None:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -123,7 +108,7 @@ def _ledger_sheet(sheet: Any, ledger: Ledger, scheme: Scheme) -> None:
     header = named_style(
         workbook, "gkplan 台账表头", bold=True, fill="E4E8EE", border=True, horizontal="center", vertical="center", wrap=True
     )
-    _append(sheet, HEADERS, [header] * len(HEADERS))
+    append_row(sheet, HEADERS, [header] * len(HEADERS))
     styles: dict[Light, list[str]] = {}  # a row's styles, by its light
     for number, entry in enumerate(ledger.rows, start=2):
         row, task = entry.row, entry.row.task
@@ -139,9 +124,9 @@ def _ledger_sheet(sheet: Any, ledger: Ledger, scheme: Scheme) -> None:
             entry.snapshot.note or None,
         ]
         sheet.row_dimensions[number].height = max(30, 15 * min(8, 1 + display_width(task.content) // (2 * WIDTHS["任务内容"])))
-        _append(sheet, values, styles.get(row.light) or styles.setdefault(row.light, _column_styles(workbook, scheme, row.light)))
+        append_row(sheet, values, styles.get(row.light) or styles.setdefault(row.light, _column_styles(workbook, scheme, row.light)))
     sheet.row_dimensions[stamp_row].hidden = True
-    _append(sheet, stamp_cells(ledger))
+    append_row(sheet, stamp_cells(ledger))
     if ledger.rows:
         choices = DataValidation(
             type="list",

@@ -90,14 +90,16 @@ def put_value(cell: Any, value: Any) -> None:
         cell.value = value
 
 
-def _append(sheet: Any, values: Sequence[Any], styles: Sequence[str | None]) -> None:
-    """One row of data cells (see put_value), each with its named style (``None``: the default)."""
+def append_row(sheet: Any, values: Sequence[Any], styles: Sequence[str | None] | None = None) -> None:
+    """One row of data cells (``put_value``) at the end of a write-only sheet, each with its named
+    style (``named_style``; ``None``: the default)."""
     from openpyxl.cell import WriteOnlyCell
 
     cells = []
-    for value, style in zip(values, styles, strict=True):
+    for index, value in enumerate(values):
         cell = WriteOnlyCell(sheet)
         put_value(cell, value)
+        style = styles[index] if styles is not None else None
         if style is not None:
             cell.style = style
         cells.append(cell)
@@ -189,7 +191,7 @@ def _write_table(
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
     print_landscape(sheet)
     header_style = named_style(workbook, "gkplan 表头", bold=True, fill="E4E8EE", border=True, horizontal="center")
-    _append(sheet, headers, [header_style] * len(headers))
+    append_row(sheet, headers, [header_style] * len(headers))
     last = len(headers) - 1
     kinds = [
         "日期"
@@ -204,7 +206,7 @@ def _write_table(
     styles: dict[Light, list[str]] = {}  # a row's styles, by its light
     for number, row in enumerate(rows):
         light = lights[number] if lights else Light.NONE
-        _append(sheet, row, styles.get(light) or styles.setdefault(light, _table_styles(workbook, scheme, kinds, light)))
+        append_row(sheet, row, styles.get(light) or styles.setdefault(light, _table_styles(workbook, scheme, kinds, light)))
 
 
 def print_landscape(sheet: Any) -> None:
@@ -287,7 +289,7 @@ def _banner_sheet(sheet: Any, banner: str) -> None:
     sheet.sheet_properties.tabColor = "B00020"
     sheet.column_dimensions["A"].width = 100
     sheet.row_dimensions[1].height = 90
-    _append(sheet, [banner], [named_style(sheet.parent, "gkplan 注意", bold=True, ink="B00020", size=14, wrap=True)])
+    append_row(sheet, [banner], [named_style(sheet.parent, "gkplan 注意", bold=True, ink="B00020", size=14, wrap=True)])
 
 
 def _about_sheet(sheet: Any, report: Report) -> None:
@@ -310,4 +312,4 @@ def _about_sheet(sheet: Any, report: Report) -> None:
     label = named_style(sheet.parent, "gkplan 标签", bold=True)
     day = named_style(sheet.parent, "gkplan 日期值", number_format=DATE_FORMAT)
     for name, value in lines:
-        _append(sheet, [name, value], [label, day if isinstance(value, date) else None])
+        append_row(sheet, [name, value], [label, day if isinstance(value, date) else None])
