@@ -675,7 +675,7 @@ def _plan_via_snapshot(
     seen = snapshot.look(os.fspath(path), shown)
     record = snapshot.packed(shown, seen, units.digest)
     if record is not None:
-        snapshot.keep(shown, seen, record.packed, units_digest=units.digest, key=record.key)
+        snapshot.keep(shown, seen, record.packed, units_digest=units.digest)
         plan, problems = _unpack(record.packed, units.directory, only)
         if for_update and plan.tasks:  # a file the update may write (the others' bytes go: 600 files' are 17 MB)
             workspace.loaded[shown] = LoadedPlan(seen.digest, seen.raw, record.packed)
@@ -686,7 +686,7 @@ def _plan_via_snapshot(
     key = plan_key(shown, *digests)
     entry = cache.load("plans", key)
     if entry is not None:  # the file's own entry (content seen before: a branch switched back): not parsed, not saved again
-        snapshot.keep(shown, seen, entry, units_digest=units.digest, key=key)
+        snapshot.keep(shown, seen, entry, units_digest=units.digest)
         plan, problems = _unpack(entry, units.directory, only)
         if for_update and plan.tasks:
             workspace.loaded[shown] = LoadedPlan(seen.digest, raw, entry)
@@ -700,7 +700,7 @@ def _plan_via_snapshot(
         if for_update and plan.tasks:
             workspace.loaded[shown] = LoadedPlan(seen.digest, None, entry)  # its bytes went: the writer hashes what it reads
         cache.save("plans", key, entry)
-        snapshot.keep(shown, seen, entry, units_digest=units.digest, key=key)
+        snapshot.keep(shown, seen, entry, units_digest=units.digest)
     return plan, problems
 
 

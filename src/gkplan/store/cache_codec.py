@@ -177,7 +177,7 @@ def pack_plan(plan: Plan, problems: list[Problem], tasks: tuple[tuple[Any, ...],
     return tuple(PackedPlan(path, meta, sections, tasks, pack_problems(problems)))
 
 
-_TASK_ID, _TASK_PROGRESS, _TASK_VERIFIED, _TASK_LINE = (PackedTask._fields.index(f) for f in ("id", "progress", "verified", "line"))
+_TASK_ID, _TASK_LINE = (PackedTask._fields.index(f) for f in ("id", "line"))
 _PLAN_TASKS = PackedPlan._fields.index("tasks")
 
 

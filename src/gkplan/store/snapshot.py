@@ -48,8 +48,10 @@ class FileRecord(NamedTuple):
     racy: bool  # changed within RACY_NS of the record: its stat proves nothing
     digest: str  # of the bytes
     units_digest: str  # plans: of the units.yaml the parse used ("" for a units.yaml)
-    key: str  # plans: the per-file cache key of those bytes ("" for a units.yaml)
     packed: Any  # cache_codec's packed plan or units
+
+
+RECORDED = len(FileRecord._fields) - 1  # the fields before ``packed``: all a record keeps once its parse is released
 
 
 class Listing(NamedTuple):
@@ -106,7 +108,7 @@ class Snapshot:
         self.read_names = set(self.old)
         self.old_listing = _listing(listing)
         self.new_listing = self.old_listing
-        self.new: dict[str, tuple[Any, ...]] = {}  # FileRecord, or its first 8 fields when unchanged
+        self.new: dict[str, tuple[Any, ...]] = {}  # FileRecord, or its RECORDED fields when unchanged
         self.changed = False
         self.opened_ns = time.time_ns()  # before any file is looked at: the conservative side
         self.release = release  # False for an update: it writes the snapshot again, and reading it twice costs more
@@ -143,15 +145,15 @@ class Snapshot:
         record = self.new.get(shown)
         return None if record is None else str(record[FileRecord._fields.index("units_digest")])
 
-    def keep(self, shown: str, seen: Seen, packed: Any, *, units_digest: str = "", key: str = "") -> None:
+    def keep(self, shown: str, seen: Seen, packed: Any, *, units_digest: str = "") -> None:
         """Record a file for the next run (only files read this run are kept: removed ones drop out)."""
         if seen.stat[0] < 0:
             return
         size, mtime_ns, ctime_ns, inode = seen.stat
         racy = max(mtime_ns, ctime_ns) >= self.opened_ns - RACY_NS
-        fields = (size, mtime_ns, ctime_ns, inode, racy, seen.digest, units_digest, key)
+        fields = (size, mtime_ns, ctime_ns, inode, racy, seen.digest, units_digest)
         old = self.old.pop(shown, None)
-        if old is not None and tuple(old[:8]) == fields and old.packed is packed:
+        if old is not None and tuple(old[:RECORDED]) == fields and old.packed is packed:
             self.new[shown] = fields if self.release else tuple(old)  # unchanged: released, its parse stays on disk
         else:
             self.new[shown] = tuple(FileRecord(*fields, packed))
@@ -188,7 +190,7 @@ class Snapshot:
             for shown, record in self.new.items():
                 if len(record) == len(FileRecord._fields):
                     records[shown] = record
-                elif (found := on_disk.get(shown)) is not None and tuple(found[:8]) == record:
+                elif (found := on_disk.get(shown)) is not None and tuple(found[:RECORDED]) == record:
                     records[shown] = tuple(found)
                 # else another run replaced the entry meanwhile: that file is left out, and simply read next time
         listing = None if self.new_listing is None else tuple(self.new_listing)
