@@ -421,7 +421,6 @@ def tally_units(
     order: dict[tuple[str, str], str] = {}  # (bureau, unit) -> kind, in order
     counts: dict[tuple[str, str], list[int]] = {}  # tasks, done, verified, late, due soon, stale, blocked
     parts: dict[tuple[str, str], list[Row]] = {}
-    pending: dict[tuple[tuple[str, str], tuple[int, ...]], int] = {}  # (unit, what one part adds) -> how many parts
     wanted = set(scope.units)
     everyone = scope.everyone
     alone: dict[str, Scope] = {}  # see ``_alone``
@@ -455,7 +454,7 @@ def tally_units(
                 alike: dict[PartState, list[str]] = {}
                 for name in names:
                     alike.setdefault(part_state(task, name, stale_weeks), []).append(name)
-                groups = [(state, tuple(members)) for state, members in alike.items()] if len(alike) > 1 else [(next(iter(alike)), names)]
+                groups = [(state, tuple(members)) for state, members in alike.items()]
             else:
                 groups = [(None, names)]
             for state, members in groups:
@@ -467,13 +466,11 @@ def tally_units(
                     row = evaluate(task, today, _alone(alone, members[0]), warn_days, stale_weeks=stale_weeks)
                     found = known[seen] = _counted(row, warn_days)
                 together[bureau, members, found] = together.get((bureau, members, found), 0) + 1
-    for (bureau, names, counted), times in together.items():
+    for (bureau, names, counted), times in together.items():  # summed at the end: one entry per kind of part above
         for name in names:
-            pending[(bureau, name), counted] = pending.get(((bureau, name), counted), 0) + times
-    for (key, counted), times in pending.items():  # summed at the end: one dict update per part above
-        tally = counts.get(key) or counts.setdefault(key, [0] * 7)
-        for index, value in enumerate(counted):
-            tally[index] += value * times
+            tally = counts.get((bureau, name)) or counts.setdefault((bureau, name), [0] * 7)
+            for index, value in enumerate(counted):
+                tally[index] += value * times
     result = []
     for key, kind in order.items():
         tasks, done, verified, late, soon, stale, blocked = counts.get(key, [0] * 7)
